@@ -3,6 +3,7 @@ package dev.socketkit.cli;
 import dev.socketkit.echo.EchoServer;
 import dev.socketkit.echo.QueueEchoServer;
 import dev.socketkit.echo.SelectEchoServer;
+import dev.socketkit.echo.SelectorsEchoServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -35,7 +36,9 @@ final class EchoServerCommand implements Callable<Integer> {
     /** Section 2: Select.select on read events. */
     SELECT("select"),
     /** Section 6: Select.select with r_sock, w_sock and a queue per client. */
-    QUEUE("queue");
+    QUEUE("queue"),
+    /** Python's selectors: register once, O(ready) per wait; the fastest single-threaded mode. */
+    SELECTORS("selectors");
 
     final String label;
 
@@ -100,7 +103,9 @@ final class EchoServerCommand implements Callable<Integer> {
       names = "--mode",
       converter = Mode.Converter.class,
       defaultValue = "select",
-      description = "select (section 2) or queue (section 6); default: ${DEFAULT-VALUE}.")
+      description =
+          "select (section 2), queue (section 6) or selectors (registration-based, fastest);"
+              + " default: ${DEFAULT-VALUE}.")
   Mode mode;
 
   @Option(
@@ -137,17 +142,19 @@ final class EchoServerCommand implements Callable<Integer> {
     }
     SocketAddress address = new InetSocketAddress(host, port);
     switch (mode) {
-      case SELECT, QUEUE -> serve(openSelectServer(address));
+      case SELECT, QUEUE, SELECTORS -> serve(openSelectServer(address));
     }
     return 0;
   }
 
-  /** The select-based servers (sections 2 and 6). */
+  /** The single-threaded select-based servers (sections 2 and 6, and selectors). */
   private EchoServer openSelectServer(SocketAddress address) throws IOException {
     EchoServer.Listener listener = verbose ? this::print : null;
-    return mode == Mode.QUEUE
-        ? new QueueEchoServer(address, maxPending, listener)
-        : new SelectEchoServer(address, maxPending, listener);
+    return switch (mode) {
+      case QUEUE -> new QueueEchoServer(address, maxPending, listener);
+      case SELECTORS -> new SelectorsEchoServer(address, maxPending, listener);
+      default -> new SelectEchoServer(address, maxPending, listener);
+    };
   }
 
   /** Announces, serves on this thread until Ctrl-C / SIGTERM, and closes. */

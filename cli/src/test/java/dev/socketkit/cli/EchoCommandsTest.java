@@ -55,7 +55,7 @@ class EchoCommandsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"select", "queue"})
+  @ValueSource(strings = {"select", "queue", "selectors"})
   void echoClientPrintsEachEchoedLineAndExitsZero(String mode) throws Exception {
     Process server = socketkit("echo-server", "--port", "0", "--mode", mode, "--verbose");
     try {
@@ -160,6 +160,7 @@ class EchoCommandsTest {
     StringWriter err = new StringWriter();
     commandLine.setErr(new PrintWriter(err));
     assertThat(commandLine.execute("echo-server", "--mode", "bogus")).isEqualTo(2);
-    assertThat(err.toString()).contains("unknown mode 'bogus' (expected one of: select, queue)");
+    assertThat(err.toString())
+        .contains("unknown mode 'bogus' (expected one of: select, queue, selectors)");
   }
 }
