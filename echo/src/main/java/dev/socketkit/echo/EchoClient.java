@@ -244,9 +244,17 @@ public final class EchoClient implements Closeable {
     }
   }
 
-  /** Closes the socket. */
+  /**
+   * Closes the socket. Called on the thread that ran {@link #run}, it first takes the socket out of
+   * that thread's selector: NIO defers closing a registered channel's descriptor until its selector
+   * next selects, which for a thread that selects no more would be never.
+   */
   @Override
   public void close() throws IOException {
-    channel.close();
+    try {
+      Select.forget(channel);
+    } finally {
+      channel.close();
+    }
   }
 }

@@ -86,6 +86,9 @@ abstract class LoopServer implements EchoServer {
       }
     } finally {
       stopRequested = false;
+      // NIO defers closing a registered channel's descriptor until its selector selects again;
+      // this thread may never select again, so deregister now and let close() really close.
+      forgetChannels();
       drainWakeup();
       synchronized (lock) {
         served = null;
@@ -96,6 +99,12 @@ abstract class LoopServer implements EchoServer {
 
   /** One pass of the loop: one select and the work it found. */
   abstract void serveOnce() throws IOException;
+
+  /**
+   * Takes every channel out of this thread's selector; called on the serving thread when {@link
+   * #serveForever()} ends.
+   */
+  abstract void forgetChannels() throws IOException;
 
   /** Closes every client; called once, after serving has stopped. */
   abstract void closeClients();

@@ -203,6 +203,17 @@ public final class QueueEchoServer extends LoopServer {
   }
 
   @Override
+  void forgetChannels() throws IOException {
+    for (SelectableChannel s : rSock) {
+      Select.forget(s);
+    }
+    for (SocketChannel s : msgQueue.keySet()) {
+      Select.forget(s); // includes clients in w_sock only
+    }
+    Select.forget(serverSocket); // out of r_sock while accepting is paused
+  }
+
+  @Override
   void closeClients() {
     for (SocketChannel client : new ArrayList<>(msgQueue.keySet())) {
       closeQuietly(client);

@@ -155,6 +155,17 @@ public final class SelectEchoServer extends LoopServer {
   }
 
   @Override
+  void forgetChannels() throws IOException {
+    for (SelectableChannel s : socks) {
+      Select.forget(s);
+    }
+    for (SelectableChannel s : waitingToWrite) {
+      Select.forget(s);
+    }
+    Select.forget(serverSocket); // out of socks while accepting is paused
+  }
+
+  @Override
   void closeClients() {
     List<SelectableChannel> all = new ArrayList<>(socks);
     all.addAll(waitingToWrite);
