@@ -9,6 +9,7 @@ import java.nio.channels.Pipe;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -37,6 +38,17 @@ abstract class LoopServer implements EchoServer {
   private boolean closed; // guarded by lock
   volatile boolean stopRequested;
   private long acceptPausedUntil; // System.nanoTime() when accepting resumes; 0 = accepting
+
+  /**
+   * How long a client that ended its stream stays open, with our side shut down, before it is
+   * closed. Closing at once would orphan a socket whose last echo may still sit in its send buffer,
+   * and Linux resets orphaned connections with unsent data when TCP memory runs short
+   * (TcpExtTCPAbortOnMemory): the client would lose its last bytes.
+   */
+  static final Duration LINGER = Duration.ofSeconds(5);
+
+  private final ArrayDeque<SocketChannel> lingering = new ArrayDeque<>();
+  private final ArrayDeque<Long> lingerDeadlines = new ArrayDeque<>(); // nanoTime, same order
 
   /** How long accepting pauses after accept() failed (for example, out of file descriptors). */
   static final Duration ACCEPT_BACKOFF = Duration.ofMillis(100);
@@ -78,6 +90,7 @@ abstract class LoopServer implements EchoServer {
       wakeup.source().configureBlocking(false);
       while (!stopRequested) {
         try {
+          closeLingering(false);
           serveOnce();
         } catch (RuntimeException e) {
           // A bug (in a listener, say) must not end the service of every client: log, go on.
@@ -145,6 +158,7 @@ abstract class LoopServer implements EchoServer {
     }
     try {
       closeClients();
+      closeLingering(true);
     } finally {
       Pipe.SourceChannel source = wakeup.source();
       Pipe.SinkChannel sink = wakeup.sink();
@@ -167,6 +181,9 @@ abstract class LoopServer implements EchoServer {
     try {
       client = serverSocket.accept();
     } catch (IOException e) {
+      // Descriptors are short: lingering clients give theirs back first (they only wait for
+      // their last echo to be read); then accepting pauses.
+      closeLingering(true);
       acceptPausedUntil = System.nanoTime() + ACCEPT_BACKOFF.toNanos();
       warn(
           "cannot accept a client ("
@@ -197,11 +214,51 @@ abstract class LoopServer implements EchoServer {
     return acceptPausedUntil != 0;
   }
 
-  /** The select timeout: none normally, the rest of the pause while accepting is paused. */
+  /**
+   * The select timeout: none normally; while accepting is paused, the rest of the pause; while
+   * clients linger, the time until the first is due to close.
+   */
   final Duration selectTimeout() {
-    return acceptPaused()
-        ? Duration.ofNanos(Math.max(1, acceptPausedUntil - System.nanoTime()))
-        : null;
+    long now = System.nanoTime();
+    long wait = Long.MAX_VALUE;
+    if (acceptPaused()) {
+      wait = acceptPausedUntil - now;
+    }
+    Long due = lingerDeadlines.peekFirst();
+    if (due != null) {
+      wait = Math.min(wait, due - now);
+    }
+    return wait == Long.MAX_VALUE ? null : Duration.ofNanos(Math.max(1, wait));
+  }
+
+  /**
+   * Ends a client that has ended its stream and has nothing left to send: shuts our side down now
+   * (the client sees end of stream after its last echo) and closes the socket {@link #LINGER}
+   * later. The caller has taken the client out of every list first.
+   */
+  final void closeAfterLastEcho(SocketChannel client) {
+    try {
+      client.shutdownOutput();
+    } catch (IOException e) {
+      closeQuietly(client); // already broken: nothing left to deliver
+      return;
+    }
+    lingering.addLast(client);
+    lingerDeadlines.addLast(System.nanoTime() + LINGER.toNanos());
+  }
+
+  /** Closes the lingering clients that are due, or all of them. */
+  final void closeLingering(boolean all) {
+    long now = System.nanoTime();
+    while (!lingering.isEmpty() && (all || now - lingerDeadlines.peekFirst() >= 0)) {
+      lingerDeadlines.removeFirst();
+      closeQuietly(lingering.removeFirst());
+    }
+  }
+
+  /** Clients waiting to be closed; for forgetChannels(). */
+  final Iterable<SocketChannel> lingeringClients() {
+    return lingering;
   }
 
   /** Empties the wake-up pipe after a stop, so that the next serveForever does not stop at once. */

@@ -134,7 +134,7 @@ public final class QueueEchoServer extends LoopServer {
     }
     if (n < 0) {
       if (queue.messages.isEmpty()) {
-        remove(client); // no data: close and remove, as the lecture does
+        endAfterLastEcho(client); // no data: close and remove, as the lecture does
       } else {
         queue.inputEnded = true; // half-closed: send what is queued first
         rSock.remove(client);
@@ -187,11 +187,19 @@ public final class QueueEchoServer extends LoopServer {
     if (queue.messages.isEmpty()) {
       wSock.remove(client); // nothing left to send
       if (queue.inputEnded) {
-        remove(client);
+        endAfterLastEcho(client);
       } else {
         rSock.add(client); // back to reading, if backpressure had stopped it
       }
     }
+  }
+
+  /** A client that ended its stream and got every echo: out of the lists, then closed. */
+  private void endAfterLastEcho(SocketChannel client) {
+    rSock.remove(client);
+    wSock.remove(client);
+    msgQueue.remove(client);
+    closeAfterLastEcho(client);
   }
 
   /** Python's exceptional case: leave both lists, delete the queue; and close the socket. */
@@ -211,6 +219,9 @@ public final class QueueEchoServer extends LoopServer {
       Select.forget(s); // includes clients in w_sock only
     }
     Select.forget(serverSocket); // out of r_sock while accepting is paused
+    for (SocketChannel s : lingeringClients()) {
+      Select.forget(s);
+    }
   }
 
   @Override

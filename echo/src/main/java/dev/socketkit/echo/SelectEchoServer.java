@@ -107,7 +107,9 @@ public final class SelectEchoServer extends LoopServer {
     try {
       int n = client.read(buffer);
       if (n < 0) {
-        drop(client); // nothing of its is unsent (it would not be in the read list otherwise)
+        // End of stream; nothing of its is unsent (it would not be in the read list otherwise).
+        socks.remove(client);
+        closeAfterLastEcho(client);
         return;
       }
       buffer.flip();
@@ -163,6 +165,9 @@ public final class SelectEchoServer extends LoopServer {
       Select.forget(s);
     }
     Select.forget(serverSocket); // out of socks while accepting is paused
+    for (SocketChannel s : lingeringClients()) {
+      Select.forget(s);
+    }
   }
 
   @Override

@@ -129,7 +129,9 @@ public final class SelectorsEchoServer extends LoopServer implements EventLoop.A
     buffer.clear();
     try {
       if (channel.read(buffer) < 0) {
-        drop(client);
+        loop.modify(client.registration, 0); // end of stream: nothing more to watch
+        forget(client);
+        closeAfterLastEcho(channel);
         return;
       }
       buffer.flip();
@@ -162,6 +164,11 @@ public final class SelectorsEchoServer extends LoopServer implements EventLoop.A
 
   private void drop(Client client) {
     closeQuietly(client.channel); // also ends its registration
+    forget(client);
+  }
+
+  /** Takes the client out of the list close() walks. */
+  private void forget(Client client) {
     if (client.index < 0) {
       return; // dropped already
     }
