@@ -262,7 +262,9 @@ class OnOffClientTest {
             OnOffClient.hostPort(
                 new InetSocketAddress(Inet6Address.getByAddress(null, ipv6Loopback()), 2500)))
         .isEqualTo("[0:0:0:0:0:0:0:1]:2500");
-    assertThat(OnOffClient.hostPort(new InetSocketAddress("127.0.0.1", 2500)))
+    assertThat(
+            OnOffClient.hostPort(
+                new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 2500)))
         .isEqualTo("127.0.0.1:2500");
   }
 
