@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Makes docs/gui-client.png: starts an echo server, a virtual X display (Xvfb) and
+# `socketkit gui-client`, presses Space once (the button has the focus: it turns ON and sends "ON"),
+# waits for the echo, and saves the window. Needs: a JDK, Maven (for the first build), xvfb,
+# x11-utils (xwininfo) and imagemagick (import); python3 when socketkit has no echo-server yet.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="${1:-$root/docs/gui-client.png}"
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$root/bin/socketkit" --version >/dev/null # builds socketkit.jar when it is missing or stale
+
+# Waits (at most 20 s) until file $1 holds a line matching $2; prints that line.
+await_line() {
+  for _ in $(seq 200); do
+    if line="$(grep -m1 -E "$2" "$1" 2>/dev/null)"; then
+      echo "$line"
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "screenshot: timed out waiting for '$2' in $1:" >&2
+  cat "$1" >&2
+  return 1
+}
+
+# 1. The echo server: socketkit's own when it has one, else the lecture's select echo server in Python.
+if "$root/bin/socketkit" --help | grep -q '^ *echo-server '; then
+  "$root/bin/socketkit" echo-server --port 0 >"$work/echo.out" 2>&1 &
+else
+  python3 -u - >"$work/echo.out" 2>&1 <<'PY' &
+import select, socket
+server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+server.bind(("127.0.0.1", 0))
+server.listen(5)
+print("listening on %s:%d" % server.getsockname())
+sockets = [server]
+while True:
+    readable, _, _ = select.select(sockets, [], [])
+    for sock in readable:
+        if sock is server:
+            client, _ = server.accept()
+            sockets.append(client)
+        else:
+            data = sock.recv(1024)
+            if data:
+                sock.send(data)
+            else:
+                sockets.remove(sock)
+                sock.close()
+PY
+fi
+pids+=($!)
+port="$(await_line "$work/echo.out" '^listening on ' | sed 's/.*://')"
+
+# 2. A virtual display: Xvfb picks a free display number and writes it to fd 1.
+Xvfb -displayfd 1 -screen 0 640x400x24 -nolisten tcp >"$work/xvfb.out" 2>"$work/xvfb.err" &
+pids+=($!)
+export DISPLAY=":$(await_line "$work/xvfb.out" '^[0-9]+$')"
+
+# 3. The window.
+"$root/bin/socketkit" gui-client --port "$port" >"$work/gui.out" 2>&1 &
+pids+=($!)
+window=""
+for _ in $(seq 200); do
+  window="$(xwininfo -root -tree 2>/dev/null | awk '/"socketkit ON\/OFF/ {print $1; exit}')"
+  [ -n "$window" ] && break
+  sleep 0.1
+done
+[ -n "$window" ] || { echo "screenshot: the window did not open" >&2; cat "$work/gui.out" >&2; exit 1; }
+sleep 1 # let it connect and paint
+
+# 4. One click (Space on the focused button), then wait for the echo and take the picture.
+java "$root/scripts/PressSpace.java"
+sleep 1
+import -window "$window" "$out"
+echo "screenshot: wrote $out"
