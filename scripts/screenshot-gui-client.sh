@@ -67,8 +67,8 @@ Xvfb -displayfd 1 -screen 0 640x400x24 -nolisten tcp >"$work/xvfb.out" 2>"$work/
 pids+=($!)
 export DISPLAY=":$(await_line "$work/xvfb.out" '^[0-9]+$')"
 
-# 3. The window.
-"$root/bin/socketkit" gui-client --port "$port" >"$work/gui.out" 2>&1 &
+# 3. The window (with anti-aliased text, as a desktop's font settings would give it).
+JAVA_OPTS="${JAVA_OPTS:-} -Dawt.useSystemAAFontSettings=on" "$root/bin/socketkit" gui-client --port "$port" >"$work/gui.out" 2>&1 &
 pids+=($!)
 window=""
 for _ in $(seq 200); do
