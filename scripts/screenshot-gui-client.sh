@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Makes docs/gui-client.png: starts an echo server, a virtual X display (Xvfb) and
 # `socketkit gui-client`, presses Space once (the button has the focus: it turns ON and sends "ON"),
-# waits for the echo, and saves the window. Needs: a JDK, Maven (for the first build), xvfb,
+# waits for the echo, and saves the window. Then stops the echo server, presses Space again, and
+# saves docs/gui-client-disconnected.png: what the window says when the server goes away. Needs: a JDK, Maven (for the first build), xvfb,
 # x11-utils (xwininfo) and imagemagick (import); python3 when socketkit has no echo-server yet.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-$root/docs/gui-client.png}"
+out_disconnected="${out%.png}-disconnected.png"
 work="$(mktemp -d)"
 pids=()
 cleanup() {
@@ -59,7 +61,8 @@ while True:
                 sock.close()
 PY
 fi
-pids+=($!)
+echo_pid=$!
+pids+=("$echo_pid")
 port="$(await_line "$work/echo.out" '^listening on ' | sed 's/.*://')"
 
 # 2. A virtual display: Xvfb picks a free display number and writes it to fd 1.
@@ -84,3 +87,11 @@ java "$root/scripts/PressSpace.java"
 sleep 1
 import -window "$window" "$out"
 echo "screenshot: wrote $out"
+
+# 5. The server goes away; the next click cannot be sent.
+kill "$echo_pid"
+sleep 1
+java "$root/scripts/PressSpace.java"
+sleep 0.5
+import -window "$window" "$out_disconnected"
+echo "screenshot: wrote $out_disconnected"

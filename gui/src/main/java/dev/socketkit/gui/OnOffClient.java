@@ -233,7 +233,7 @@ public final class OnOffClient implements AutoCloseable {
     if (!ready.errors().isEmpty()) {
       // Select finished the connect for us and it failed; NIO has closed the channel and kept the
       // reason to itself, which on loopback is nearly always a refused connection.
-      fail(now, "no echo server answers at " + serverName);
+      fail(now, "no echo server at " + serverName);
     } else if (!ready.writes().isEmpty() && channel.isConnected()) {
       connected();
     } else if (now - connectDeadline >= 0) {

@@ -6,6 +6,7 @@ import java.awt.Component;
 import java.awt.Dimension;
 import java.awt.EventQueue;
 import java.awt.Font;
+import java.awt.GridLayout;
 import java.awt.event.WindowAdapter;
 import java.awt.event.WindowEvent;
 import java.net.InetSocketAddress;
@@ -65,6 +66,7 @@ public final class OnOffWindow {
   private final JButton button = new JButton();
   private final JLabel echo = new JLabel(" ", SwingConstants.CENTER);
   private final JLabel status = new JLabel(" ", SwingConstants.LEFT);
+  private final JLabel notice = new JLabel(" ", SwingConstants.LEFT);
   private final Timer timer;
   private final CountDownLatch closed = new CountDownLatch(1);
 
@@ -154,11 +156,15 @@ public final class OnOffWindow {
     centre.add(Box.createVerticalStrut(4));
     centre.add(echo);
 
-    status.setBorder(
+    status.getAccessibleContext().setAccessibleName("Connection status");
+    notice.getAccessibleContext().setAccessibleName("What happened to the last click");
+    JPanel statusBar = new JPanel(new GridLayout(2, 1));
+    statusBar.setBorder(
         BorderFactory.createCompoundBorder(
             BorderFactory.createMatteBorder(1, 0, 0, 0, Color.GRAY),
             BorderFactory.createEmptyBorder(4, 8, 4, 8)));
-    status.getAccessibleContext().setAccessibleName("Connection status");
+    statusBar.add(status);
+    statusBar.add(notice);
 
     frame.setDefaultCloseOperation(WindowConstants.DO_NOTHING_ON_CLOSE);
     frame.addWindowListener(
@@ -174,9 +180,9 @@ public final class OnOffWindow {
           }
         });
     frame.getContentPane().add(centre, BorderLayout.CENTER);
-    frame.getContentPane().add(status, BorderLayout.SOUTH);
+    frame.getContentPane().add(statusBar, BorderLayout.SOUTH);
     show(client.screen());
-    frame.setMinimumSize(new Dimension(420, 0));
+    frame.setMinimumSize(new Dimension(480, 0));
     frame.pack();
     frame.setLocationRelativeTo(null);
   }
@@ -186,7 +192,9 @@ public final class OnOffWindow {
     button.setText(screen.buttonText());
     button.setBackground(screen.on() ? ON_COLOUR : OFF_COLOUR);
     echo.setText(screen.lastEcho().isEmpty() ? "—" : screen.lastEcho());
-    status.setText(screen.statusLine());
+    status.setText(screen.status());
+    status.setToolTipText(screen.status());
+    notice.setText(screen.notice().isEmpty() ? " " : screen.notice());
     status.setForeground(
         screen.connection() == ConnectionState.CONNECTED ? new Color(0x1B5E20) : Color.DARK_GRAY);
   }
@@ -207,5 +215,9 @@ public final class OnOffWindow {
 
   JLabel statusLabel() {
     return status;
+  }
+
+  JLabel noticeLabel() {
+    return notice;
   }
 }

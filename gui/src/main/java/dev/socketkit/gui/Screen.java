@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param lastEcho the last line the server echoed, without its newline; empty before the first
  * @param status one sentence on the connection: {@code "connected to 127.0.0.1:2500"}, {@code
  *     "connecting to ..."} or {@code "disconnected: ...; retrying in 2 s"}
- * @param notice what happened to the last click when it could not be sent; empty otherwise
+ * @param notice what happened to the last click when it could not be sent, shown under the status;
+ *     empty otherwise
  */
 public record Screen(
     ConnectionState connection, boolean on, String lastEcho, String status, String notice) {
@@ -26,10 +27,5 @@ public record Screen(
   /** The button's text, {@code "ON"} or {@code "OFF"}: the state is never told by colour alone. */
   public String buttonText() {
     return on ? "ON" : "OFF";
-  }
-
-  /** The status line: the connection sentence, then the notice if there is one. */
-  public String statusLine() {
-    return notice.isEmpty() ? status : status + " — " + notice;
   }
 }
