@@ -63,8 +63,8 @@ class OnOffClientTest {
   }
 
   @Test
-  void showsTheServersEchoOfOnThenOff() throws Exception {
-    try (TestEchoServer server = new TestEchoServer();
+  void showsTheSelectEchoServersEchoOfOnThenOff() throws Exception {
+    try (RunningEchoServer server = new RunningEchoServer();
         OnOffClient client = new OnOffClient(server.address())) {
       Screen connected = handleUntil(client, is(ConnectionState.CONNECTED));
       assertThat(connected.status())

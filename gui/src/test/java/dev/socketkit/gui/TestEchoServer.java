@@ -12,12 +12,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A small real echo server on loopback for the gui tests: a thread per connection sends back every
- * byte it receives, as the lecture's echo server does. (The project's select echo server lives in
- * module echo, on another branch; this stands in for it until that is merged.)
- *
- * <p>It can also be started as a program ({@code main}) that prints {@code listening on HOST:PORT},
- * for the screenshot script and the end-to-end test's child processes.
+ * A small echo server on loopback that tests can also misbehave with: it counts connections and can
+ * drop them all at once (a server that goes away). A thread per connection sends back every byte it
+ * receives. Where no such control is needed the tests use the project's select echo server ({@link
+ * RunningEchoServer}).
  */
 final class TestEchoServer implements AutoCloseable {
   private final ServerSocket listener;
@@ -97,15 +95,5 @@ final class TestEchoServer implements AutoCloseable {
   public void close() throws IOException {
     listener.close();
     dropConnections();
-  }
-
-  /** Runs the server on {@code args[0]} (default 0) until killed; prints the listening line. */
-  public static void main(String[] args) throws Exception {
-    try (TestEchoServer server =
-        new TestEchoServer(args.length > 0 ? Integer.parseInt(args[0]) : 0)) {
-      System.out.println("listening on " + OnOffClient.hostPort(server.address()));
-      System.out.flush();
-      server.acceptor.join();
-    }
   }
 }
