@@ -4,6 +4,7 @@ import dev.socketkit.gui.internal.Backoff;
 import dev.socketkit.gui.internal.LineFramer;
 import dev.socketkit.select.Select;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -182,6 +183,11 @@ public final class OnOffClient implements AutoCloseable {
     return attempts;
   }
 
+  /** Whether the client holds an open socket (connecting or connected); for tests. */
+  boolean hasOpenSocket() {
+    return channel != null && channel.isOpen();
+  }
+
   /** Whether bytes of a click are still waiting to be sent; for tests. */
   boolean hasPendingOutput() {
     return pendingBytes > 0;
@@ -204,9 +210,8 @@ public final class OnOffClient implements AutoCloseable {
 
   private void startConnect(long now) {
     attempts++;
-    SocketChannel opened = null;
     try {
-      opened = SocketChannel.open();
+      SocketChannel opened = SocketChannel.open();
       channel = opened;
       opened.configureBlocking(false);
       opened.setOption(StandardSocketOptions.TCP_NODELAY, true); // a click is one small write
@@ -216,6 +221,9 @@ public final class OnOffClient implements AutoCloseable {
         state = ConnectionState.CONNECTING;
         connectDeadline = now + CONNECT_TIMEOUT.toNanos();
       }
+    } catch (ConnectException e) {
+      // Some systems refuse a loopback connect at once instead of through select: same answer.
+      fail(now, "no echo server at " + serverName);
     } catch (IOException e) {
       fail(now, "cannot connect to " + serverName + " (" + describe(e) + ")");
     }

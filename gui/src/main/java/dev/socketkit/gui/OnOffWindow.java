@@ -205,6 +205,10 @@ public final class OnOffWindow {
     return frame;
   }
 
+  OnOffClient client() {
+    return client;
+  }
+
   JButton button() {
     return button;
   }

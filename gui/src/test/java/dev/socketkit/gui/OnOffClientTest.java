@@ -231,7 +231,9 @@ class OnOffClientTest {
       handleUntil(client, is(ConnectionState.CONNECTED));
       waitFor(() -> server.accepted() == 1, "the server to accept");
 
+      assertThat(client.hasOpenSocket()).isTrue();
       client.close();
+      assertThat(client.hasOpenSocket()).isFalse();
       waitFor(() -> server.ended() == 1, "the server to see the connection end");
       clock.addAndGet(OnOffClient.MAX_RETRY.multipliedBy(2).toNanos());
       Screen closed = client.handle();

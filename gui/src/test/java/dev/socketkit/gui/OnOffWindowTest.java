@@ -72,6 +72,7 @@ class OnOffWindowTest {
         assertThat(window.nextLine()).isEqualTo("label OFF");
         assertThat(window.nextLine()).isEqualTo("button OFF off-colour");
         assertThat(window.nextLine()).isEqualTo("closed");
+        assertThat(window.nextLine()).isEqualTo("socket closed");
         assertThat(window.exitCode()).isZero();
       }
       // The echo server got each press of Space as one line.

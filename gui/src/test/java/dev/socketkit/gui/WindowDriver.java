@@ -59,6 +59,7 @@ final class WindowDriver {
       fail("the window did not close");
     }
     say("closed");
+    say("socket " + (onEdt(() -> window.client().hasOpenSocket()) ? "open" : "closed"));
     System.exit(0);
   }
 
