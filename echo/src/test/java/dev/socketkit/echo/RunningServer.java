@@ -15,12 +15,15 @@ final class RunningServer implements AutoCloseable {
   /** The two select-based servers, for parameterised tests. */
   enum Kind {
     SELECT,
-    QUEUE;
+    QUEUE,
+    SELECTORS;
 
     EchoServer open(SocketAddress address, long maxPending) throws IOException {
-      return this == SELECT
-          ? new SelectEchoServer(address, maxPending, null)
-          : new QueueEchoServer(address, maxPending, null);
+      return switch (this) {
+        case SELECT -> new SelectEchoServer(address, maxPending, null);
+        case QUEUE -> new QueueEchoServer(address, maxPending, null);
+        case SELECTORS -> new SelectorsEchoServer(address, maxPending, null);
+      };
     }
   }
 
