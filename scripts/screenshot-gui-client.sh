@@ -3,7 +3,7 @@
 # `socketkit gui-client`, presses Space once (the button has the focus: it turns ON and sends "ON"),
 # waits for the echo, and saves the window. Then stops the echo server, presses Space again, and
 # saves docs/gui-client-disconnected.png: what the window says when the server goes away. Needs: a JDK, Maven (for the first build), xvfb,
-# x11-utils (xwininfo) and imagemagick (import); python3 when socketkit has no echo-server yet.
+# x11-utils (xwininfo) and imagemagick (import).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,33 +34,8 @@ await_line() {
   return 1
 }
 
-# 1. The echo server: socketkit's own when it has one, else the lecture's select echo server in Python.
-if "$root/bin/socketkit" --help | grep -q '^ *echo-server '; then
-  "$root/bin/socketkit" echo-server --port 0 >"$work/echo.out" 2>&1 &
-else
-  python3 -u - >"$work/echo.out" 2>&1 <<'PY' &
-import select, socket
-server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-server.bind(("127.0.0.1", 0))
-server.listen(5)
-print("listening on %s:%d" % server.getsockname())
-sockets = [server]
-while True:
-    readable, _, _ = select.select(sockets, [], [])
-    for sock in readable:
-        if sock is server:
-            client, _ = server.accept()
-            sockets.append(client)
-        else:
-            data = sock.recv(1024)
-            if data:
-                sock.send(data)
-            else:
-                sockets.remove(sock)
-                sock.close()
-PY
-fi
+# 1. The echo server (lecture section 2), on a free port.
+"$root/bin/socketkit" echo-server --port 0 >"$work/echo.out" 2>&1 &
 echo_pid=$!
 pids+=("$echo_pid")
 port="$(await_line "$work/echo.out" '^listening on ' | sed 's/.*://')"
