@@ -2,8 +2,8 @@
 # Makes docs/gui-client.png: starts an echo server, a virtual X display (Xvfb) and
 # `socketkit gui-client`, presses Space once (the button has the focus: it turns ON and sends "ON"),
 # waits for the echo, and saves the window. Then stops the echo server, presses Space again, and
-# saves docs/gui-client-disconnected.png: what the window says when the server goes away. Needs: a JDK, Maven (for the first build), xvfb,
-# x11-utils (xwininfo) and imagemagick (import).
+# saves docs/gui-client-disconnected.png: what the window says when the server goes away.
+# Needs: a JDK, Maven (for the first build), xvfb, x11-utils (xwininfo) and imagemagick (import).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
