@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
       QueuesCommand.class,
       EchoServerCommand.class,
       EchoClientCommand.class,
+      GuiClientCommand.class,
     })
 final class SocketkitCommand implements Runnable {
   @Spec CommandSpec spec;
