@@ -97,6 +97,21 @@ public final class SocketServerEcho {
    */
   public static BaseServer<?> open(Mode mode, SocketAddress address, Threading threading)
       throws IOException {
+    return open(mode, address, threading, null);
+  }
+
+  /**
+   * As {@link #open(Mode, SocketAddress, Threading)}, with a listener told about each message
+   * received (on the request's thread), as the lecture's servers print them.
+   *
+   * @param listener told about each message, or null
+   * @throws UnsupportedOperationException for a datagram mode on a Unix-domain address
+   * @throws IllegalArgumentException if {@code threading} is given for a non-threading mode
+   * @throws IOException if binding fails
+   */
+  public static BaseServer<?> open(
+      Mode mode, SocketAddress address, Threading threading, EchoServer.Listener listener)
+      throws IOException {
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(address, "address");
     if (threading != null && !mode.isThreading()) {
@@ -113,21 +128,25 @@ public final class SocketServerEcho {
             TcpServer tcp =
                 unix
                     ? new UnixStreamServer(
-                        (UnixDomainSocketAddress) address, TcpEchoHandler::new, false)
-                    : new TcpServer(address, TcpEchoHandler::new, false);
+                        (UnixDomainSocketAddress) address,
+                        () -> new TcpEchoHandler(listener),
+                        false)
+                    : new TcpServer(address, () -> new TcpEchoHandler(listener), false);
             yield bind(tcp);
           }
           case THREADING_TCP -> {
             TcpServer tcp =
                 unix
                     ? new ThreadingUnixStreamServer(
-                        (UnixDomainSocketAddress) address, StreamEchoHandler::new, false)
-                    : new ThreadingTcpServer(address, StreamEchoHandler::new, false);
+                        (UnixDomainSocketAddress) address,
+                        () -> new StreamEchoHandler(listener),
+                        false)
+                    : new ThreadingTcpServer(address, () -> new StreamEchoHandler(listener), false);
             yield bind(tcp);
           }
-          case UDP -> bind(new UdpServer(address, UdpEchoHandler::new, false));
+          case UDP -> bind(new UdpServer(address, () -> new UdpEchoHandler(listener), false));
           case THREADING_UDP ->
-              bind(new ThreadingUdpServer(address, DatagramEchoHandler::new, false));
+              bind(new ThreadingUdpServer(address, () -> new DatagramEchoHandler(listener), false));
         };
     if (threading != null) {
       server.setThreading(threading);

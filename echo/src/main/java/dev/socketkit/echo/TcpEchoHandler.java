@@ -22,8 +22,22 @@ import java.nio.channels.SocketChannel;
 public final class TcpEchoHandler extends BaseRequestHandler<SocketChannel> {
   private static final int RECV_SIZE = 1024; // the lecture's recv(1024)
 
-  /** Made by the server, one per connection: {@code TcpEchoHandler::new}. */
-  public TcpEchoHandler() {}
+  private final EchoServer.Listener listener;
+
+  /** Made by the server, one per request: {@code TcpEchoHandler::new}. */
+  public TcpEchoHandler() {
+    this(null);
+  }
+
+  /**
+   * Also tells {@code listener} about each message received, as the lecture's server prints it; the
+   * listener runs on the request's thread (several at once in the threading modes).
+   *
+   * @param listener told about each message, or null
+   */
+  public TcpEchoHandler(EchoServer.Listener listener) {
+    this.listener = listener;
+  }
 
   /** Echoes until the client closes its side: Python's {@code handle()}. */
   @Override
@@ -32,6 +46,9 @@ public final class TcpEchoHandler extends BaseRequestHandler<SocketChannel> {
     ByteBuffer data = ByteBuffer.allocate(RECV_SIZE);
     while (socket.read(data) > 0) { // recv(1024); 0 bytes (-1 here) = the client closed
       data.flip();
+      if (listener != null) {
+        listener.received(clientAddress(), data.duplicate());
+      }
       while (data.hasRemaining()) { // sendall
         socket.write(data);
       }
