@@ -22,8 +22,11 @@ import java.net.UnixDomainSocketAddress;
 final class SocketServerModes {
   private SocketServerModes() {}
 
-  /** Opens the server of {@code command.mode} on {@code address}, announces it, and serves. */
-  static void serve(EchoServerCommand command, SocketAddress address) throws IOException {
+  /**
+   * Opens the server of {@code command.mode} on {@code address}, announces it, and serves until
+   * Ctrl-C / SIGTERM; returns the exit code, 0.
+   */
+  static int serve(EchoServerCommand command, SocketAddress address) throws IOException {
     SocketServerEcho.Mode mode = mode(command.mode);
     Threading threading = mode.isThreading() ? threading(command.threads) : null;
     EchoServer.Listener listener = command.verbose ? command::print : null;
@@ -42,6 +45,7 @@ final class SocketServerModes {
       Serving.onExit(server::close);
       server.serveForever();
     }
+    return 0;
   }
 
   private static String cannotListen(SocketAddress address, BindException e) {

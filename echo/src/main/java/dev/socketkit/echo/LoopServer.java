@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -35,6 +37,21 @@ abstract class LoopServer implements EchoServer {
   private CountDownLatch served; // non-null while serveForever runs; guarded by lock
   private boolean closed; // guarded by lock
   volatile boolean stopRequested;
+  private long acceptPausedUntil; // System.nanoTime() when accepting resumes; 0 = accepting
+
+  /**
+   * How long a client that ended its stream stays open, with our side shut down, before it is
+   * closed. Closing at once would orphan a socket whose last echo may still sit in its send buffer,
+   * and Linux resets orphaned connections with unsent data when TCP memory runs short
+   * (TcpExtTCPAbortOnMemory): the client would lose its last bytes.
+   */
+  static final Duration LINGER = Duration.ofSeconds(5);
+
+  private final ArrayDeque<SocketChannel> lingering = new ArrayDeque<>();
+  private final ArrayDeque<Long> lingerDeadlines = new ArrayDeque<>(); // nanoTime, same order
+
+  /** How long accepting pauses after accept() failed (for example, out of file descriptors). */
+  static final Duration ACCEPT_BACKOFF = Duration.ofMillis(100);
 
   LoopServer(SocketAddress address, long maxPending, Listener listener) throws IOException {
     if (maxPending < 1) {
@@ -72,10 +89,19 @@ abstract class LoopServer implements EchoServer {
     try {
       wakeup.source().configureBlocking(false);
       while (!stopRequested) {
-        serveOnce();
+        try {
+          closeLingering(false);
+          serveOnce();
+        } catch (RuntimeException e) {
+          // A bug (in a listener, say) must not end the service of every client: log, go on.
+          warn("a pass of the loop failed, serving on: " + e);
+        }
       }
     } finally {
       stopRequested = false;
+      // NIO defers closing a registered channel's descriptor until its selector selects again;
+      // this thread may never select again, so deregister now and let close() really close.
+      forgetChannels();
       drainWakeup();
       synchronized (lock) {
         served = null;
@@ -86,6 +112,12 @@ abstract class LoopServer implements EchoServer {
 
   /** One pass of the loop: one select and the work it found. */
   abstract void serveOnce() throws IOException;
+
+  /**
+   * Takes every channel out of this thread's selector; called on the serving thread when {@link
+   * #serveForever()} ends.
+   */
+  abstract void forgetChannels() throws IOException;
 
   /** Closes every client; called once, after serving has stopped. */
   abstract void closeClients();
@@ -126,6 +158,7 @@ abstract class LoopServer implements EchoServer {
     }
     try {
       closeClients();
+      closeLingering(true);
     } finally {
       Pipe.SourceChannel source = wakeup.source();
       Pipe.SinkChannel sink = wakeup.sink();
@@ -137,14 +170,95 @@ abstract class LoopServer implements EchoServer {
     }
   }
 
-  /** Accepts one waiting client in non-blocking mode, or returns null if none waits. */
-  final SocketChannel acceptClient() throws IOException {
-    SocketChannel client = serverSocket.accept();
-    if (client != null) {
+  /**
+   * Accepts one waiting client in non-blocking mode, or returns null if none waits or accepting
+   * failed. A failure (typically "Too many open files") pauses accepting for {@link
+   * #ACCEPT_BACKOFF}: the client stays queued in the kernel, and the loop must not spin on a
+   * listening socket that stays readable. Other clients are served meanwhile.
+   */
+  final SocketChannel acceptClient() {
+    SocketChannel client;
+    try {
+      client = serverSocket.accept();
+    } catch (IOException e) {
+      // Descriptors are short: lingering clients give theirs back first (they only wait for
+      // their last echo to be read); then accepting pauses.
+      closeLingering(true);
+      acceptPausedUntil = System.nanoTime() + ACCEPT_BACKOFF.toNanos();
+      warn(
+          "cannot accept a client ("
+              + e.getMessage()
+              + "); trying again in "
+              + ACCEPT_BACKOFF.toMillis()
+              + " ms");
+      return null;
+    }
+    if (client == null) {
+      return null;
+    }
+    try {
       client.configureBlocking(false);
       client.setOption(StandardSocketOptions.TCP_NODELAY, true); // echo replies are small
+    } catch (IOException e) {
+      closeQuietly(client); // gone before we could set it up
+      return null;
     }
     return client;
+  }
+
+  /** Whether accepting is paused after a failure; resumes by itself when the pause is over. */
+  final boolean acceptPaused() {
+    if (acceptPausedUntil != 0 && System.nanoTime() - acceptPausedUntil >= 0) {
+      acceptPausedUntil = 0;
+    }
+    return acceptPausedUntil != 0;
+  }
+
+  /**
+   * The select timeout: none normally; while accepting is paused, the rest of the pause; while
+   * clients linger, the time until the first is due to close.
+   */
+  final Duration selectTimeout() {
+    long now = System.nanoTime();
+    long wait = Long.MAX_VALUE;
+    if (acceptPaused()) {
+      wait = acceptPausedUntil - now;
+    }
+    Long due = lingerDeadlines.peekFirst();
+    if (due != null) {
+      wait = Math.min(wait, due - now);
+    }
+    return wait == Long.MAX_VALUE ? null : Duration.ofNanos(Math.max(1, wait));
+  }
+
+  /**
+   * Ends a client that has ended its stream and has nothing left to send: shuts our side down now
+   * (the client sees end of stream after its last echo) and closes the socket {@link #LINGER}
+   * later. The caller has taken the client out of every list first.
+   */
+  final void closeAfterLastEcho(SocketChannel client) {
+    try {
+      client.shutdownOutput();
+    } catch (IOException e) {
+      closeQuietly(client); // already broken: nothing left to deliver
+      return;
+    }
+    lingering.addLast(client);
+    lingerDeadlines.addLast(System.nanoTime() + LINGER.toNanos());
+  }
+
+  /** Closes the lingering clients that are due, or all of them. */
+  final void closeLingering(boolean all) {
+    long now = System.nanoTime();
+    while (!lingering.isEmpty() && (all || now - lingerDeadlines.peekFirst() >= 0)) {
+      lingerDeadlines.removeFirst();
+      closeQuietly(lingering.removeFirst());
+    }
+  }
+
+  /** Clients waiting to be closed; for forgetChannels(). */
+  final Iterable<SocketChannel> lingeringClients() {
+    return lingering;
   }
 
   /** Empties the wake-up pipe after a stop, so that the next serveForever does not stop at once. */
@@ -163,6 +277,15 @@ abstract class LoopServer implements EchoServer {
     } catch (IOException e) {
       return new InetSocketAddress(0);
     }
+  }
+
+  /**
+   * Prints a warning on stderr. Deliberately not java.util.logging: its formatter opens files (the
+   * time-zone database) on first use, which fails exactly when the process is out of file
+   * descriptors, the main reason to warn here.
+   */
+  static void warn(String message) {
+    System.err.println("socketkit echo server: " + message);
   }
 
   /** Closes a client, which also takes it out of the selector. */

@@ -84,7 +84,12 @@ public final class QueueEchoServer extends LoopServer {
 
   @Override
   void serveOnce() throws IOException {
-    Select.Ready<SelectableChannel> ready = Select.select(rSock, wSock, rSock, null);
+    if (acceptPaused()) {
+      rSock.remove(serverSocket);
+    } else {
+      rSock.add(serverSocket);
+    }
+    Select.Ready<SelectableChannel> ready = Select.select(rSock, wSock, rSock, selectTimeout());
     for (SelectableChannel s : ready.reads()) {
       if (s == serverSocket) {
         accept();
@@ -102,7 +107,7 @@ public final class QueueEchoServer extends LoopServer {
     }
   }
 
-  private void accept() throws IOException {
+  private void accept() {
     for (int i = 0; i < ACCEPTS_PER_PASS; i++) {
       SocketChannel client = acceptClient();
       if (client == null) {
@@ -129,7 +134,7 @@ public final class QueueEchoServer extends LoopServer {
     }
     if (n < 0) {
       if (queue.messages.isEmpty()) {
-        remove(client); // no data: close and remove, as the lecture does
+        endAfterLastEcho(client); // no data: close and remove, as the lecture does
       } else {
         queue.inputEnded = true; // half-closed: send what is queued first
         rSock.remove(client);
@@ -182,11 +187,19 @@ public final class QueueEchoServer extends LoopServer {
     if (queue.messages.isEmpty()) {
       wSock.remove(client); // nothing left to send
       if (queue.inputEnded) {
-        remove(client);
+        endAfterLastEcho(client);
       } else {
         rSock.add(client); // back to reading, if backpressure had stopped it
       }
     }
+  }
+
+  /** A client that ended its stream and got every echo: out of the lists, then closed. */
+  private void endAfterLastEcho(SocketChannel client) {
+    rSock.remove(client);
+    wSock.remove(client);
+    msgQueue.remove(client);
+    closeAfterLastEcho(client);
   }
 
   /** Python's exceptional case: leave both lists, delete the queue; and close the socket. */
@@ -195,6 +208,20 @@ public final class QueueEchoServer extends LoopServer {
     wSock.remove(client);
     msgQueue.remove(client);
     closeQuietly(client);
+  }
+
+  @Override
+  void forgetChannels() throws IOException {
+    for (SelectableChannel s : rSock) {
+      Select.forget(s);
+    }
+    for (SocketChannel s : msgQueue.keySet()) {
+      Select.forget(s); // includes clients in w_sock only
+    }
+    Select.forget(serverSocket); // out of r_sock while accepting is paused
+    for (SocketChannel s : lingeringClients()) {
+      Select.forget(s);
+    }
   }
 
   @Override

@@ -72,7 +72,13 @@ public final class SelectEchoServer extends LoopServer {
 
   @Override
   void serveOnce() throws IOException {
-    Select.Ready<SelectableChannel> ready = Select.select(socks, waitingToWrite, List.of(), null);
+    if (acceptPaused()) {
+      socks.remove(serverSocket);
+    } else {
+      socks.add(serverSocket);
+    }
+    Select.Ready<SelectableChannel> ready =
+        Select.select(socks, waitingToWrite, List.of(), selectTimeout());
     for (SelectableChannel s : ready.reads()) {
       if (s == serverSocket) {
         accept();
@@ -85,7 +91,7 @@ public final class SelectEchoServer extends LoopServer {
     }
   }
 
-  private void accept() throws IOException {
+  private void accept() {
     for (int i = 0; i < ACCEPTS_PER_PASS; i++) {
       SocketChannel client = acceptClient();
       if (client == null) {
@@ -101,7 +107,9 @@ public final class SelectEchoServer extends LoopServer {
     try {
       int n = client.read(buffer);
       if (n < 0) {
-        drop(client); // nothing of its is unsent (it would not be in the read list otherwise)
+        // End of stream; nothing of its is unsent (it would not be in the read list otherwise).
+        socks.remove(client);
+        closeAfterLastEcho(client);
         return;
       }
       buffer.flip();
@@ -146,6 +154,20 @@ public final class SelectEchoServer extends LoopServer {
     waitingToWrite.remove(client);
     unsent.remove(client);
     closeQuietly(client);
+  }
+
+  @Override
+  void forgetChannels() throws IOException {
+    for (SelectableChannel s : socks) {
+      Select.forget(s);
+    }
+    for (SelectableChannel s : waitingToWrite) {
+      Select.forget(s);
+    }
+    Select.forget(serverSocket); // out of socks while accepting is paused
+    for (SocketChannel s : lingeringClients()) {
+      Select.forget(s);
+    }
   }
 
   @Override

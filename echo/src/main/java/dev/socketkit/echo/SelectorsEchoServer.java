@@ -49,6 +49,7 @@ public final class SelectorsEchoServer extends LoopServer implements EventLoop.A
   }
 
   private final EventLoop loop;
+  private boolean acceptingPaused;
   private final ByteBuffer buffer;
   private final List<Client> clients = new ArrayList<>(); // for close() only
 
@@ -81,7 +82,12 @@ public final class SelectorsEchoServer extends LoopServer implements EventLoop.A
 
   @Override
   void serveOnce() throws IOException {
-    loop.select(null, this);
+    boolean paused = acceptPaused();
+    if (paused != acceptingPaused) {
+      acceptingPaused = paused;
+      loop.modify(loop.registration(serverSocket), paused ? 0 : EventLoop.READ);
+    }
+    loop.select(selectTimeout(), this);
   }
 
   /** Called by the loop for each ready channel. */
@@ -102,22 +108,18 @@ public final class SelectorsEchoServer extends LoopServer implements EventLoop.A
 
   private void accept() {
     for (int i = 0; i < ACCEPTS_PER_PASS; i++) {
-      SocketChannel channel = null;
+      SocketChannel channel = acceptClient();
+      if (channel == null) {
+        return;
+      }
       try {
-        channel = acceptClient();
-        if (channel == null) {
-          return;
-        }
         EventLoop.Registration registration = loop.register(channel, EventLoop.READ, null);
         Client client = new Client(channel, registration);
         registration.attach(client);
         client.index = clients.size();
         clients.add(client);
       } catch (IOException e) {
-        if (channel != null) {
-          closeQuietly(channel); // this client could not be set up; the others go on
-        }
-        return;
+        closeQuietly(channel); // this client could not be set up; the others go on
       }
     }
   }
@@ -127,7 +129,9 @@ public final class SelectorsEchoServer extends LoopServer implements EventLoop.A
     buffer.clear();
     try {
       if (channel.read(buffer) < 0) {
-        drop(client);
+        loop.modify(client.registration, 0); // end of stream: nothing more to watch
+        forget(client);
+        closeAfterLastEcho(channel);
         return;
       }
       buffer.flip();
@@ -160,6 +164,11 @@ public final class SelectorsEchoServer extends LoopServer implements EventLoop.A
 
   private void drop(Client client) {
     closeQuietly(client.channel); // also ends its registration
+    forget(client);
+  }
+
+  /** Takes the client out of the list close() walks. */
+  private void forget(Client client) {
     if (client.index < 0) {
       return; // dropped already
     }
@@ -169,6 +178,11 @@ public final class SelectorsEchoServer extends LoopServer implements EventLoop.A
       last.index = client.index;
     }
     client.index = -1;
+  }
+
+  @Override
+  void forgetChannels() {
+    // The loop is this server's own; closeClients() closes it, which deregisters everything.
   }
 
   @Override

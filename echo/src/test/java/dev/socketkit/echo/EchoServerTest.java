@@ -184,4 +184,18 @@ class EchoServerTest {
       assertThat(again.isAlive()).isFalse();
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void closingTheServerClosesEveryClientAtOnce(Kind kind) throws Exception {
+    RunningServer running = new RunningServer(kind);
+    try (SocketChannel client = SocketChannel.open(running.address())) {
+      byte[] payload = {1};
+      assertThat(EchoServerTest.exchange(client, payload)).isEqualTo(payload);
+      running.close();
+      assertThat(client.read(ByteBuffer.allocate(1))).isEqualTo(-1);
+    } finally {
+      running.close();
+    }
+  }
 }
