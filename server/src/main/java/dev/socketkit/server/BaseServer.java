@@ -12,6 +12,7 @@ import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /*
@@ -146,7 +147,9 @@ public abstract class BaseServer<R> implements AutoCloseable {
    * closed: Python's {@code serve_forever(poll_interval)}. Calls {@link #serviceActions()} after
    * every wait (at least once per poll interval). Ignores {@link #timeout()}. Unlike Python, a
    * {@code shutdown()} or {@code close()} wakes it at once rather than at the next poll; while it
-   * runs it holds a pipe (two descriptors) for that.
+   * runs it holds a pipe (two descriptors) for that. When taking a request fails while the channel
+   * is open (out of file descriptors, say), it stops taking requests for 100 ms and warns on
+   * standard error at most every 10 s, where Python would spin at full CPU.
    *
    * <p>The calling thread becomes the serving thread. If a {@code shutdown()} came while no
    * serveForever was running, this returns at once (and consumes that shutdown). If the thread is
@@ -167,9 +170,13 @@ public abstract class BaseServer<R> implements AutoCloseable {
       this.pollInterval = pollInterval;
       wakeup = openWakeup();
       List<SelectableChannel> reads = List.of(channel, wakeup.source());
+      List<SelectableChannel> wakeupOnly = List.of(wakeup.source());
       while (!shutdownFlag) {
+        long paused = acceptPausedUntil - System.nanoTime();
         Select.Ready<SelectableChannel> ready =
-            Select.select(reads, List.of(), List.of(), pollInterval);
+            paused > 0
+                ? Select.select(wakeupOnly, List.of(), List.of(), Duration.ofNanos(paused))
+                : Select.select(reads, List.of(), List.of(), pollInterval);
         if (ready.reads().contains(wakeup.source())) {
           drain(wakeup.source());
         }
@@ -342,8 +349,13 @@ public abstract class BaseServer<R> implements AutoCloseable {
     Incoming<R> incoming;
     try {
       incoming = getRequest();
-    } catch (IOException ignored) {
-      // As Python: a failed accept (the client left first, or the channel was closed) is dropped.
+    } catch (IOException e) {
+      // Python drops a failed accept and selects again. When the cause persists (no descriptors
+      // left: EMFILE) the channel stays readable and that loop spins at full CPU; pause instead,
+      // as Netty and Tomcat do, and say so.
+      if (channel().isOpen()) {
+        pauseAccepting(e);
+      }
       return;
     }
     if (incoming == null) {
@@ -364,6 +376,42 @@ public abstract class BaseServer<R> implements AutoCloseable {
       shutdownRequest(request);
       throw e;
     }
+  }
+
+  /** How long serveForever stops taking requests after taking one failed. */
+  static final Duration ACCEPT_PAUSE = Duration.ofMillis(100);
+
+  /** At most one warning about failing accepts per this many nanoseconds. */
+  private static final long WARN_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
+
+  private volatile long acceptPausedUntil = System.nanoTime();
+  private long lastAcceptWarning = System.nanoTime() - WARN_EVERY_NANOS;
+  private final AtomicLong acceptFailures = new AtomicLong();
+
+  /** Stops taking requests for {@link #ACCEPT_PAUSE}; warns on stderr at most every 10 s. */
+  private void pauseAccepting(IOException error) {
+    long now = System.nanoTime();
+    acceptPausedUntil = now + ACCEPT_PAUSE.toNanos();
+    long failures = acceptFailures.incrementAndGet();
+    if (now - lastAcceptWarning >= WARN_EVERY_NANOS) {
+      lastAcceptWarning = now;
+      System.err.println(
+          "socketkit server on "
+              + serverAddress()
+              + ": taking a request failed ("
+              + error
+              + "); pausing "
+              + ACCEPT_PAUSE.toMillis()
+              + " ms ("
+              + failures
+              + " failures so far)");
+      System.err.flush();
+    }
+  }
+
+  /** How many times taking a request failed. For tests. */
+  final long acceptFailures() {
+    return acceptFailures.get();
   }
 
   /**

@@ -248,6 +248,34 @@ class LifecycleTest {
   }
 
   @Test
+  void aFailingAcceptPausesWarnsOnceAndTheServerGoesOnServing() throws Exception {
+    PrintStream original = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, US_ASCII));
+    AtomicInteger failuresLeft = new AtomicInteger(3);
+    try (TcpServer server =
+            new TcpServer(ANY_PORT, EchoHandlers.StreamEcho::new) {
+              @Override
+              protected Incoming<SocketChannel> getRequest() throws IOException {
+                if (failuresLeft.getAndDecrement() > 0) {
+                  throw new IOException("Too many open files"); // as accept() says on EMFILE
+                }
+                return super.getRequest();
+              }
+            };
+        Serving serving = Serving.start(server)) {
+      assertThat(Clients.streamEcho(serving.address(), "after")).isEqualTo("after|again after");
+      assertThat(server.acceptFailures()).isEqualTo(3);
+    } finally {
+      System.setErr(original);
+    }
+    assertThat(captured.toString(US_ASCII))
+        .contains(
+            "taking a request failed (java.io.IOException: Too many open files); pausing 100 ms")
+        .hasLineCount(1);
+  }
+
+  @Test
   void serveForeverOnAClosedServerIsRefused() throws Exception {
     TcpServer server = new TcpServer(ANY_PORT, EchoHandlers.StreamEcho::new);
     server.close();
