@@ -44,7 +44,9 @@ public abstract class StreamRequestHandler extends BaseRequestHandler<SocketChan
   /**
    * How long a read may wait for data before it throws {@link java.net.SocketTimeoutException}:
    * Python's {@code StreamRequestHandler.timeout}. Null (the default) waits forever. Set it in the
-   * subclass's constructor or before {@code super.setup()}; must be positive.
+   * subclass's constructor or before {@code super.setup()}; must be positive. Unlike Python's
+   * socket timeout it does not bound writes on TCP (Java's {@code SO_TIMEOUT} covers reads only);
+   * on Unix-domain connections a write waiting longer for buffer space also times out.
    */
   protected Duration timeout;
 

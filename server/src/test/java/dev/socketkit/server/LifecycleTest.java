@@ -23,8 +23,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The request loop's hooks and the threading settings, as CPython's test_socketserver. */
 @Timeout(30)
@@ -273,6 +276,38 @@ class LifecycleTest {
         .contains(
             "taking a request failed (java.io.IOException: Too many open files); pausing 100 ms")
         .hasLineCount(1);
+  }
+
+  @ParameterizedTest
+  @MethodSource("threadedChoices")
+  void aHandlerMayCloseItsOwnServerWithoutWaitingForItself(Threading threading) throws Exception {
+    CountDownLatch closedFromHandler = new CountDownLatch(1);
+    TcpServer server =
+        new TcpServer(
+            ANY_PORT,
+            () ->
+                new BaseRequestHandler<SocketChannel>() {
+                  @Override
+                  protected void handle() {
+                    server().close(); // blockOnClose: joins request threads, but not this one
+                    closedFromHandler.countDown();
+                  }
+                });
+    server.setThreading(threading);
+    Thread serving = new Thread(server::serveForever);
+    serving.start();
+    try (SocketChannel client = Clients.connect(server.serverAddress())) {
+      assertThat(closedFromHandler.await(10, TimeUnit.SECONDS)).as(client + " handled").isTrue();
+      serving.join(10_000);
+      assertThat(serving.isAlive()).isFalse();
+      assertThat(server.isClosed()).isTrue();
+    } finally {
+      server.close();
+    }
+  }
+
+  static Stream<Threading> threadedChoices() {
+    return Stream.of(Threading.platformThreads(), Threading.pool(1));
   }
 
   @Test

@@ -129,6 +129,7 @@ public abstract class RequestThreads {
     private final ThreadPoolExecutor executor;
     private final Semaphore free;
     private final AtomicInteger running = new AtomicInteger();
+    private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
 
     Pool(int size, boolean daemon) {
       this.free = new Semaphore(size);
@@ -142,6 +143,7 @@ public abstract class RequestThreads {
               task -> {
                 Thread thread = new Thread(task, prefix + counter.incrementAndGet());
                 thread.setDaemon(daemon);
+                workers.add(thread);
                 return thread;
               });
     }
@@ -186,8 +188,8 @@ public abstract class RequestThreads {
     @Override
     public void close(boolean block) {
       executor.shutdown();
-      if (!block) {
-        return;
+      if (!block || workers.contains(Thread.currentThread())) {
+        return; // a handler that closes its own server must not wait for itself
       }
       try {
         while (!executor.awaitTermination(1, TimeUnit.MINUTES)) {
