@@ -34,7 +34,11 @@ public abstract class BaseRequestHandler<R> {
   private SocketAddress clientAddress;
   private BaseServer<R> server;
 
-  /** For subclasses; the server sets the request, address and server before {@link #setup()}. */
+  /**
+   * For subclasses; the server sets the request, address and server before {@link #setup()}.
+   * Python's handler class is instantiated by the server with the request; here the server sets it
+   * after construction.
+   */
   protected BaseRequestHandler() {}
 
   /**

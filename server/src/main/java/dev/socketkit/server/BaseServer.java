@@ -560,7 +560,10 @@ public abstract class BaseServer<R> implements AutoCloseable {
    */
   protected void serverClose() throws IOException {}
 
-  /** Whether {@link #close()} has been called. */
+  /**
+   * Whether {@link #close()} has been called. Python has no such query; its closed socket has
+   * fileno() -1.
+   */
   public final boolean isClosed() {
     synchronized (lock) {
       return closed;
@@ -587,7 +590,10 @@ public abstract class BaseServer<R> implements AutoCloseable {
     }
   }
 
-  /** How this server runs its requests; {@link Threading#none()} unless set. */
+  /**
+   * How this server runs its requests; {@link Threading#none()} unless set. Python tells by the
+   * class: isinstance(server, ThreadingMixIn).
+   */
   public final Threading threading() {
     return threading;
   }

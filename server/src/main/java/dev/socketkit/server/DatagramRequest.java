@@ -59,7 +59,7 @@ public record DatagramRequest(byte[] data, DatagramChannel socket) {
     }
   }
 
-  /** Compares the data's contents and the socket's identity. */
+  /** Compares the data's contents and the socket's identity. As Python's tuple equality. */
   @Override
   public boolean equals(Object other) {
     return other instanceof DatagramRequest that
@@ -67,13 +67,15 @@ public record DatagramRequest(byte[] data, DatagramChannel socket) {
         && socket == that.socket;
   }
 
-  /** Consistent with {@link #equals}. */
+  /** Consistent with {@link #equals}. As Python's tuple hash. */
   @Override
   public int hashCode() {
     return java.util.Arrays.hashCode(data) * 31 + System.identityHashCode(socket);
   }
 
-  /** The length of the data and the socket, not the bytes. */
+  /**
+   * The length of the data and the socket, not the bytes. Python would print the bytes themselves.
+   */
   @Override
   public String toString() {
     return "DatagramRequest[" + data.length + " bytes, socket=" + socket + "]";

@@ -32,7 +32,7 @@ public abstract class DatagramRequestHandler extends BaseRequestHandler<Datagram
 
   private ByteArrayOutputStream reply;
 
-  /** For subclasses. */
+  /** For subclasses. Python: the server instantiates the class per request. */
   protected DatagramRequestHandler() {}
 
   /**

@@ -15,7 +15,7 @@ public final class DatagramTooLargeException extends IOException {
   private final boolean atLeast;
 
   /**
-   * Describes the refused datagram.
+   * Describes the refused datagram. No Python counterpart: Python truncates silently.
    *
    * @param size its size in bytes, or the size received when the datagram did not fit even into the
    *     receive buffer ({@code atLeast})
@@ -35,17 +35,23 @@ public final class DatagramTooLargeException extends IOException {
     this.atLeast = atLeast;
   }
 
-  /** The datagram's size in bytes (a lower bound if {@link #sizeIsLowerBound()}). */
+  /**
+   * The datagram's size in bytes (a lower bound if {@link #sizeIsLowerBound()}). No Python
+   * counterpart.
+   */
   public int size() {
     return size;
   }
 
-  /** The server's {@code maxPacketSize} when the datagram arrived. */
+  /**
+   * The server's {@code maxPacketSize} when the datagram arrived. Python's max_packet_size at that
+   * moment.
+   */
   public int maxPacketSize() {
     return maxPacketSize;
   }
 
-  /** Whether the datagram may have been larger than {@link #size()}. */
+  /** Whether the datagram may have been larger than {@link #size()}. No Python counterpart. */
   public boolean sizeIsLowerBound() {
     return atLeast;
   }

@@ -20,7 +20,10 @@ public final class LineInputStream extends InputStream {
   private int position;
   private int count; // bytes of buffer filled
 
-  /** Reads through {@code in}, which this stream now owns. */
+  /**
+   * Reads through {@code in}, which this stream now owns. Python builds rfile with
+   * socket.makefile('rb').
+   */
   public LineInputStream(InputStream in) {
     this.in = Objects.requireNonNull(in, "in");
   }
@@ -99,7 +102,10 @@ public final class LineInputStream extends InputStream {
     return true;
   }
 
-  /** Reads one byte, from the buffer when it holds some; -1 at the end of the stream. */
+  /**
+   * Reads one byte, from the buffer when it holds some; -1 at the end of the stream. Python's
+   * rfile.read(1).
+   */
   @Override
   public int read() throws IOException {
     if (position == count && !fill()) {
@@ -132,13 +138,16 @@ public final class LineInputStream extends InputStream {
     return n;
   }
 
-  /** The bytes buffered plus what the underlying stream says is available. */
+  /**
+   * The bytes buffered plus what the underlying stream says is available. No Python counterpart
+   * (Python's peek comes closest).
+   */
   @Override
   public int available() throws IOException {
     return (count - position) + in.available();
   }
 
-  /** Closes the underlying stream. */
+  /** Closes the underlying stream. Python's rfile.close(). */
   @Override
   public void close() throws IOException {
     position = 0;

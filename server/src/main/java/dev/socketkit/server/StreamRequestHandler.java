@@ -56,7 +56,7 @@ public abstract class StreamRequestHandler extends BaseRequestHandler<SocketChan
    */
   protected boolean disableNagleAlgorithm;
 
-  /** For subclasses. */
+  /** For subclasses. Python: the server instantiates the class per request. */
   protected StreamRequestHandler() {}
 
   /**

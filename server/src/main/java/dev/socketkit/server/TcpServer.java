@@ -232,7 +232,10 @@ public class TcpServer extends BaseServer<SocketChannel> {
     return reuseAddress;
   }
 
-  /** Sets {@link #allowReuseAddress()}; takes effect at the next {@link #serverBind()}. */
+  /**
+   * Sets {@link #allowReuseAddress()}; takes effect at the next {@link #serverBind()}. Python:
+   * server.allow_reuse_address = True.
+   */
   public final void setAllowReuseAddress(boolean allow) {
     this.reuseAddress = allow;
   }
@@ -245,7 +248,10 @@ public class TcpServer extends BaseServer<SocketChannel> {
     return reusePort;
   }
 
-  /** Sets {@link #allowReusePort()}; takes effect at the next {@link #serverBind()}. */
+  /**
+   * Sets {@link #allowReusePort()}; takes effect at the next {@link #serverBind()}. Python:
+   * server.allow_reuse_port = True.
+   */
   public final void setAllowReusePort(boolean allow) {
     this.reusePort = allow;
   }
@@ -259,7 +265,8 @@ public class TcpServer extends BaseServer<SocketChannel> {
   }
 
   /**
-   * Sets {@link #requestQueueSize()}; takes effect at the next {@link #serverBind()}.
+   * Sets {@link #requestQueueSize()}; takes effect at the next {@link #serverBind()}. Python:
+   * server.request_queue_size = size.
    *
    * @throws IllegalArgumentException if less than 1
    */

@@ -52,7 +52,8 @@ public final class Threading {
   }
 
   /**
-   * A new virtual thread per request.
+   * A new virtual thread per request. Python has no virtual threads; its ThreadingMixIn uses OS
+   * threads.
    *
    * @throws UnsupportedOperationException on a JDK without virtual threads (before 21)
    */
@@ -84,17 +85,20 @@ public final class Threading {
     return new Threading(Kind.POOL, threads);
   }
 
-  /** Whether this JDK has virtual threads (21 and newer). */
+  /** Whether this JDK has virtual threads (21 and newer). No Python counterpart. */
   public static boolean virtualThreadsAvailable() {
     return VirtualThreads.available();
   }
 
-  /** Whether requests run in threads other than the serving thread. */
+  /**
+   * Whether requests run in threads other than the serving thread. Python: isinstance(server,
+   * ThreadingMixIn).
+   */
   public boolean isThreaded() {
     return kind != Kind.NONE;
   }
 
-  /** Whether requests run in virtual threads. */
+  /** Whether requests run in virtual threads. No Python counterpart. */
   public boolean isVirtual() {
     return kind == Kind.VIRTUAL;
   }
@@ -109,19 +113,22 @@ public final class Threading {
     };
   }
 
-  /** Equal choices: the same kind and, for pools, the same size. */
+  /** Equal choices: the same kind and, for pools, the same size. No Python counterpart. */
   @Override
   public boolean equals(Object other) {
     return other instanceof Threading that && kind == that.kind && poolSize == that.poolSize;
   }
 
-  /** Consistent with {@link #equals}. */
+  /** Consistent with {@link #equals}. No Python counterpart. */
   @Override
   public int hashCode() {
     return kind.hashCode() * 31 + poolSize;
   }
 
-  /** {@code none}, {@code virtual threads}, {@code platform threads} or {@code pool of N}. */
+  /**
+   * {@code none}, {@code virtual threads}, {@code platform threads} or {@code pool of N}. No Python
+   * counterpart.
+   */
   @Override
   public String toString() {
     return switch (kind) {

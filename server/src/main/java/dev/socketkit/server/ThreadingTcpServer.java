@@ -23,7 +23,8 @@ import java.util.function.Supplier;
  */
 public class ThreadingTcpServer extends TcpServer {
   /**
-   * Makes, binds and activates the server, with a thread per request.
+   * Makes, binds and activates the server, with a thread per request. Python's
+   * ThreadingTCPServer(server_address, RequestHandlerClass).
    *
    * @throws IOException if binding fails; nothing is left open
    */
@@ -35,7 +36,8 @@ public class ThreadingTcpServer extends TcpServer {
 
   /**
    * Makes the server with a thread per request; binds and activates it if {@code bindAndActivate},
-   * as {@link TcpServer#TcpServer(SocketAddress, Supplier, boolean)}.
+   * as {@link TcpServer#TcpServer(SocketAddress, Supplier, boolean)}. Python's
+   * ThreadingTCPServer(server_address, RequestHandlerClass, bind_and_activate).
    *
    * @throws IOException if binding fails; nothing is left open
    */

@@ -13,7 +13,8 @@ import java.util.function.Supplier;
  */
 public class ThreadingUdpServer extends UdpServer {
   /**
-   * Makes and binds the server, with a thread per datagram.
+   * Makes and binds the server, with a thread per datagram. Python's
+   * ThreadingUDPServer(server_address, RequestHandlerClass).
    *
    * @throws IOException if binding fails; nothing is left open
    */
@@ -24,7 +25,8 @@ public class ThreadingUdpServer extends UdpServer {
   }
 
   /**
-   * Makes the server with a thread per datagram; binds it if {@code bindAndActivate}.
+   * Makes the server with a thread per datagram; binds it if {@code bindAndActivate}. Python's
+   * ThreadingUDPServer(server_address, RequestHandlerClass, bind_and_activate).
    *
    * @throws IOException if binding fails; nothing is left open
    */

@@ -12,7 +12,8 @@ import java.util.function.Supplier;
  */
 public class ThreadingUnixStreamServer extends UnixStreamServer {
   /**
-   * Makes and binds the server, with a thread per connection.
+   * Makes and binds the server, with a thread per connection. Python's
+   * ThreadingUnixStreamServer(path, RequestHandlerClass).
    *
    * @throws IOException if binding fails; nothing is left open
    */
@@ -24,7 +25,8 @@ public class ThreadingUnixStreamServer extends UnixStreamServer {
   }
 
   /**
-   * Makes the server with a thread per connection; binds it if {@code bindAndActivate}.
+   * Makes the server with a thread per connection; binds it if {@code bindAndActivate}. Python's
+   * ThreadingUnixStreamServer(path, RequestHandlerClass, bind_and_activate).
    *
    * @throws IOException if binding fails; nothing is left open
    */

@@ -187,6 +187,7 @@ public class UdpServer extends BaseServer<DatagramRequest> {
 
   /**
    * The real address after binding (the real port when asked for port 0): {@code server_address}.
+   * Python's server_address.
    */
   @Override
   public final SocketAddress serverAddress() {
@@ -202,7 +203,7 @@ public class UdpServer extends BaseServer<DatagramRequest> {
   }
 
   /**
-   * Sets {@link #maxPacketSize()}.
+   * Sets {@link #maxPacketSize()}. Python: server.max_packet_size = size.
    *
    * @throws IllegalArgumentException if less than 1
    */
@@ -218,7 +219,10 @@ public class UdpServer extends BaseServer<DatagramRequest> {
     return reuseAddress;
   }
 
-  /** Sets {@link #allowReuseAddress()}; takes effect at the next {@link #serverBind()}. */
+  /**
+   * Sets {@link #allowReuseAddress()}; takes effect at the next {@link #serverBind()}. Python:
+   * server.allow_reuse_address = True.
+   */
   public final void setAllowReuseAddress(boolean allow) {
     this.reuseAddress = allow;
   }
@@ -228,7 +232,10 @@ public class UdpServer extends BaseServer<DatagramRequest> {
     return reusePort;
   }
 
-  /** Sets {@link #allowReusePort()}; takes effect at the next {@link #serverBind()}. */
+  /**
+   * Sets {@link #allowReusePort()}; takes effect at the next {@link #serverBind()}. Python:
+   * server.allow_reuse_port = True.
+   */
   public final void setAllowReusePort(boolean allow) {
     this.reusePort = allow;
   }

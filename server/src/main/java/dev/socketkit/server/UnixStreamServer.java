@@ -22,7 +22,8 @@ import java.util.function.Supplier;
  */
 public class UnixStreamServer extends TcpServer {
   /**
-   * Makes the server and binds it to the socket file {@code address}.
+   * Makes the server and binds it to the socket file {@code address}. Python's
+   * UnixStreamServer(path, RequestHandlerClass).
    *
    * @throws IOException if binding fails (the file exists, the directory does not); nothing is left
    *     open
@@ -35,7 +36,8 @@ public class UnixStreamServer extends TcpServer {
   }
 
   /**
-   * Makes the server, and binds it if {@code bindAndActivate}.
+   * Makes the server, and binds it if {@code bindAndActivate}. Python's UnixStreamServer(path,
+   * RequestHandlerClass, bind_and_activate).
    *
    * @throws IOException if binding fails; nothing is left open
    */
@@ -47,7 +49,10 @@ public class UnixStreamServer extends TcpServer {
     super(address, handlerFactory, bindAndActivate, StandardProtocolFamily.UNIX);
   }
 
-  /** Closes the channel and deletes the socket file it was bound to. */
+  /**
+   * Closes the channel and deletes the socket file it was bound to. Python's server_close(), which
+   * leaves the file behind.
+   */
   @Override
   protected void serverClose() throws IOException {
     SocketAddress bound = socket().isOpen() ? socket().getLocalAddress() : null;
