@@ -227,16 +227,26 @@ final class EchoServerCommand implements Callable<Integer> {
   /** Announces, serves on this thread until Ctrl-C / SIGTERM, closes; returns the exit code. */
   private int serve(EchoServer server) throws IOException {
     try (server) {
+      try {
+        Serving.onExit(
+            () -> {
+              try {
+                server.close();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+      } catch (IllegalStateException shuttingDown) {
+        return 0; // Ctrl-C or SIGTERM came before we were serving: nothing to stop
+      }
+      // Announced only once Ctrl-C / SIGTERM will stop it cleanly: a script that sees the line
+      // may signal at once.
       Serving.announce(spec.commandLine().getOut(), server.localAddress());
-      Serving.onExit(
-          () -> {
-            try {
-              server.close();
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            }
-          });
-      server.serveForever();
+      try {
+        server.serveForever();
+      } catch (IllegalStateException closedBeforeServing) {
+        return 0; // the shutdown hook closed the server between the announcement and here
+      }
     }
     return 0;
   }
