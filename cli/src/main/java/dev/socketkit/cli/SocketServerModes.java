@@ -41,9 +41,19 @@ final class SocketServerModes {
     server.setDaemonThreads(true);
     server.setBlockOnClose(false);
     try (server) {
+      try {
+        Serving.onExit(server::close);
+      } catch (IllegalStateException shuttingDown) {
+        return 0; // Ctrl-C or SIGTERM came before we were serving: nothing to stop
+      }
+      // Announced only once Ctrl-C / SIGTERM will stop it cleanly: a script that sees the line
+      // may signal at once.
       Serving.announce(command.spec.commandLine().getOut(), server.serverAddress());
-      Serving.onExit(server::close);
-      server.serveForever();
+      try {
+        server.serveForever();
+      } catch (IllegalStateException closedBeforeServing) {
+        return 0; // the shutdown hook closed the server between the announcement and here
+      }
     }
     return 0;
   }
