@@ -31,11 +31,15 @@ class UnixStreamServerTest {
   @Test
   void anExistingFileAtThePathIsLeftAloneAndBindingFails() throws Exception {
     Path path = Files.writeString(dir.resolve("taken"), "not a socket");
-    assertThatThrownBy(
-            () ->
-                new UnixStreamServer(
-                    UnixDomainSocketAddress.of(path), EchoHandlers.StreamEcho::new))
-        .isInstanceOf(IOException.class);
+    int before = TcpServerTest.openDescriptors();
+    for (int i = 0; i < 20; i++) {
+      assertThatThrownBy(
+              () ->
+                  new UnixStreamServer(
+                      UnixDomainSocketAddress.of(path), EchoHandlers.StreamEcho::new))
+          .isInstanceOf(IOException.class);
+    }
+    assertThat(TcpServerTest.openDescriptors()).as("no descriptor leaked").isEqualTo(before);
     assertThat(Files.readString(path)).isEqualTo("not a socket");
   }
 
