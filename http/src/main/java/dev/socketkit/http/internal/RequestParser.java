@@ -70,9 +70,16 @@ public final class RequestParser {
    * @param major the major version number
    * @param minor the minor version number
    * @param requestLine the line without its line ending, decoded as ISO-8859-1
+   * @param simple true for an HTTP/0.9 simple request ({@code GET /path}, no version, no headers)
    */
   public record RequestLine(
-      String command, String path, String version, int major, int minor, String requestLine) {
+      String command,
+      String path,
+      String version,
+      int major,
+      int minor,
+      String requestLine,
+      boolean simple) {
     /** True for HTTP/1.1 and above (persistent connections by default). */
     public boolean atLeast11() {
       return major > 1 || (major == 1 && minor >= 1);
@@ -115,9 +122,6 @@ public final class RequestParser {
         throw new BadRequestException(
             505, "Invalid HTTP version (" + version.substring("HTTP/".length()) + ")");
       }
-      if (major < 1) { // HTTP/0.x with a version word does not exist
-        throw new BadRequestException(400, "Bad request version (" + Repr.of(version) + ")");
-      }
     }
     if (words.size() < 2 || words.size() > 3) {
       throw new BadRequestException(400, "Bad request syntax (" + Repr.of(line) + ")");
@@ -138,7 +142,7 @@ public final class RequestParser {
       }
       path = "/" + path.substring(i);
     }
-    return new RequestLine(command, path, version, major, minor, line);
+    return new RequestLine(command, path, version, major, minor, line, words.size() == 2);
   }
 
   /**

@@ -81,6 +81,8 @@ class RequestParserTest {
     RequestLine r = line("GET /old\r\n");
     assertThat(r.version()).isEqualTo("HTTP/0.9");
     assertThat(r.major()).isZero();
+    assertThat(r.simple()).isTrue();
+    assertThat(line("GET / HTTP/0.9\r\n").simple()).isFalse();
   }
 
   @Test
@@ -105,7 +107,6 @@ class RequestParserTest {
         "GET / HTTP/a.b|400",
         "GET / HTTP/1.1x|400",
         "GET / HTTP/12345678901.1|400",
-        "GET / HTTP/0.9|400",
         "GET / HTTP/2.0|505",
         "GET / HTTP/9.9|505",
         "GET / x HTTP/2.0|505",
