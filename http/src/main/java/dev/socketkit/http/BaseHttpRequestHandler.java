@@ -218,8 +218,10 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
   }
 
   /**
-   * Handles requests until the connection is to close: Python's {@code handle()}. Runs in the
-   * connection's thread.
+   * Handles requests until the connection is to close: Python's {@code handle()}. An I/O error on
+   * the connection ends it and goes to {@link #connectionLost}, not to the server's {@code
+   * handleError}; runtime exceptions from a {@code doX} method (after a 500 when nothing was sent
+   * yet) still do. Runs in the connection's thread.
    */
   @Override
   protected void handle() throws IOException {
@@ -227,11 +229,26 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
       return;
     }
     closeConnection = true;
-    handleOneRequest(true);
-    while (!closeConnection) {
-      handleOneRequest(false);
+    try {
+      handleOneRequest(true);
+      while (!closeConnection) {
+        handleOneRequest(false);
+      }
+    } catch (IOException e) {
+      // The client went away (reset, broken pipe) or the server closed the connection: an error
+      // of this connection alone, and routine for a viewer closing a stream, so it ends here
+      // quietly instead of reaching the server's handleError (Python prints a traceback).
+      closeConnection = true;
+      connectionLost(e);
     }
   }
+
+  /**
+   * Called in the connection's thread when reading or writing the connection failed, after which
+   * the connection is closed. Does nothing by default: a client that disappears is routine for a
+   * server. Override to log it.
+   */
+  protected void connectionLost(IOException e) {}
 
   /**
    * Reads, parses and dispatches one request: Python's {@code handle_one_request()}. Answers bad
