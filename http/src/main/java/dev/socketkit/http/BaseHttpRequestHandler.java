@@ -79,8 +79,9 @@ import javax.net.ssl.SSLSocket;
  * to HEAD and in 1xx, 204 and 304 responses, HTTP/1.0 and HTTP/0.9 clients. Bad input is answered
  * and the connection closed: 414 (request line over 64 KiB), 431 (a header line over 64 KiB, more
  * than 100 headers), 400 (malformed request line, version or header), 505 (HTTP/2.0 and above), 501
- * (a method without a {@code doX}), 408 (head not complete within the server's header timeout). A
- * persistent connection idle past the server's idle timeout is closed.
+ * (a method without a {@code doX}), 408 (a head begun but not complete within the server's header
+ * timeout). A connection that sends nothing within the header timeout (new) or the idle timeout
+ * (persistent) is closed without an answer.
  *
  * <p>Like Python's, this class does not read request bodies: a handler that accepts one reads
  * {@code Content-Length} bytes from {@link #rfile} before returning (or the connection cannot go
@@ -252,8 +253,9 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
 
   /**
    * Reads, parses and dispatches one request: Python's {@code handle_one_request()}. Answers bad
-   * input itself; a read timeout in the request head answers 408, an idle persistent connection
-   * closes quietly.
+   * input itself; a request head begun but not complete by the header deadline answers 408; a
+   * connection that sent nothing (a new one by the header deadline, a persistent one by the idle
+   * timeout) closes without a word.
    */
   protected void handleOneRequest(boolean first) throws IOException {
     resetRequest();
