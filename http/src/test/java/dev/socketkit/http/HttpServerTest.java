@@ -415,6 +415,52 @@ class HttpServerTest {
   }
 
   @Test
+  void skipsABodyTheHandlerDidNotReadAndServesTheNextPipelinedRequest() throws Exception {
+    try (Running s = hello();
+        RawClient client = s.client()) {
+      String pipelined = "GET /a HTTP/1.1\r\nContent-Length: 11\r\n\r\nGET /evil\r\n";
+      pipelined += "GET /b HTTP/1.1\r\n\r\n";
+      client.send(pipelined);
+      assertThat(client.read().text()).isEqualTo("hello /a");
+      assertThat(client.read().text()).isEqualTo("hello /b"); // not a response to "GET /evil"
+    }
+  }
+
+  @Test
+  void givesTheHandlerOnlyItsOwnBodyInRfile() throws Exception {
+    try (Running s = hello();
+        RawClient client = s.client()) {
+      // The POST handler reads Content-Length bytes; with a shorter header it must not get more.
+      client.send("POST / HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcGET /next HTTP/1.1\r\n\r\n");
+      assertThat(client.read().text()).isEqualTo("abc");
+      assertThat(client.read().text()).isEqualTo("hello /next");
+    }
+  }
+
+  @Test
+  void closesInsteadOfSkippingAnUnreadBodyOverOneMebibyte() throws Exception {
+    try (Running s = hello();
+        RawClient client = s.client()) {
+      Response r = client.send("GET /a HTTP/1.1\r\nContent-Length: 2000000\r\n\r\n").read();
+      assertThat(r.text()).isEqualTo("hello /a");
+      assertThat(client.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void closesWhenAnAnnouncedBodyNeverComes() throws Exception {
+    HttpServer server = helloServer();
+    server.setIdleTimeout(Duration.ofMillis(300));
+    try (Running s = Running.serve(server);
+        RawClient client = s.client()) {
+      Response r = client.send("GET /a HTTP/1.1\r\nContent-Length: 10\r\n\r\n").read();
+      assertThat(r.text()).isEqualTo("hello /a");
+      assertThat(client.closedByServer()).isTrue();
+      assertStillServes(s);
+    }
+  }
+
+  @Test
   void passesRequestBodiesThroughRfile() throws Exception {
     try (Running s = hello();
         RawClient client = s.client()) {
