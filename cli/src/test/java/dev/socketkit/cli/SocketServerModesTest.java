@@ -113,6 +113,23 @@ class SocketServerModesTest {
     }
   }
 
+  @Test
+  void aDatagramLargerThanMaxPacketSizeIsReportedOnStderrAndNotEchoed() throws Exception {
+    Server server = server("echo-server", "--mode", "udp", "--port", "0");
+    try (java.nio.channels.DatagramChannel client = java.nio.channels.DatagramChannel.open()) {
+      client.connect(
+          new java.net.InetSocketAddress(
+              java.net.InetAddress.getLoopbackAddress(), Integer.parseInt(server.port())));
+      client.write(java.nio.ByteBuffer.wrap(new byte[9000]));
+      // The next, small datagram is echoed: the server went on serving.
+      assertThat(client("small\n", "--udp", "--port", server.port())).isEqualTo("small\n");
+    } finally {
+      stop(server.process());
+    }
+    assertThat(readAll(server.process().getErrorStream()))
+        .contains("refused: datagram of 9000 bytes is larger than maxPacketSize 8192 bytes");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"tcp", "threading-tcp"})
   void theStreamModesServeAUnixSocketAndRemoveItOnExit(String mode) throws Exception {

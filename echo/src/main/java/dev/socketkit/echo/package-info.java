@@ -9,8 +9,8 @@
  * <p>Sections 7 and 8 write the same server with socketserver's handler classes ({@code
  * dev.socketkit.server}): {@link dev.socketkit.echo.TcpEchoHandler} and {@link
  * dev.socketkit.echo.UdpEchoHandler} (section 7, {@code request()}), {@link
- * dev.socketkit.echo.StreamEchoHandler} and {@link dev.socketkit.echo.DatagramEchoHandler}
- * (section 8, {@code rfile} / {@code wfile}); {@link dev.socketkit.echo.SocketServerEcho} puts each
- * with its server class, one per {@code echo-server} mode.
+ * dev.socketkit.echo.StreamEchoHandler} and {@link dev.socketkit.echo.DatagramEchoHandler} (section
+ * 8, {@code rfile} / {@code wfile}); {@link dev.socketkit.echo.SocketServerEcho} puts each with its
+ * server class, one per {@code echo-server} mode.
  */
 package dev.socketkit.echo;

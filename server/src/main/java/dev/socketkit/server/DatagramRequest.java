@@ -67,6 +67,7 @@ public record DatagramRequest(byte[] data, DatagramChannel socket) {
         && socket == that.socket;
   }
 
+  /** Consistent with {@link #equals}. */
   @Override
   public int hashCode() {
     return java.util.Arrays.hashCode(data) * 31 + System.identityHashCode(socket);

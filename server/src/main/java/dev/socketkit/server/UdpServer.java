@@ -169,6 +169,23 @@ public class UdpServer extends BaseServer<DatagramRequest> {
   }
 
   /**
+   * Reports an error: Python's {@code handle_error()}. A {@link DatagramTooLargeException} is
+   * reported as one line on standard error ({@code datagram from ADDRESS refused: datagram of N
+   * bytes is larger than maxPacketSize M bytes; not handled}), since it is no bug of a handler;
+   * anything else as {@link BaseServer#handleError}. Override to report elsewhere.
+   */
+  @Override
+  protected void handleError(
+      DatagramRequest request, SocketAddress clientAddress, Throwable error) {
+    if (error instanceof DatagramTooLargeException) {
+      System.err.println("datagram from " + clientAddress + " refused: " + error.getMessage());
+      System.err.flush();
+      return;
+    }
+    super.handleError(request, clientAddress, error);
+  }
+
+  /**
    * The real address after binding (the real port when asked for port 0): {@code server_address}.
    */
   @Override

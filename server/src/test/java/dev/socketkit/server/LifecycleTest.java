@@ -220,6 +220,34 @@ class LifecycleTest {
   }
 
   @Test
+  void shutdownAndCloseWakeServeForeverWithoutWaitingForThePollInterval() throws Exception {
+    for (boolean close : new boolean[] {false, true}) {
+      TcpServer server = new TcpServer(ANY_PORT, EchoHandlers.StreamEcho::new);
+      try {
+        CountDownLatch serving = new CountDownLatch(1);
+        Thread thread =
+            new Thread(
+                () -> {
+                  serving.countDown();
+                  server.serveForever(Duration.ofHours(1)); // only a wake-up can end it in time
+                });
+        thread.start();
+        assertThat(serving.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(Clients.streamEcho(server.serverAddress(), "up")).isEqualTo("up|again up");
+        if (close) {
+          server.close();
+        } else {
+          server.shutdown();
+        }
+        thread.join(10_000);
+        assertThat(thread.isAlive()).as(close ? "close" : "shutdown").isFalse();
+      } finally {
+        server.close();
+      }
+    }
+  }
+
+  @Test
   void serveForeverOnAClosedServerIsRefused() throws Exception {
     TcpServer server = new TcpServer(ANY_PORT, EchoHandlers.StreamEcho::new);
     server.close();

@@ -91,6 +91,28 @@ class UdpServerTest {
   }
 
   @Test
+  void byDefaultATooLargeDatagramIsOneLineOnStandardErrorNamingBothSizes() throws Exception {
+    java.io.PrintStream original = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, US_ASCII));
+    try (UdpServer server = new UdpServer(ANY_PORT, EchoHandlers.DatagramEcho::new);
+        Serving serving = Serving.start(server)) {
+      try (DatagramChannel client = DatagramChannel.open()) {
+        client.connect(serving.address());
+        client.write(ByteBuffer.wrap(new byte[9000]));
+      }
+      LifecycleTest.await(
+          () -> captured.toString(US_ASCII).contains(System.lineSeparator()), "a line was printed");
+    } finally {
+      System.setErr(original);
+    }
+    assertThat(captured.toString(US_ASCII))
+        .matches(
+            "datagram from /127\\.0\\.0\\.1:\\d+ refused: datagram of 9000 bytes is larger than"
+                + " maxPacketSize 8192 bytes; not handled\\R");
+  }
+
+  @Test
   void handleErrorSeesHandlerExceptionsAndTheServerKeepsServing() throws Exception {
     ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
     try (UdpServer server =
