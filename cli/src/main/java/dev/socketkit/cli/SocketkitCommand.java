@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
       EchoClientCommand.class,
       GuiClientCommand.class,
       HttpServerCommand.class,
+      CameraCommand.class,
     })
 final class SocketkitCommand implements Runnable {
   @Spec CommandSpec spec;
