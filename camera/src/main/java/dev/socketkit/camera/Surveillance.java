@@ -1,0 +1,165 @@
+package dev.socketkit.camera;
+
+import dev.socketkit.camera.internal.Jpeg;
+import dev.socketkit.camera.motion.EventHook;
+import dev.socketkit.camera.motion.MotionEvent;
+import dev.socketkit.camera.motion.MotionEvents;
+import dev.socketkit.camera.motion.MotionListener;
+import dev.socketkit.camera.motion.MotionSettings;
+import dev.socketkit.camera.motion.MotionWatcher;
+import dev.socketkit.camera.recording.RecordMode;
+import dev.socketkit.camera.recording.Recorder;
+import dev.socketkit.camera.recording.RecordingSettings;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Motion detection and recording attached to a camera's {@link FrameHub}, beside the viewers: what
+ * makes the camera a surveillance camera ({@code --motion}, {@code --record}).
+ *
+ * <p>It subscribes to the hub once; its listener only hands each frame to the motion watcher
+ * (keeping the newest) and to the recorder (a bounded queue), so neither can slow the source or the
+ * viewers. The subscription counts as demand: with surveillance on, the camera captures even when
+ * no one watches.
+ *
+ * <p>Lifecycle: made by the camera command, {@link #start()} before serving, {@link #close()} at
+ * shutdown (it ends an event going on and finishes the segment being written). Owns the watcher,
+ * the recorder and the event log, and closes them.
+ */
+public final class Surveillance implements AutoCloseable {
+  private final FrameHub hub;
+  private final MotionWatcher watcher;
+  private final MotionEvents events;
+  private final Recorder recorder;
+  private FrameHub.Subscription subscription;
+
+  /**
+   * Surveillance of {@code hub}'s frames.
+   *
+   * @param cameraName the camera's name (in segment names and hook environments)
+   * @param motion motion settings, or null for no motion detection
+   * @param onStart program to run when an event starts, or null
+   * @param onEnd program to run when an event ends, or null
+   * @param recording recording settings, or null (or mode {@link RecordMode#OFF}) for none; mode
+   *     {@link RecordMode#MOTION} needs {@code motion}
+   * @param snapshotDirectory where event snapshots for the hooks are written
+   * @throws IllegalArgumentException if motion recording is asked for without motion detection
+   */
+  public Surveillance(
+      FrameHub hub,
+      String cameraName,
+      MotionSettings motion,
+      EventHook onStart,
+      EventHook onEnd,
+      RecordingSettings recording,
+      Path snapshotDirectory) {
+    this.hub = hub;
+    boolean recordingOn = recording != null && recording.mode() != RecordMode.OFF;
+    if (recordingOn && recording.mode() == RecordMode.MOTION && motion == null) {
+      throw new IllegalArgumentException("--record motion needs --motion");
+    }
+    this.recorder = recordingOn ? new Recorder(recording) : null;
+    List<MotionListener> downstream = new ArrayList<>();
+    if (recorder != null) {
+      downstream.add(
+          new MotionListener() {
+            @Override
+            public void started(MotionEvent event) {
+              recorder.motionStarted(event.startMicros());
+            }
+
+            @Override
+            public void ended(MotionEvent event) {
+              recorder.motionEnded(event.endMicros());
+            }
+          });
+    }
+    if (motion != null) {
+      this.events =
+          new MotionEvents(cameraName, 200, snapshotDirectory, onStart, onEnd, downstream);
+      this.watcher = new MotionWatcher(motion, events);
+    } else {
+      this.events = null;
+      this.watcher = null;
+    }
+  }
+
+  /** Whether there is anything to do (motion detection or recording is on). */
+  public boolean enabled() {
+    return watcher != null || recorder != null;
+  }
+
+  /** The motion events, or null without motion detection. */
+  public MotionEvents events() {
+    return events;
+  }
+
+  /** The recorder, or null when not recording. */
+  public Recorder recorder() {
+    return recorder;
+  }
+
+  /** The motion watcher, or null without motion detection. */
+  public MotionWatcher watcher() {
+    return watcher;
+  }
+
+  /**
+   * Repairs unfinished recordings, starts the threads, and subscribes to the hub.
+   *
+   * @throws IOException if the recording directory cannot be created or read
+   */
+  public synchronized void start() throws IOException {
+    if (!enabled() || subscription != null) {
+      return;
+    }
+    if (recorder != null) {
+      recorder.start();
+    }
+    if (watcher != null) {
+      watcher.start();
+    }
+    subscription = hub.subscribe(this::accept);
+  }
+
+  private void accept(Frame frame) {
+    if (watcher != null) {
+      watcher.offer(frame.jpeg(), frame.captureEpochMicros());
+    }
+    if (recorder != null) {
+      int width = frame.width();
+      int height = frame.height();
+      if (width <= 0 || height <= 0) {
+        int[] size = Jpeg.size(frame.jpeg());
+        width = size[0];
+        height = size[1];
+      }
+      if (width > 0 && height > 0) {
+        recorder.offer(frame.jpeg(), frame.captureEpochMicros(), width, height);
+      }
+    }
+  }
+
+  /**
+   * Unsubscribes, ends an event going on, finishes the segment being written, and stops the
+   * threads. Idempotent.
+   */
+  @Override
+  public synchronized void close() {
+    if (subscription != null) {
+      subscription.close();
+      subscription = null;
+    }
+    if (watcher != null) {
+      watcher.close();
+    }
+    if (events != null) {
+      events.close();
+    }
+    if (recorder != null) {
+      recorder.close();
+    }
+  }
+}
