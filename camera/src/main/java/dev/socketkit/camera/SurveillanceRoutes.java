@@ -1,0 +1,479 @@
+package dev.socketkit.camera;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.socketkit.camera.motion.MotionEvent;
+import dev.socketkit.camera.motion.MotionEvents;
+import dev.socketkit.camera.recording.AviFile;
+import dev.socketkit.camera.recording.Recorder;
+import dev.socketkit.camera.recording.Segments;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The surveillance pages of the camera: {@code /events} (motion events, newest first, paged, with
+ * snapshots) and {@code /recordings} (list, download, play in the browser, delete).
+ *
+ * <p>The camera's request handler asks {@link #route} first and sends the {@link Reply} it gets
+ * (status, headers, then the body), so everything here is behind the camera's authentication.
+ * Stateless apart from what it reads; thread-safe: request threads call it concurrently.
+ */
+public final class SurveillanceRoutes {
+  /** Events per page of {@code /events} unless {@code ?limit=} says otherwise. */
+  static final int DEFAULT_LIMIT = 20;
+
+  /** The most events one page gives. */
+  static final int MAX_LIMIT = 200;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final MotionEvents events;
+  private final Segments segments;
+  private final Recorder recorder;
+
+  /**
+   * Routes for the given parts; each may be null when that part is off.
+   *
+   * @param events the motion events, or null without {@code --motion}
+   * @param segments the recordings directory, or null without {@code --record-dir}
+   * @param recorder the recorder, or null when not recording (its segment in progress is shown as
+   *     such and cannot be deleted)
+   */
+  public SurveillanceRoutes(MotionEvents events, Segments segments, Recorder recorder) {
+    this.events = events;
+    this.segments = segments;
+    this.recorder = recorder;
+  }
+
+  /** Writes a reply's body to the connection. */
+  @FunctionalInterface
+  public interface Body {
+    /** Writes the body to {@code out} (the connection; not closed here). */
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /**
+   * One response: send {@code status}, the headers (with {@code Content-Type} and, when {@code
+   * length >= 0}, {@code Content-Length}), then the body. A body of unknown length (a stream) ends
+   * when the connection closes.
+   *
+   * @param status the HTTP status
+   * @param contentType the media type
+   * @param length the body's length, or -1 for a stream
+   * @param headers further headers
+   * @param body the body (nothing for HEAD)
+   */
+  public record Reply(
+      int status, String contentType, long length, Map<String, String> headers, Body body) {
+    static Reply bytes(int status, String contentType, byte[] data) {
+      return new Reply(status, contentType, data.length, Map.of(), out -> out.write(data));
+    }
+
+    static Reply text(int status, String message) {
+      return bytes(
+          status, "text/plain; charset=utf-8", (message + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Reply json(Object tree) throws IOException {
+      return bytes(
+          200, "application/json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(tree));
+    }
+  }
+
+  /**
+   * The reply to {@code method path?query} if it is one of these pages, or empty if the camera
+   * should answer it.
+   *
+   * @param path the decoded path, without the query
+   * @param query the raw query string, or null
+   */
+  public Optional<Reply> route(String method, String path, String query) throws IOException {
+    if (path.equals("/events") || path.startsWith("/events/")) {
+      return Optional.of(events(method, path, parseQuery(query)));
+    }
+    if (path.equals("/recordings")
+        || path.equals("/recordings.json")
+        || path.startsWith("/recordings/")) {
+      return Optional.of(recordings(method, path));
+    }
+    return Optional.empty();
+  }
+
+  private Reply events(String method, String path, Map<String, String> query) throws IOException {
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      return notAllowed("GET, HEAD");
+    }
+    if (events == null) {
+      return Reply.text(404, "Motion detection is off; start the camera with --motion.");
+    }
+    if (path.equals("/events")) {
+      int limit;
+      try {
+        limit = Integer.parseInt(query.getOrDefault("limit", String.valueOf(DEFAULT_LIMIT)));
+      } catch (NumberFormatException e) {
+        return Reply.text(
+            400, "limit: " + query.get("limit") + " (expected: a number 1 to " + MAX_LIMIT + ")");
+      }
+      if (limit < 1 || limit > MAX_LIMIT) {
+        return Reply.text(400, "limit: " + limit + " (expected: 1 to " + MAX_LIMIT + ")");
+      }
+      String before = query.get("before");
+      List<MotionEvent> page = events.page(limit + 1, before);
+      ObjectNode root = JSON.createObjectNode();
+      ArrayNode list = root.putArray("events");
+      for (MotionEvent e : page.subList(0, Math.min(limit, page.size()))) {
+        list.add(eventJson(e));
+      }
+      root.put("total", events.total());
+      if (page.size() > limit) {
+        root.put("next", "/events?limit=" + limit + "&before=" + page.get(limit - 1).id());
+      } else {
+        root.putNull("next");
+      }
+      return Reply.json(root);
+    }
+    String rest = path.substring("/events/".length());
+    if (rest.endsWith("/snapshot.jpg")) {
+      String id = rest.substring(0, rest.length() - "/snapshot.jpg".length());
+      Optional<MotionEvent> event = events.find(id);
+      if (event.isPresent() && event.get().snapshot() != null) {
+        return Reply.bytes(200, "image/jpeg", event.get().snapshot());
+      }
+      return Reply.text(404, "No such event: " + id);
+    }
+    Optional<MotionEvent> event = events.find(rest);
+    return event.isPresent()
+        ? Reply.json(eventJson(event.get()))
+        : Reply.text(404, "No such event: " + rest);
+  }
+
+  private static ObjectNode eventJson(MotionEvent e) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("id", e.id());
+    node.put("start", e.start().toString());
+    if (e.ended()) {
+      node.put("end", e.end().toString());
+      node.put("durationSeconds", (e.endMicros() - e.startMicros()) / 1e6);
+    } else {
+      node.putNull("end");
+      node.putNull("durationSeconds");
+    }
+    node.put("ongoing", !e.ended());
+    node.put("startMicros", e.startMicros());
+    node.put("endMicros", e.ended() ? e.endMicros() : null);
+    node.put("peak", Math.round(e.peakScore() * 10_000) / 10_000.0);
+    node.put(
+        "peakTime",
+        java.time.Instant.EPOCH
+            .plus(e.peakMicros(), java.time.temporal.ChronoUnit.MICROS)
+            .toString());
+    node.put("snapshot", "/events/" + e.id() + "/snapshot.jpg");
+    return node;
+  }
+
+  private Reply recordings(String method, String path) throws IOException {
+    if (segments == null) {
+      return Reply.text(404, "Recording is off; start the camera with --record and --record-dir.");
+    }
+    if (path.equals("/recordings") || path.equals("/recordings.json")) {
+      if (!method.equals("GET") && !method.equals("HEAD")) {
+        return notAllowed("GET, HEAD");
+      }
+      return path.endsWith(".json") ? Reply.json(listJson()) : listHtml();
+    }
+    String rest = path.substring("/recordings/".length());
+    String action = "";
+    int slash = rest.indexOf('/');
+    String name = slash < 0 ? rest : rest.substring(0, slash);
+    if (slash >= 0) {
+      action = rest.substring(slash + 1);
+    }
+    Optional<Segments.Segment> found = segments.find(name);
+    if (found.isEmpty()) {
+      return Reply.text(404, "No such recording: " + name);
+    }
+    Segments.Segment segment = found.get();
+    switch (action) {
+      case "" -> {
+        if (method.equals("DELETE")) {
+          return delete(segment, false);
+        }
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+          return notAllowed("GET, HEAD, DELETE");
+        }
+        return download(segment);
+      }
+      case "delete" -> {
+        return method.equals("POST") ? delete(segment, true) : notAllowed("POST");
+      }
+      case "play" -> {
+        return method.equals("GET") || method.equals("HEAD")
+            ? playPage(segment)
+            : notAllowed("GET, HEAD");
+      }
+      case "play.mjpg" -> {
+        return method.equals("GET") || method.equals("HEAD")
+            ? play(segment)
+            : notAllowed("GET, HEAD");
+      }
+      default -> {
+        return Reply.text(404, "No such page: " + path);
+      }
+    }
+  }
+
+  private boolean inProgress(Segments.Segment segment) {
+    return recorder != null && segment.name().equals(recorder.currentSegment());
+  }
+
+  private ObjectNode listJson() throws IOException {
+    ObjectNode root = JSON.createObjectNode();
+    if (recorder != null) {
+      ObjectNode state = root.putObject("recorder");
+      state.put("mode", recorder.settings().mode().name().toLowerCase(Locale.ROOT));
+      state.put("current", recorder.currentSegment());
+      state.put("framesWritten", recorder.framesWritten());
+      state.put("framesDropped", recorder.framesDropped());
+      state.put("failure", recorder.failure());
+    }
+    ArrayNode list = root.putArray("recordings");
+    List<Segments.Segment> all = segments.list();
+    for (int i = all.size() - 1; i >= 0; i--) { // newest first
+      Segments.Segment s = all.get(i);
+      ObjectNode node = list.addObject();
+      node.put("name", s.name());
+      node.put("start", s.start().toString());
+      node.put("bytes", s.bytes());
+      node.put("recording", inProgress(s));
+      try {
+        AviFile.Info info = AviFile.inspect(s.file());
+        node.put("frames", info.frames());
+        node.put("fps", Math.round(info.fps() * 100) / 100.0);
+        node.put("durationSeconds", Math.round(info.durationSeconds() * 100) / 100.0);
+        node.put("finished", info.finished());
+      } catch (IOException e) {
+        node.put("error", e.getMessage());
+      }
+      node.put("download", "/recordings/" + s.name());
+      node.put("play", "/recordings/" + s.name() + "/play");
+    }
+    return root;
+  }
+
+  private Reply listHtml() throws IOException {
+    StringBuilder html = new StringBuilder();
+    html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+        .append("<title>Recordings</title><style>")
+        .append("body{font-family:system-ui,sans-serif;margin:1.5rem;background:#111;color:#eee}")
+        .append(
+            "a{color:#8cf}table{border-collapse:collapse}td,th{padding:.3rem .8rem;text-align:left}")
+        .append("tr:nth-child(even){background:#1c1c1c}button{cursor:pointer}</style></head><body>")
+        .append(
+            "<h1>Recordings</h1><p><a href=\"/\">Live view</a> · <a href=\"/recordings.json\">JSON</a></p>");
+    if (recorder != null && recorder.failure() != null) {
+      html.append("<p style=\"color:#f88\">").append(escape(recorder.failure())).append("</p>");
+    }
+    List<Segments.Segment> all = segments.list();
+    if (all.isEmpty()) {
+      html.append("<p>No recordings yet.</p>");
+    } else {
+      html.append("<table><tr><th>Start (UTC)</th><th>Length</th><th>Size</th><th></th></tr>");
+      for (int i = all.size() - 1; i >= 0; i--) {
+        Segments.Segment s = all.get(i);
+        String length;
+        try {
+          length =
+              String.format(Locale.ROOT, "%.1f s", AviFile.inspect(s.file()).durationSeconds());
+        } catch (IOException e) {
+          length = "?";
+        }
+        String href = "/recordings/" + escape(s.name());
+        html.append("<tr><td>")
+            .append(escape(s.start().toString()))
+            .append("</td><td>")
+            .append(inProgress(s) ? "recording…" : length)
+            .append("</td><td>")
+            .append(String.format(Locale.ROOT, "%.1f MB", s.bytes() / 1e6))
+            .append("</td><td>")
+            .append("<a href=\"")
+            .append(href)
+            .append("/play\">play</a> · ")
+            .append("<a href=\"")
+            .append(href)
+            .append("\" download>download</a>");
+        if (!inProgress(s)) {
+          html.append(" · <form method=\"post\" action=\"")
+              .append(href)
+              .append(
+                  "/delete\" style=\"display:inline\" onsubmit=\"return confirm('Delete this recording?')\">")
+              .append("<button>delete</button></form>");
+        }
+        html.append("</td></tr>\n");
+      }
+      html.append("</table>");
+    }
+    html.append("</body></html>\n");
+    return Reply.bytes(
+        200, "text/html; charset=utf-8", html.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private Reply download(Segments.Segment segment) throws IOException {
+    long size;
+    try {
+      size = Files.size(segment.file());
+    } catch (NoSuchFileException e) {
+      return Reply.text(404, "No such recording: " + segment.name());
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Disposition", "attachment; filename=\"" + segment.name() + "\"");
+    headers.put("Cache-Control", "no-cache, private");
+    return new Reply(
+        200,
+        "video/x-msvideo",
+        size,
+        headers,
+        out -> {
+          try (InputStream in = Files.newInputStream(segment.file())) {
+            // Exactly the announced length, even if the segment grows meanwhile.
+            long left = size;
+            byte[] buffer = new byte[64 * 1024];
+            for (int n;
+                left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0; ) {
+              out.write(buffer, 0, n);
+              left -= n;
+            }
+          }
+        });
+  }
+
+  private Reply playPage(Segments.Segment segment) {
+    String name = escape(segment.name());
+    String html =
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            + "<title>"
+            + name
+            + "</title><style>body{font-family:system-ui,sans-serif;margin:1.5rem;"
+            + "background:#111;color:#eee}a{color:#8cf}img{max-width:100%;background:#000}</style></head>"
+            + "<body><p><a href=\"/recordings\">All recordings</a> · <a href=\"/recordings/"
+            + name
+            + "\" download>download</a></p><h1>"
+            + name
+            + "</h1>"
+            + "<img alt=\"recording\" src=\"/recordings/"
+            + name
+            + "/play.mjpg\"></body></html>\n";
+    return Reply.bytes(200, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The segment's frames as a multipart MJPEG stream, paced at the segment's frame rate. */
+  private Reply play(Segments.Segment segment) throws IOException {
+    AviFile.Info info = AviFile.inspect(segment.file());
+    long frameNanos = (long) (1e9 / (info.fps() > 0 ? info.fps() : 10));
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Age", "0");
+    headers.put("Cache-Control", "no-cache, private");
+    headers.put("Pragma", "no-cache");
+    return new Reply(
+        200,
+        "multipart/x-mixed-replace; boundary=FRAME",
+        -1,
+        headers,
+        out -> {
+          long[] next = {System.nanoTime()};
+          AviFile.readFrames(
+              segment.file(),
+              jpeg -> {
+                long wait = next[0] - System.nanoTime();
+                if (wait > 0) {
+                  try {
+                    TimeUnit.NANOSECONDS.sleep(wait); // playback pace, not synchronisation
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                  }
+                }
+                next[0] += frameNanos;
+                out.write(
+                    ("--FRAME\r\nContent-Type: image/jpeg\r\nContent-Length: "
+                            + jpeg.length
+                            + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.write(jpeg);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                return true;
+              });
+        });
+  }
+
+  private Reply delete(Segments.Segment segment, boolean fromForm) throws IOException {
+    if (inProgress(segment)) {
+      return Reply.text(
+          409,
+          "Recording "
+              + segment.name()
+              + " is being written; it can be deleted once it is finished.");
+    }
+    Files.deleteIfExists(segment.file());
+    if (fromForm) {
+      return new Reply(
+          303, "text/plain; charset=utf-8", 0, Map.of("Location", "/recordings"), out -> {});
+    }
+    return new Reply(204, "text/plain; charset=utf-8", 0, Map.of(), out -> {});
+  }
+
+  private static Reply notAllowed(String allow) {
+    Reply text = Reply.text(405, "Method not allowed here; use " + allow + ".");
+    return new Reply(405, text.contentType(), text.length(), Map.of("Allow", allow), text.body());
+  }
+
+  static Map<String, String> parseQuery(String query) {
+    Map<String, String> params = new LinkedHashMap<>();
+    if (query == null || query.isEmpty()) {
+      return params;
+    }
+    for (String pair : query.split("&", -1)) {
+      int eq = pair.indexOf('=');
+      String key = eq < 0 ? pair : pair.substring(0, eq);
+      String value = eq < 0 ? "" : pair.substring(eq + 1);
+      try {
+        params.putIfAbsent(
+            URLDecoder.decode(key, StandardCharsets.UTF_8),
+            URLDecoder.decode(value, StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        params.putIfAbsent(key, value); // a malformed %-escape: keep it as it came
+      }
+    }
+    return params;
+  }
+
+  static String escape(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '&' -> out.append("&amp;");
+        case '"' -> out.append("&quot;");
+        case '\'' -> out.append("&#39;");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+}
