@@ -134,7 +134,7 @@ class RecorderTest {
   }
 
   /** A file on a disk that fills up after {@code capacity} bytes. */
-  static final class FullDisk implements SeekableByteChannel {
+  static class FullDisk implements SeekableByteChannel {
     private final FileChannel file;
     private final long capacity;
 
