@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 public final class FfmpegSource implements FrameSource {
   private static final int STDERR_LINES = 5;
 
+  private final String program;
   private final List<String> inputArgs;
   private final int qscale;
   private volatile Process process;
@@ -38,6 +39,12 @@ public final class FfmpegSource implements FrameSource {
    * @throws IllegalArgumentException if {@code args} has no words or an unclosed quote
    */
   public FfmpegSource(String args, int quality) {
+    this("ffmpeg", args, quality);
+  }
+
+  /** As {@link #FfmpegSource(String, int)}, running {@code program} (a path or a name on PATH). */
+  public FfmpegSource(String program, String args, int quality) {
+    this.program = program;
     this.inputArgs = CommandLineWords.split(args);
     if (inputArgs.isEmpty()) {
       throw new IllegalArgumentException(
@@ -49,7 +56,7 @@ public final class FfmpegSource implements FrameSource {
   /** The full child command line. */
   public List<String> command() {
     List<String> command = new ArrayList<>();
-    command.add("ffmpeg");
+    command.add(program);
     command.add("-hide_banner");
     command.add("-nostdin");
     command.add("-loglevel");
