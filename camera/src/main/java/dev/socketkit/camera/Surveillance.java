@@ -13,7 +13,10 @@ import dev.socketkit.camera.recording.RecordingSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Motion detection and recording attached to a camera's {@link FrameHub}, beside the viewers: what
@@ -55,12 +58,33 @@ public final class Surveillance implements AutoCloseable {
       EventHook onEnd,
       RecordingSettings recording,
       Path snapshotDirectory) {
+    this(
+        hub,
+        cameraName,
+        motion,
+        onStart,
+        onEnd,
+        recording != null && recording.mode() != RecordMode.OFF ? new Recorder(recording) : null,
+        snapshotDirectory);
+  }
+
+  /**
+   * Surveillance of {@code hub}'s frames with a recorder made elsewhere (or null for none); it is
+   * started and closed by this object. Otherwise as the other constructor.
+   */
+  public Surveillance(
+      FrameHub hub,
+      String cameraName,
+      MotionSettings motion,
+      EventHook onStart,
+      EventHook onEnd,
+      Recorder recorder,
+      Path snapshotDirectory) {
     this.hub = hub;
-    boolean recordingOn = recording != null && recording.mode() != RecordMode.OFF;
-    if (recordingOn && recording.mode() == RecordMode.MOTION && motion == null) {
+    if (recorder != null && recorder.settings().mode() == RecordMode.MOTION && motion == null) {
       throw new IllegalArgumentException("--record motion needs --motion");
     }
-    this.recorder = recordingOn ? new Recorder(recording) : null;
+    this.recorder = recorder;
     List<MotionListener> downstream = new ArrayList<>();
     if (recorder != null) {
       downstream.add(
@@ -104,6 +128,32 @@ public final class Surveillance implements AutoCloseable {
   /** The motion watcher, or null without motion detection. */
   public MotionWatcher watcher() {
     return watcher;
+  }
+
+  /** What {@code /state} shows of motion detection and recording. */
+  public Map<String, Object> state() {
+    Map<String, Object> state = new LinkedHashMap<>();
+    if (watcher != null) {
+      Map<String, Object> motion = new LinkedHashMap<>();
+      motion.put("framesAnalysed", watcher.framesAnalysed());
+      motion.put("lastScore", Math.round(watcher.lastScore() * 10_000) / 10_000.0);
+      motion.put("events", events.total());
+      List<MotionEvent> newest = events.page(1, null);
+      motion.put("ongoing", !newest.isEmpty() && !newest.get(0).ended());
+      motion.put("lastError", watcher.lastError());
+      state.put("motion", motion);
+    }
+    if (recorder != null) {
+      Map<String, Object> recording = new LinkedHashMap<>();
+      recording.put("mode", recorder.settings().mode().name().toLowerCase(Locale.ROOT));
+      recording.put("current", recorder.currentSegment());
+      recording.put("framesWritten", recorder.framesWritten());
+      recording.put("framesDropped", recorder.framesDropped());
+      recording.put("segmentsFinished", recorder.segmentsFinished());
+      recording.put("failure", recorder.failure());
+      state.put("recording", recording);
+    }
+    return state;
   }
 
   /**
