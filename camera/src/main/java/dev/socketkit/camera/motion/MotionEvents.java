@@ -193,7 +193,7 @@ public final class MotionEvents implements MotionListener, AutoCloseable {
     }
     try {
       Files.createDirectories(snapshotDirectory);
-      Path file = snapshotDirectory.resolve(event.id() + ".jpg");
+      Path file = snapshotDirectory.resolve(event.id() + ".jpg").toAbsolutePath();
       boolean isNew = !Files.exists(file);
       Files.write(file, event.snapshot());
       if (isNew) {
