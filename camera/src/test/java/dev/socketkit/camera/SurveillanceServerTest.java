@@ -41,8 +41,8 @@ class SurveillanceServerTest {
     }
   }
 
-  private static CameraServerTest.Response request(int port, String method, String path)
-      throws IOException {
+  private static CameraServerTest.Response request(
+      int port, String method, String path, String... headers) throws IOException {
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
       socket.setSoTimeout(15_000);
       socket
@@ -51,7 +51,9 @@ class SurveillanceServerTest {
               (method
                       + " "
                       + path
-                      + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                      + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n"
+                      + String.join("", headers)
+                      + "\r\n")
                   .getBytes(StandardCharsets.US_ASCII));
       MjpegReader reader = new MjpegReader(socket);
       reader.readHead();
@@ -158,6 +160,46 @@ class SurveillanceServerTest {
       assertThat(first.file()).doesNotExist();
       assertThat(request(port, "POST", "/recordings/nope-20260101T000000Z.avi/delete").code())
           .isEqualTo(404);
+    }
+  }
+
+  @Test
+  void theSurveillancePagesNeedTheCamerasCredentials() throws Exception {
+    Path users = dir.resolve("users");
+    AuthFile.setPassword(users, "alice", "secret".toCharArray());
+    Recorder recorder = new Recorder(continuous(dir.resolve("rec")));
+    try (Camera camera = CameraServerTest.camera().auth(AuthFile.load(users)).start();
+        Surveillance surveillance =
+            new Surveillance(
+                camera.hub(),
+                "test",
+                MotionSettings.defaults(),
+                null,
+                null,
+                recorder,
+                dir.resolve("events"))) {
+      surveillance.start();
+      camera.serveSurveillance(
+          surveillance,
+          new SurveillanceRoutes(surveillance.events(), recorder.segments(), recorder));
+      int port = CameraServerTest.port(camera);
+      await("a segment is finished", () -> recorder.segmentsFinished() >= 1);
+      String name = recorder.segments().list().get(0).name();
+      String basic =
+          "Authorization: Basic "
+              + java.util.Base64.getEncoder()
+                  .encodeToString("alice:secret".getBytes(StandardCharsets.UTF_8))
+              + "\r\n";
+      for (String path :
+          List.of("/events", "/recordings", "/recordings.json", "/recordings/" + name + "/play")) {
+        assertThat(request(port, "GET", path).code()).as(path).isEqualTo(401);
+        assertThat(request(port, "GET", path, basic).code()).as(path).isEqualTo(200);
+      }
+      assertThat(request(port, "DELETE", "/recordings/" + name).code()).isEqualTo(401);
+      assertThat(request(port, "POST", "/recordings/" + name + "/delete").code()).isEqualTo(401);
+      assertThat(recorder.segments().find(name)).isPresent();
+      assertThat(request(port, "DELETE", "/recordings/" + name, basic).code()).isEqualTo(204);
+      assertThat(recorder.segments().find(name)).isEmpty();
     }
   }
 }
