@@ -170,6 +170,7 @@ final class CameraCommand implements Callable<Integer> {
     if (tlsKeystore != null) {
       builder.tls(sslContext(tlsKeystore, tlsPassword()));
     }
+    surveillanceOptions.validate();
     Camera camera;
     try {
       camera = builder.start();

@@ -158,12 +158,7 @@ final class SurveillanceOptions {
    * @throws CommandFailure on a bad value or combination, in one sentence
    */
   Surveillance create(FrameHub hub, String cameraName, double fps) {
-    if (record == RecordMode.MOTION && !motion) {
-      throw new CommandFailure("--record motion needs --motion (or use --record continuous)");
-    }
-    if ((onMotionStart != null || onMotionEnd != null) && !motion) {
-      throw new CommandFailure("--on-motion-start and --on-motion-end need --motion");
-    }
+    validate();
     try {
       MotionSettings motionSettings =
           motion
@@ -206,6 +201,20 @@ final class SurveillanceOptions {
       return new Surveillance(hub, cameraName, motionSettings, start, end, recording, snapshots);
     } catch (IllegalArgumentException e) {
       throw new CommandFailure("bad surveillance setting: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Checks the combination of flags before the camera starts.
+   *
+   * @throws CommandFailure naming the bad combination
+   */
+  void validate() {
+    if (record == RecordMode.MOTION && !motion) {
+      throw new CommandFailure("--record motion needs --motion (or use --record continuous)");
+    }
+    if ((onMotionStart != null || onMotionEnd != null) && !motion) {
+      throw new CommandFailure("--on-motion-start and --on-motion-end need --motion");
     }
   }
 

@@ -86,6 +86,9 @@ class SurveillanceOptionsTest {
 
   @Test
   void badValuesAndCombinationsAreOneSentence() {
+    assertThatThrownBy(() -> parse("--record", "motion").validate())
+        .isInstanceOf(CommandFailure.class)
+        .hasMessage("--record motion needs --motion (or use --record continuous)");
     assertThatThrownBy(() -> parse("--record", "motion").create(new FrameHub(), "cam", 30))
         .isInstanceOf(CommandFailure.class)
         .hasMessage("--record motion needs --motion (or use --record continuous)");
