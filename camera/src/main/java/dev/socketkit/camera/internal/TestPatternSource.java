@@ -48,10 +48,10 @@ public final class TestPatternSource implements FrameSource {
           }
           pacer.reset();
         }
-        long captured = FrameHub.nowMicros();
-        Instant now = Instant.ofEpochSecond(captured / 1_000_000L, (captured % 1_000_000L) * 1000);
-        byte[] jpeg = encoder.encode(pictures.testPattern(++counter, now, name));
-        hub.publish(jpeg, width, height, captured);
+        byte[] jpeg = encoder.encode(pictures.testPattern(++counter, Instant.now(), name));
+        // Stamped when the encoded frame exists, as a V4L2 MJPEG webcam stamps a buffer after its
+        // own compression: the age a viewer measures is then delivery time alone.
+        hub.publish(jpeg, width, height, FrameHub.nowMicros());
         pacer.awaitNextTick();
       }
     }
