@@ -37,6 +37,9 @@ public final class Recorder implements AutoCloseable {
   /** How often the segment's header is rewritten and forced to disk: what a crash can lose. */
   private static final long SYNC_MICROS = 1_000_000;
 
+  /** Retention also runs this often, for days when no segment is finished (no motion). */
+  private static final long RETENTION_NANOS = TimeUnit.HOURS.toNanos(1);
+
   /** A segment closes when no frame came for this long (a source that stopped). */
   private static final long IDLE_CLOSE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
@@ -102,6 +105,7 @@ public final class Recorder implements AutoCloseable {
   private long segmentStartMicros;
   private long lastSyncMicros;
   private long lastFrameNanos;
+  private long lastRetentionNanos = System.nanoTime();
 
   /** A recorder with {@code settings}; nothing happens until {@link #start()}. */
   public Recorder(RecordingSettings settings) {
@@ -267,6 +271,9 @@ public final class Recorder implements AutoCloseable {
         } else {
           handle(item);
         }
+        if (System.nanoTime() - lastRetentionNanos > RETENTION_NANOS) {
+          applyRetention();
+        }
       }
       for (Item item; (item = queue.poll()) != null; ) {
         handle(item);
@@ -402,8 +409,13 @@ public final class Recorder implements AutoCloseable {
       fail("recording stopped: cannot finish " + file + " (" + e.getMessage() + ")", e);
       return;
     }
+    applyRetention();
+  }
+
+  private void applyRetention() {
+    lastRetentionNanos = System.nanoTime();
     try {
-      List<Path> deleted = retention.apply(Instant.now(), null);
+      List<Path> deleted = retention.apply(Instant.now(), writer != null ? writerFile : null);
       for (Path gone : deleted) {
         LOG.log(Level.INFO, "retention deleted recording " + gone.getFileName());
       }

@@ -99,6 +99,49 @@ class RecorderTest {
   }
 
   @Test
+  void retentionDeletesTheOldestSegmentsWhileRecording() throws Exception {
+    RecordingSettings base = settings(RecordMode.CONTINUOUS, Duration.ofSeconds(2));
+    long oneSegment;
+    {
+      // Measure one segment's size with the same frames, to set the limit at about two of them.
+      Recorder probe = new Recorder(base);
+      probe.start();
+      for (int i = 0; i < 20; i++) {
+        probe.offer(frame(i), T0 + i * FRAME, 160, 120);
+      }
+      probe.close();
+      oneSegment = probe.segments().list().get(0).bytes();
+      java.nio.file.Files.delete(probe.segments().list().get(0).file());
+    }
+    long limit = oneSegment * 5 / 2;
+    Recorder recorder =
+        new Recorder(
+            new RecordingSettings(
+                base.mode(),
+                base.directory(),
+                base.cameraName(),
+                base.segment(),
+                base.preCapture(),
+                base.postCapture(),
+                0,
+                limit,
+                base.nominalFps(),
+                base.queueFrames(),
+                base.preCaptureBytes()));
+    recorder.start();
+    for (int i = 0; i < 100; i++) { // five segments
+      recorder.offer(frame(i), T0 + i * FRAME, 160, 120);
+    }
+    recorder.close();
+
+    List<Segments.Segment> left = recorder.segments().list();
+    assertThat(left)
+        .extracting(Segments.Segment::name)
+        .containsExactly("front_door-20261115T104646Z.avi", "front_door-20261115T104648Z.avi");
+    assertThat(left.stream().mapToLong(Segments.Segment::bytes).sum()).isLessThanOrEqualTo(limit);
+  }
+
+  @Test
   void noMotionMeansNoRecording() throws Exception {
     Recorder recorder = new Recorder(settings(RecordMode.MOTION, Duration.ofMinutes(10)));
     recorder.start();
