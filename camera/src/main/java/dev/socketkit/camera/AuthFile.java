@@ -126,7 +126,7 @@ public final class AuthFile {
       // An older or hand-made file: derive a secret from the hashes, which only the file holds.
       secret = derivedSecret(users);
     }
-    return new AuthFile(Map.copyOf(users), secret);
+    return new AuthFile(java.util.Collections.unmodifiableMap(users), secret);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.socketkit.http;
 
 import dev.socketkit.http.internal.BadRequestException;
+import dev.socketkit.http.internal.BodyInput;
 import dev.socketkit.http.internal.DeadlineInput;
 import dev.socketkit.http.internal.ErrorPage;
 import dev.socketkit.http.internal.LogLine;
@@ -79,12 +80,15 @@ import javax.net.ssl.SSLSocket;
  * to HEAD and in 1xx, 204 and 304 responses, HTTP/1.0 and HTTP/0.9 clients. Bad input is answered
  * and the connection closed: 414 (request line over 64 KiB), 431 (a header line over 64 KiB, more
  * than 100 headers), 400 (malformed request line, version or header), 505 (HTTP/2.0 and above), 501
- * (a method without a {@code doX}), 408 (head not complete within the server's header timeout). A
- * persistent connection idle past the server's idle timeout is closed.
+ * (a method without a {@code doX}), 408 (a head begun but not complete within the server's header
+ * timeout). A connection that sends nothing within the header timeout (new) or the idle timeout
+ * (persistent) is closed without an answer.
  *
- * <p>Like Python's, this class does not read request bodies: a handler that accepts one reads
- * {@code Content-Length} bytes from {@link #rfile} before returning (or the connection cannot go
- * on). A request with {@code Transfer-Encoding} always ends its connection.
+ * <p>Request bodies: during a request, {@link #rfile} holds that request's body only ({@code
+ * Content-Length} bytes, none without the header), so a handler cannot read into the next pipelined
+ * request; what it leaves unread (up to 1 MiB) is skipped before the next request, more ends the
+ * connection. A request with {@code Transfer-Encoding} gets the raw connection as {@code rfile}
+ * (chunked bodies are not decoded, as in Python) and always ends its connection.
  */
 public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
   /** The version in the {@code Server} header; Python's {@code __version__}. */
@@ -99,8 +103,14 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
 
   private Socket socket;
   private DeadlineInput input;
+  private LineInputStream connectionInput; // request lines and headers; rfile is each body
+  private BodyInput body;
   private ResponseOutput output;
   private boolean tlsFailed;
+
+  // The most unread request body that is read and dropped to keep a connection for its next
+  // request.
+  private static final long MAX_UNREAD_BODY = 1 << 20;
 
   private final ByteArrayOutputStream headersBuffer = new ByteArrayOutputStream(256);
   private boolean bufferStartsResponse; // the buffer holds a final response's status line
@@ -212,14 +222,17 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
     }
     socket = stream;
     input = new DeadlineInput(stream.getInputStream(), stream);
-    rfile = new LineInputStream(input);
+    connectionInput = new LineInputStream(input);
+    rfile = connectionInput;
     output = new ResponseOutput(stream.getOutputStream());
     wfile = output;
   }
 
   /**
-   * Handles requests until the connection is to close: Python's {@code handle()}. Runs in the
-   * connection's thread.
+   * Handles requests until the connection is to close: Python's {@code handle()}. An I/O error on
+   * the connection ends it and goes to {@link #connectionLost}, not to the server's {@code
+   * handleError}; runtime exceptions from a {@code doX} method (after a 500 when nothing was sent
+   * yet) still do. Runs in the connection's thread.
    */
   @Override
   protected void handle() throws IOException {
@@ -227,16 +240,34 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
       return;
     }
     closeConnection = true;
-    handleOneRequest(true);
-    while (!closeConnection) {
-      handleOneRequest(false);
+    try {
+      handleOneRequest(true);
+      while (!closeConnection) {
+        handleOneRequest(false);
+      }
+    } catch (IOException e) {
+      // The client went away (reset, broken pipe) or the server closed the connection: an error
+      // of this connection alone, and routine for a viewer closing a stream, so it ends here
+      // quietly instead of reaching the server's handleError (Python prints a traceback).
+      closeConnection = true;
+      connectionLost(e);
+    } finally {
+      rfile = connectionInput; // finish() closes the connection's stream, not the last body
     }
   }
 
   /**
+   * Called in the connection's thread when reading or writing the connection failed, after which
+   * the connection is closed. Does nothing by default: a client that disappears is routine for a
+   * server. Override to log it.
+   */
+  protected void connectionLost(IOException e) {}
+
+  /**
    * Reads, parses and dispatches one request: Python's {@code handle_one_request()}. Answers bad
-   * input itself; a read timeout in the request head answers 408, an idle persistent connection
-   * closes quietly.
+   * input itself; a request head begun but not complete by the header deadline answers 408; a
+   * connection that sent nothing (a new one by the header deadline, a persistent one by the idle
+   * timeout) closes without a word.
    */
   protected void handleOneRequest(boolean first) throws IOException {
     resetRequest();
@@ -272,7 +303,7 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
       closeConnection = !(line.atLeast11() && speaks11);
       if (!http09) {
         try {
-          headers = HttpHeaders.of(RequestParser.readHeaders(rfile::readLine));
+          headers = HttpHeaders.of(RequestParser.readHeaders(connectionInput::readLine));
         } catch (BadRequestException e) {
           sendError(e.status(), e.getMessage(), e.explain());
           return;
@@ -286,6 +317,16 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
         closeConnection = false;
       }
       requestHasTransferEncoding = headers.contains("Transfer-Encoding");
+      if (requestHasTransferEncoding) {
+        body = null;
+        rfile = connectionInput; // no length to bound it by: the connection ends after this request
+      } else {
+        String length = headers.get("Content-Length");
+        // The parser has checked that every Content-Length value is the same number.
+        long bodyLength = length == null ? 0 : Long.parseLong(length.split(",", -1)[0].trim());
+        body = new BodyInput(connectionInput, bodyLength);
+        rfile = new LineInputStream(body);
+      }
       if (headers.get("Expect", "").equalsIgnoreCase("100-continue")
           && speaks11
           && line.atLeast11()
@@ -295,6 +336,12 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
       dispatch();
       if (requestHasTransferEncoding) {
         closeConnection = true; // we cannot tell where an unread chunked body ends
+      } else if (!closeConnection && body.remaining() > 0) {
+        // Skipping the unread body is waiting for the next request: bounded by the same timeouts.
+        input.awaitRequest(idleTimeout(settings), headerTimeout());
+        if (!body.skipRest(MAX_UNREAD_BODY)) {
+          closeConnection = true; // a large unread body: cheaper to close than to read it all
+        }
       }
       wfile.flush();
     } catch (SocketTimeoutException e) {
@@ -316,9 +363,9 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
 
   /** Reads the request line, skipping a few empty lines before it (RFC 9112 section 2.2). */
   private byte[] readRequestLine() throws IOException {
-    byte[] raw = rfile.readLine(RequestParser.MAX_LINE + 1);
+    byte[] raw = connectionInput.readLine(RequestParser.MAX_LINE + 1);
     for (int i = 0; i < RequestParser.MAX_LEADING_EMPTY_LINES && isEmptyLine(raw); i++) {
-      raw = rfile.readLine(RequestParser.MAX_LINE + 1);
+      raw = connectionInput.readLine(RequestParser.MAX_LINE + 1);
     }
     return raw;
   }
@@ -346,6 +393,8 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
   }
 
   private void resetRequest() {
+    rfile = connectionInput;
+    body = null;
     command = null;
     path = null;
     requestVersion = null;

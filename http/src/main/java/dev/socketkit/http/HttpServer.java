@@ -127,9 +127,10 @@ public class HttpServer extends TcpServer {
   }
 
   /**
-   * Sets how long a client has, from its first byte (or from connecting), to send a whole request
-   * head; after that it gets 408 and the connection closes (default 10 s). Bounds slow-loris
-   * clients, which send a byte at a time.
+   * Sets how long a client has, from connecting (first request) or from the request's first byte
+   * (later requests), to send a whole request head; after that a client that had begun gets 408,
+   * one that sent nothing gets no answer, and the connection closes (default 10 s). Bounds
+   * slow-loris clients, which send a byte at a time.
    *
    * @throws IllegalArgumentException if {@code timeout} is null, zero or negative
    */

@@ -435,6 +435,54 @@ class BaseHttpRequestHandlerTest {
     }
   }
 
+  /** CPython's test_header_buffering_of_send_header: headers buffered, then one write. */
+  @Test
+  void buffersHeadersUntilEndHeadersAndSendsThemInOneWrite() throws Exception {
+    BlockingQueue<List<String>> writes = new LinkedBlockingQueue<>();
+    BaseHttpRequestHandler counting =
+        new BaseHttpRequestHandler() {
+          private final List<String> seen = new java.util.ArrayList<>();
+
+          @Override
+          protected void setup() throws IOException {
+            super.setup();
+            java.io.OutputStream socketOut = wfile;
+            wfile =
+                new java.io.OutputStream() {
+                  @Override
+                  public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                  }
+
+                  @Override
+                  public void write(byte[] b, int off, int len) throws IOException {
+                    seen.add(new String(b, off, len, StandardCharsets.ISO_8859_1));
+                    socketOut.write(b, off, len);
+                  }
+                };
+          }
+
+          @Override
+          protected void doGET() throws IOException {
+            sendResponse(200);
+            endHeaders();
+            sendHeader("Foo", "foo");
+            sendHeader("bar", "bar");
+            int before = seen.size();
+            endHeaders();
+            writes.add(List.copyOf(seen.subList(before, seen.size())));
+          }
+
+          @Override
+          protected void logMessage(String format, Object... args) {}
+        };
+    try (Running s = Running.threading(() -> counting);
+        RawClient client = s.client()) {
+      client.send("GET / HTTP/1.1\r\n\r\n");
+      assertThat(writes.poll(10, TimeUnit.SECONDS)).containsExactly("Foo: foo\r\nbar: bar\r\n\r\n");
+    }
+  }
+
   @Test
   void formatsDatesAsPythonsDateTimeString() {
     assertThat(dev.socketkit.http.internal.LogLine.httpDate(784111777_000L))

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
 import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 import java.util.List;
@@ -17,8 +19,9 @@ import java.util.function.Supplier;
  *
  * The request loop is CPython's socketserver.BaseServer, method for method: serve_forever polls
  * the listening channel with select every poll interval and checks a shutdown flag; shutdown sets
- * the flag and waits for serve_forever to return. We differ from CPython in three places, each to
- * avoid a hang:
+ * the flag and waits for serve_forever to return. socketkit also wakes the loop at once through a
+ * pipe (see openWakeup), so shutdown does not wait for the poll interval. We differ from CPython
+ * in three more places, each to avoid a hang:
  *
  *  - shutdown() called from the serving thread itself throws IllegalStateException (CPython waits
  *    for itself forever);
@@ -76,6 +79,7 @@ public abstract class BaseServer<R> implements AutoCloseable {
   private Thread servingThread;
   private boolean closed;
   private volatile boolean shutdownFlag; // set by shutdown(), cleared when serveForever returns
+  private Pipe.SinkChannel wakeupSink; // while serveForever runs: a byte here wakes it
   private RequestThreads requestThreads;
   private Duration pollInterval = DEFAULT_POLL_INTERVAL;
 
@@ -127,8 +131,8 @@ public abstract class BaseServer<R> implements AutoCloseable {
   public abstract SocketAddress serverAddress();
 
   /**
-   * Handles requests until {@link #shutdown()} is called, checking for it every half second.
-   * Python's {@code serve_forever()}. Reads naturally as a thread's body: {@code new
+   * Handles requests until {@link #shutdown()} is called, with Python's poll interval of half a
+   * second: Python's {@code serve_forever()}. Reads naturally as a thread's body: {@code new
    * Thread(server::serveForever)}.
    *
    * @see #serveForever(Duration)
@@ -140,7 +144,9 @@ public abstract class BaseServer<R> implements AutoCloseable {
   /**
    * Handles requests one after the other until {@link #shutdown()} is called or the server is
    * closed: Python's {@code serve_forever(poll_interval)}. Calls {@link #serviceActions()} after
-   * every wait. Ignores {@link #timeout()}.
+   * every wait (at least once per poll interval). Ignores {@link #timeout()}. Unlike Python, a
+   * {@code shutdown()} or {@code close()} wakes it at once rather than at the next poll; while it
+   * runs it holds a pipe (two descriptors) for that.
    *
    * <p>The calling thread becomes the serving thread. If a {@code shutdown()} came while no
    * serveForever was running, this returns at once (and consumes that shutdown). If the thread is
@@ -156,13 +162,18 @@ public abstract class BaseServer<R> implements AutoCloseable {
     }
     becomeServingThread();
     SelectableChannel channel = channel();
+    Pipe wakeup = null;
     try {
       this.pollInterval = pollInterval;
-      List<SelectableChannel> reads = List.of(channel);
+      wakeup = openWakeup();
+      List<SelectableChannel> reads = List.of(channel, wakeup.source());
       while (!shutdownFlag) {
         Select.Ready<SelectableChannel> ready =
             Select.select(reads, List.of(), List.of(), pollInterval);
-        if (!ready.isEmpty()) {
+        if (ready.reads().contains(wakeup.source())) {
+          drain(wakeup.source());
+        }
+        if (ready.reads().contains(channel)) {
           handleRequestNoBlock();
         }
         serviceActions();
@@ -179,8 +190,65 @@ public abstract class BaseServer<R> implements AutoCloseable {
       synchronized (lock) {
         shutdownFlag = false;
         servingThread = null;
+        wakeupSink = null;
         lock.notifyAll();
       }
+      if (wakeup != null) {
+        forget(wakeup.source());
+        closeQuietly(wakeup);
+      }
+    }
+  }
+
+  /*
+   * Python polls for shutdown every poll_interval; socketkit also wakes serveForever at once: it
+   * selects on the read end of a pipe as well, and shutdown() and close() write a byte to it. The
+   * pipe lives only while serveForever runs, so a server that is not serving holds no extra
+   * descriptors. The poll interval still paces serviceActions(), as in Python.
+   */
+  private Pipe openWakeup() throws IOException {
+    Pipe pipe = Pipe.open();
+    try {
+      pipe.sink().configureBlocking(false);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(pipe);
+      throw e;
+    }
+    synchronized (lock) {
+      wakeupSink = pipe.sink();
+    }
+    return pipe;
+  }
+
+  /** Wakes a running serveForever; called with the lock held. */
+  private void wakeUp() {
+    if (wakeupSink == null) {
+      return;
+    }
+    try {
+      wakeupSink.write(ByteBuffer.wrap(new byte[] {1})); // a full pipe already wakes it
+    } catch (IOException ignored) {
+      // The pipe is closing because serveForever is returning: nothing left to wake.
+    }
+  }
+
+  private static void drain(Pipe.SourceChannel source) throws IOException {
+    ByteBuffer bytes = ByteBuffer.allocate(64);
+    while (source.read(bytes) > 0) {
+      bytes.clear();
+    }
+  }
+
+  private static void closeQuietly(Pipe pipe) {
+    try {
+      pipe.sink().close();
+    } catch (IOException ignored) {
+      // Closing a pipe end only fails if it is unusable already.
+    }
+    try {
+      pipe.source().close();
+    } catch (IOException ignored) {
+      // As above.
     }
   }
 
@@ -207,6 +275,7 @@ public abstract class BaseServer<R> implements AutoCloseable {
                 + " thread");
       }
       shutdownFlag = true;
+      wakeUp();
       try {
         while (servingThread != null) {
           lock.wait();
@@ -426,6 +495,9 @@ public abstract class BaseServer<R> implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot close the server on " + serverAddress(), e);
     } finally {
+      synchronized (lock) {
+        wakeUp(); // a running serveForever sees the closed channel and returns
+      }
       if (threads != null) {
         threads.close(blockOnClose);
       }

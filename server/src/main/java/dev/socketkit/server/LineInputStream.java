@@ -59,7 +59,7 @@ public final class LineInputStream extends InputStream {
       if (position == count && !fill()) {
         break;
       }
-      int end = Math.min(count, position + wanted);
+      int end = position + Math.min(count - position, wanted); // no overflow: wanted may be huge
       int newline = -1;
       for (int i = position; i < end; i++) {
         if (buffer[i] == '\n') {
@@ -99,6 +99,7 @@ public final class LineInputStream extends InputStream {
     return true;
   }
 
+  /** Reads one byte, from the buffer when it holds some; -1 at the end of the stream. */
   @Override
   public int read() throws IOException {
     if (position == count && !fill()) {
@@ -107,6 +108,10 @@ public final class LineInputStream extends InputStream {
     return buffer[position++] & 0xff;
   }
 
+  /**
+   * Reads what the buffer holds, or refills it with one read of the underlying stream; reads of 8
+   * KiB or more bypass the buffer. Python's {@code rfile.read1(n)}.
+   */
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
     Objects.checkFromIndexSize(off, len, b.length);
@@ -127,6 +132,7 @@ public final class LineInputStream extends InputStream {
     return n;
   }
 
+  /** The bytes buffered plus what the underlying stream says is available. */
   @Override
   public int available() throws IOException {
     return (count - position) + in.available();

@@ -109,11 +109,13 @@ public final class Threading {
     };
   }
 
+  /** Equal choices: the same kind and, for pools, the same size. */
   @Override
   public boolean equals(Object other) {
     return other instanceof Threading that && kind == that.kind && poolSize == that.poolSize;
   }
 
+  /** Consistent with {@link #equals}. */
   @Override
   public int hashCode() {
     return kind.hashCode() * 31 + poolSize;

@@ -31,6 +31,7 @@ public final class DeadlineInput extends InputStream {
   private long headDeadline;
   private boolean waiting; // no byte of the next request has arrived yet
   private boolean inHead;
+  private boolean received; // a byte of this request has arrived
   private int bodyTimeoutMillis;
   private int appliedTimeout = -1;
 
@@ -48,6 +49,7 @@ public final class DeadlineInput extends InputStream {
     long now = System.nanoTime();
     headTimeoutNanos = head.toNanos();
     inHead = true;
+    received = false;
     if (idle == null) {
       waiting = false;
       headDeadline = now + headTimeoutNanos;
@@ -64,9 +66,13 @@ public final class DeadlineInput extends InputStream {
     bodyTimeoutMillis = timeout == null ? 0 : (int) Math.max(1, timeout.toMillis());
   }
 
-  /** True when the last timeout came while reading a request head (answer 408), not while idle. */
+  /**
+   * True when the last timeout came while reading a request head that had begun (answer 408); false
+   * when no byte of the request had arrived (close without a word: a browser may hold an unused
+   * preconnected socket, and must not read a 408 on it as the answer to its next request).
+   */
   public boolean timedOutInHead() {
-    return inHead && !waiting;
+    return inHead && received;
   }
 
   @Override
@@ -83,9 +89,12 @@ public final class DeadlineInput extends InputStream {
     }
     applyTimeout();
     int n = in.read(b, off, len);
-    if (n > 0 && waiting) {
-      waiting = false;
-      headDeadline = System.nanoTime() + headTimeoutNanos;
+    if (n > 0) {
+      received = true;
+      if (waiting) {
+        waiting = false;
+        headDeadline = System.nanoTime() + headTimeoutNanos;
+      }
     }
     return n;
   }

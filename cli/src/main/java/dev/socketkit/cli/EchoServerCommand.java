@@ -1,0 +1,253 @@
+package dev.socketkit.cli;
+
+import dev.socketkit.echo.EchoServer;
+import dev.socketkit.echo.QueueEchoServer;
+import dev.socketkit.echo.SelectEchoServer;
+import dev.socketkit.echo.SelectorsEchoServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * Lecture sections 2, 6, 7 and 8: an echo server on {@code --host} and {@code --port}, in the
+ * {@code --mode} chosen.
+ *
+ * <p>Each mode is one {@link Mode} constant and one case of the switch in {@link #call()}.
+ */
+@Command(
+    name = "echo-server",
+    mixinStandardHelpOptions = true,
+    description = "Run an echo server (lecture sections 2, 6, 7 and 8).")
+final class EchoServerCommand implements Callable<Integer> {
+  /** How the server is written: the lecture section it shows. */
+  enum Mode {
+    /** Section 2: Select.select on read events. */
+    SELECT("select"),
+    /** Section 6: Select.select with r_sock, w_sock and a queue per client. */
+    QUEUE("queue"),
+    /** Python's selectors: register once, O(ready) per wait; the fastest single-threaded mode. */
+    SELECTORS("selectors"),
+    /** Section 7: socketserver's TCPServer, one client at a time. */
+    TCP("tcp"),
+    /** Section 8: ThreadingTCPServer, a thread per client. */
+    THREADING_TCP("threading-tcp"),
+    /** Section 7: socketserver's UDPServer. */
+    UDP("udp"),
+    /** Section 8: ThreadingUDPServer, a thread per datagram. */
+    THREADING_UDP("threading-udp");
+
+    final String label;
+
+    Mode(String label) {
+      this.label = label;
+    }
+
+    @Override
+    public String toString() {
+      return label;
+    }
+
+    /** Parses {@code --mode}: a label, case-insensitive. */
+    static final class Converter implements ITypeConverter<Mode> {
+      @Override
+      public Mode convert(String value) {
+        for (Mode mode : Mode.values()) {
+          if (mode.label.equalsIgnoreCase(value)) {
+            return mode;
+          }
+        }
+        throw new TypeConversionException(
+            "unknown mode '" + value + "' (expected one of: " + labels() + ")");
+      }
+    }
+
+    static String labels() {
+      StringBuilder labels = new StringBuilder();
+      for (Mode mode : Mode.values()) {
+        labels.append(labels.length() == 0 ? "" : ", ").append(mode.label);
+      }
+      return labels.toString();
+    }
+  }
+
+  /** What {@code --threads} asked for. */
+  record ThreadsChoice(String label, int poolSize) {
+    @Override
+    public String toString() {
+      return label;
+    }
+  }
+
+  /** Parses {@code --threads}: virtual, platform, or a pool size. */
+  static final class ThreadsConverter implements ITypeConverter<ThreadsChoice> {
+    @Override
+    public ThreadsChoice convert(String value) {
+      String v = value.trim().toLowerCase(Locale.ROOT);
+      if (v.equals("virtual") || v.equals("platform")) {
+        return new ThreadsChoice(v, 0);
+      }
+      try {
+        int n = Integer.parseInt(v);
+        if (n >= 1) {
+          return new ThreadsChoice(v, n);
+        }
+      } catch (NumberFormatException ignored) {
+        // Falls through to the one error sentence below.
+      }
+      throw new TypeConversionException(
+          "bad --threads '" + value + "' (expected virtual, platform or a pool size >= 1)");
+    }
+  }
+
+  /** Parses a byte count with an optional binary suffix: 65536, 64K, 1M, 2G. */
+  static final class ByteSize implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      String v = value.trim().toUpperCase(Locale.ROOT);
+      long unit = 1;
+      if (v.endsWith("K") || v.endsWith("M") || v.endsWith("G")) {
+        unit = v.endsWith("K") ? 1L << 10 : v.endsWith("M") ? 1L << 20 : 1L << 30;
+        v = v.substring(0, v.length() - 1);
+      }
+      try {
+        long n = Math.multiplyExact(Long.parseLong(v), unit);
+        if (n < 1) {
+          throw new NumberFormatException();
+        }
+        return n;
+      } catch (NumberFormatException | ArithmeticException e) {
+        throw new TypeConversionException(
+            "bad size '" + value + "' (expected a positive number of bytes, e.g. 65536, 64K, 1M)");
+      }
+    }
+  }
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--mode",
+      converter = Mode.Converter.class,
+      defaultValue = "select",
+      description =
+          "select (section 2), queue (section 6), selectors (registration-based, fastest),"
+              + " tcp, udp (section 7: socketserver, one request at a time), threading-tcp or"
+              + " threading-udp (section 8: a thread per request); default: ${DEFAULT-VALUE}.")
+  Mode mode;
+
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
+      description = "Address to listen on; default: ${DEFAULT-VALUE}.")
+  String host;
+
+  @Option(
+      names = "--port",
+      defaultValue = "2500",
+      description = "Port to listen on, 0 for any free port; default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(
+      names = "--max-pending",
+      converter = ByteSize.class,
+      defaultValue = "1M",
+      paramLabel = "BYTES",
+      description =
+          "Unsent echo one client may have before the server stops reading from it (K, M, G"
+              + " suffixes); default: ${DEFAULT-VALUE}.")
+  long maxPending;
+
+  @Option(
+      names = "--unix",
+      paramLabel = "PATH",
+      description =
+          "Serve a Unix-domain socket at PATH instead of TCP (--mode tcp and threading-tcp;"
+              + " --host and --port are then unused). The socket file is removed on exit.")
+  Path unix;
+
+  @Option(
+      names = "--threads",
+      converter = ThreadsConverter.class,
+      paramLabel = "virtual|platform|N",
+      description =
+          "For threading-tcp and threading-udp: a virtual thread per request (the default on JDK"
+              + " 21+), a platform thread per request (the default on JDK 17), or a pool of N"
+              + " threads.")
+  ThreadsChoice threads;
+
+  @Option(
+      names = "--verbose",
+      description = "Print each message received, with its sender, as the lecture's server does.")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws IOException {
+    if (port < 0 || port > 65_535) {
+      throw new CommandFailure("bad port " + port + " (expected 0 to 65535)");
+    }
+    boolean socketServer = !EnumSet.of(Mode.SELECT, Mode.QUEUE, Mode.SELECTORS).contains(mode);
+    if (unix != null && !socketServer) {
+      throw new CommandFailure(
+          "--unix works with --mode tcp and threading-tcp; the " + mode + " server listens on TCP");
+    }
+    if (threads != null && mode != Mode.THREADING_TCP && mode != Mode.THREADING_UDP) {
+      throw new CommandFailure(
+          "--threads applies to --mode threading-tcp and threading-udp, not " + mode);
+    }
+    SocketAddress address =
+        unix != null ? UnixDomainSocketAddress.of(unix) : new InetSocketAddress(host, port);
+    switch (mode) {
+      case SELECT, QUEUE, SELECTORS -> serve(openSelectServer(address));
+      case TCP, THREADING_TCP, UDP, THREADING_UDP -> SocketServerModes.serve(this, address);
+    }
+    return 0;
+  }
+
+  /** The single-threaded select-based servers (sections 2 and 6, and selectors). */
+  private EchoServer openSelectServer(SocketAddress address) throws IOException {
+    EchoServer.Listener listener = verbose ? this::print : null;
+    return switch (mode) {
+      case QUEUE -> new QueueEchoServer(address, maxPending, listener);
+      case SELECTORS -> new SelectorsEchoServer(address, maxPending, listener);
+      default -> new SelectEchoServer(address, maxPending, listener);
+    };
+  }
+
+  /** Announces, serves on this thread until Ctrl-C / SIGTERM, and closes. */
+  private void serve(EchoServer server) throws IOException {
+    try (server) {
+      Serving.announce(spec.commandLine().getOut(), server.localAddress());
+      Serving.onExit(
+          () -> {
+            try {
+              server.close();
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
+      server.serveForever();
+    }
+  }
+
+  /** The lecture's {@code print(addr, data.decode())}, for {@code --verbose}. */
+  void print(SocketAddress from, ByteBuffer data) {
+    PrintWriter out = spec.commandLine().getOut();
+    String text = StandardCharsets.UTF_8.decode(data).toString();
+    out.println("received from " + Serving.format(from) + ": " + text.stripTrailing());
+    out.flush();
+  }
+}

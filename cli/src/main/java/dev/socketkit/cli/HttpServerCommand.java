@@ -1,0 +1,86 @@
+package dev.socketkit.cli;
+
+import dev.socketkit.http.HttpServer;
+import dev.socketkit.http.SimpleHttpRequestHandler;
+import dev.socketkit.http.ThreadingHttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Lecture section 9, the server half: serves a directory over HTTP, as {@code python -m
+ * http.server} does: listings, {@code Content-Type}, {@code Last-Modified} / {@code
+ * If-Modified-Since}, HEAD, {@code index.html}, and nothing outside the directory.
+ *
+ * <p>A {@link ThreadingHttpServer} with a {@link SimpleHttpRequestHandler}; serves in the command's
+ * thread until Ctrl-C or SIGTERM. Each request is logged to stderr in Python's format.
+ */
+@Command(
+    name = "http-server",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serve a directory over HTTP, like python -m http.server (lecture section 9).",
+      "Directory listings, Content-Type, Last-Modified/If-Modified-Since, HEAD, index.html;"
+          + " nothing outside DIR is served (.., %2e%2e, symbolic links leading out)."
+    })
+final class HttpServerCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--dir",
+      paramLabel = "DIR",
+      defaultValue = ".",
+      description = "Directory to serve (default: the current directory).")
+  Path dir;
+
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
+      defaultValue = "127.0.0.1",
+      description =
+          "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
+  String host;
+
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      defaultValue = "8000",
+      description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free port).")
+  int port;
+
+  @Override
+  public void run() {
+    if (port < 0 || port > 65_535) {
+      throw new CommandFailure("--port " + port + " is not a port (expected: 0 to 65535)");
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new CommandFailure("--dir " + dir + " is not a directory");
+    }
+    Path root;
+    try {
+      root = dir.toRealPath();
+    } catch (IOException e) {
+      throw new CommandFailure("cannot read --dir " + dir + ": " + e.getMessage(), e);
+    }
+    HttpServer server;
+    try {
+      server =
+          new ThreadingHttpServer(
+              new InetSocketAddress(host, port), () -> new SimpleHttpRequestHandler(root));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    Serving.onExit(
+        () -> {
+          server.shutdown();
+          server.close();
+        });
+    Serving.announce(spec.commandLine().getOut(), server.serverAddress());
+    server.serveForever();
+  }
+}
