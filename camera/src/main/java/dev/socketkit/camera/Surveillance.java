@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Motion detection and recording attached to a camera's {@link FrameHub}, beside the viewers: what
@@ -37,6 +38,7 @@ public final class Surveillance implements AutoCloseable {
   private final MotionEvents events;
   private final Recorder recorder;
   private FrameHub.Subscription subscription;
+  private volatile BooleanSupplier sourceRunning = () -> true;
 
   /**
    * Surveillance of {@code hub}'s frames.
@@ -110,6 +112,15 @@ public final class Surveillance implements AutoCloseable {
     }
   }
 
+  /**
+   * Analyses and records frames only while {@code sourceRunning} says the real source delivers
+   * them: the NO SIGNAL frames the camera shows while its source restarts would otherwise look like
+   * motion and fill recordings. Any thread; called before {@link #start()}.
+   */
+  public void skipFramesUnless(BooleanSupplier sourceRunning) {
+    this.sourceRunning = sourceRunning;
+  }
+
   /** Whether there is anything to do (motion detection or recording is on). */
   public boolean enabled() {
     return watcher != null || recorder != null;
@@ -175,6 +186,9 @@ public final class Surveillance implements AutoCloseable {
   }
 
   private void accept(Frame frame) {
+    if (!sourceRunning.getAsBoolean()) {
+      return;
+    }
     if (watcher != null) {
       watcher.offer(frame.jpeg(), frame.captureEpochMicros());
     }

@@ -180,6 +180,8 @@ final class CameraCommand implements Callable<Integer> {
     Surveillance surveillance;
     try {
       surveillance = surveillanceOptions.create(camera.hub(), name, fps);
+      // NO SIGNAL frames (a source restarting) are neither motion nor footage.
+      surveillance.skipFramesUnless(() -> "running".equals(camera.sourceStatus().state()));
       surveillance.start();
     } catch (IOException | RuntimeException e) {
       camera.close();
