@@ -133,8 +133,9 @@ public final class SurveillanceRoutes {
       List<MotionEvent> page = events.page(limit + 1, before);
       ObjectNode root = JSON.createObjectNode();
       ArrayNode list = root.putArray("events");
+      List<Segments.Segment> recorded = segments == null ? List.of() : segments.list();
       for (MotionEvent e : page.subList(0, Math.min(limit, page.size()))) {
-        list.add(eventJson(e));
+        list.add(eventJson(e, recorded));
       }
       root.put("total", events.total());
       if (page.size() > limit) {
@@ -155,11 +156,33 @@ public final class SurveillanceRoutes {
     }
     Optional<MotionEvent> event = events.find(rest);
     return event.isPresent()
-        ? Reply.json(eventJson(event.get()))
+        ? Reply.json(eventJson(event.get(), segments == null ? List.of() : segments.list()))
         : Reply.text(404, "No such event: " + rest);
   }
 
-  private static ObjectNode eventJson(MotionEvent e) {
+  /**
+   * The recording that holds the event's start: the last segment starting before it whose playing
+   * time reaches it (a motion segment starts up to the pre-capture earlier), or null.
+   */
+  private static Segments.Segment recordingOf(MotionEvent e, List<Segments.Segment> recorded) {
+    for (int i = recorded.size() - 1; i >= 0; i--) {
+      Segments.Segment s = recorded.get(i);
+      // Names are to the second: the segment may start up to a second after its name says.
+      if (!s.start().isAfter(e.start())) {
+        try {
+          double seconds = AviFile.inspect(s.file()).durationSeconds();
+          boolean covers =
+              !s.start().plusMillis((long) (seconds * 1000) + 2000).isBefore(e.start());
+          return covers ? s : null;
+        } catch (IOException ignored) {
+          return null; // being replaced or deleted right now: no link this time
+        }
+      }
+    }
+    return null;
+  }
+
+  private static ObjectNode eventJson(MotionEvent e, List<Segments.Segment> recorded) {
     ObjectNode node = JSON.createObjectNode();
     node.put("id", e.id());
     node.put("start", e.start().toString());
@@ -180,6 +203,8 @@ public final class SurveillanceRoutes {
             .plus(e.peakMicros(), java.time.temporal.ChronoUnit.MICROS)
             .toString());
     node.put("snapshot", "/events/" + e.id() + "/snapshot.jpg");
+    Segments.Segment recording = recordingOf(e, recorded);
+    node.put("recording", recording == null ? null : "/recordings/" + recording.name() + "/play");
     return node;
   }
 

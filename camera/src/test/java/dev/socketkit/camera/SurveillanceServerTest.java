@@ -148,9 +148,13 @@ class SurveillanceServerTest {
         }
       }
 
+      // The test pattern moves from the start: the first event is in the first segment.
+      await("a motion event", () -> surveillance.events().total() > 0);
       CameraServerTest.Response events = request(port, "GET", "/events?limit=5");
       assertThat(events.code()).isEqualTo(200);
-      assertThat(JSON.readTree(events.body()).has("events")).isTrue();
+      JsonNode event = JSON.readTree(events.body()).get("events").get(0); // the only one
+      assertThat(event.get("recording").asText())
+          .isEqualTo("/recordings/" + first.name() + "/play");
 
       String current = recorder.currentSegment();
       if (current != null) {
