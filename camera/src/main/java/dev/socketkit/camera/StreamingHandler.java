@@ -111,7 +111,12 @@ public class StreamingHandler extends BaseHttpRequestHandler {
     if (routes == null) {
       return false;
     }
-    var reply = routes.route(method, route, question < 0 ? null : target.substring(question + 1));
+    var reply =
+        routes.route(
+            method,
+            route,
+            question < 0 ? null : target.substring(question + 1),
+            name -> headers().get(name));
     if (reply.isEmpty()) {
       return false;
     }

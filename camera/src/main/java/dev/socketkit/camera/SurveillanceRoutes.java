@@ -9,9 +9,10 @@ import dev.socketkit.camera.recording.AviFile;
 import dev.socketkit.camera.recording.Recorder;
 import dev.socketkit.camera.recording.Segments;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -21,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The surveillance pages of the camera: {@code /events} (motion events, newest first, paged, with
@@ -100,13 +102,25 @@ public final class SurveillanceRoutes {
    * @param query the raw query string, or null
    */
   public Optional<Reply> route(String method, String path, String query) throws IOException {
+    return route(method, path, query, name -> null);
+  }
+
+  /**
+   * As {@link #route(String, String, String)}, with the request's headers: a {@code Range} header
+   * on a download gets that part of the file (206), so players can seek over HTTP.
+   *
+   * @param header the request header of a name (case-insensitive), or null if absent
+   */
+  public Optional<Reply> route(
+      String method, String path, String query, Function<String, String> header)
+      throws IOException {
     if (path.equals("/events") || path.startsWith("/events/")) {
       return Optional.of(events(method, path, parseQuery(query)));
     }
     if (path.equals("/recordings")
         || path.equals("/recordings.json")
         || path.startsWith("/recordings/")) {
-      return Optional.of(recordings(method, path));
+      return Optional.of(recordings(method, path, header.apply("Range")));
     }
     return Optional.empty();
   }
@@ -208,7 +222,7 @@ public final class SurveillanceRoutes {
     return node;
   }
 
-  private Reply recordings(String method, String path) throws IOException {
+  private Reply recordings(String method, String path, String range) throws IOException {
     if (segments == null) {
       return Reply.text(404, "Recording is off; start the camera with --record and --record-dir.");
     }
@@ -238,7 +252,7 @@ public final class SurveillanceRoutes {
         if (!method.equals("GET") && !method.equals("HEAD")) {
           return notAllowed("GET, HEAD, DELETE");
         }
-        return download(segment);
+        return download(segment, range);
       }
       case "delete" -> {
         return method.equals("POST") ? delete(segment, true) : notAllowed("POST");
@@ -355,7 +369,7 @@ public final class SurveillanceRoutes {
         200, "text/html; charset=utf-8", html.toString().getBytes(StandardCharsets.UTF_8));
   }
 
-  private Reply download(Segments.Segment segment) throws IOException {
+  private Reply download(Segments.Segment segment, String range) throws IOException {
     long size;
     try {
       size = Files.size(segment.file());
@@ -365,23 +379,94 @@ public final class SurveillanceRoutes {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Content-Disposition", "attachment; filename=\"" + segment.name() + "\"");
     headers.put("Cache-Control", "no-cache, private");
+    headers.put("Accept-Ranges", "bytes");
+    long first = 0;
+    long last = size - 1;
+    int status = 200;
+    if (range != null) {
+      long[] bounds = parseRange(range, size);
+      if (bounds == null) {
+        Reply refused =
+            Reply.text(
+                416, "Range not satisfiable: " + range + " (the file has " + size + " bytes)");
+        return new Reply(
+            416,
+            refused.contentType(),
+            refused.length(),
+            Map.of("Content-Range", "bytes */" + size),
+            refused.body());
+      }
+      if (bounds.length == 2) {
+        first = bounds[0];
+        last = bounds[1];
+        status = 206;
+        headers.put("Content-Range", "bytes " + first + "-" + last + "/" + size);
+      }
+    }
+    long from = first;
+    long length = last - first + 1;
     return new Reply(
-        200,
+        status,
         "video/x-msvideo",
-        size,
+        length,
         headers,
         out -> {
-          try (InputStream in = Files.newInputStream(segment.file())) {
+          try (SeekableByteChannel in = Files.newByteChannel(segment.file())) {
+            in.position(from);
             // Exactly the announced length, even if the segment grows meanwhile.
-            long left = size;
-            byte[] buffer = new byte[64 * 1024];
-            for (int n;
-                left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0; ) {
-              out.write(buffer, 0, n);
+            long left = length;
+            ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+            while (left > 0) {
+              buffer.clear().limit((int) Math.min(buffer.capacity(), left));
+              int n = in.read(buffer);
+              if (n < 0) {
+                break;
+              }
+              out.write(buffer.array(), 0, n);
               left -= n;
             }
           }
         });
+  }
+
+  /**
+   * One byte range of RFC 9110 section 14.1.2 ({@code bytes=A-B}, {@code bytes=A-}, {@code
+   * bytes=-N}) as {@code {first, last}}; an empty array for a header to ignore (several ranges,
+   * another unit: the whole file is sent); null when it cannot be satisfied.
+   */
+  static long[] parseRange(String header, long size) {
+    String value = header.trim();
+    if (!value.startsWith("bytes=") || value.indexOf(',') >= 0) {
+      return new long[0];
+    }
+    String spec = value.substring("bytes=".length()).trim();
+    int dash = spec.indexOf('-');
+    if (dash < 0) {
+      return new long[0];
+    }
+    try {
+      String a = spec.substring(0, dash).trim();
+      String b = spec.substring(dash + 1).trim();
+      long first;
+      long last;
+      if (a.isEmpty()) {
+        long suffix = Long.parseLong(b);
+        if (suffix <= 0 || size == 0) {
+          return null;
+        }
+        first = Math.max(0, size - suffix);
+        last = size - 1;
+      } else {
+        first = Long.parseLong(a);
+        last = b.isEmpty() ? size - 1 : Math.min(Long.parseLong(b), size - 1);
+        if (first < 0 || first > last) {
+          return first >= size ? null : new long[0];
+        }
+      }
+      return new long[] {first, last};
+    } catch (NumberFormatException e) {
+      return new long[0]; // a malformed range is ignored (RFC 9110 section 14.2)
+    }
   }
 
   private Reply playPage(Segments.Segment segment) {

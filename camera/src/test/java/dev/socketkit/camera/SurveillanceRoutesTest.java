@@ -106,6 +106,50 @@ class SurveillanceRoutesTest {
     assertThat(download.length()).isEqualTo(Files.size(file));
     assertThat(body(download)).isEqualTo(Files.readAllBytes(file));
 
+    byte[] whole = Files.readAllBytes(file);
+    SurveillanceRoutes.Reply part =
+        routes
+            .route(
+                "GET",
+                "/recordings/cam-20261115T104640Z.avi",
+                null,
+                h -> h.equals("Range") ? "bytes=4-11" : null)
+            .orElseThrow();
+    assertThat(part.status()).isEqualTo(206);
+    assertThat(part.headers()).containsEntry("Content-Range", "bytes 4-11/" + whole.length);
+    assertThat(body(part)).isEqualTo(java.util.Arrays.copyOfRange(whole, 4, 12));
+    SurveillanceRoutes.Reply tail =
+        routes
+            .route(
+                "GET",
+                "/recordings/cam-20261115T104640Z.avi",
+                null,
+                h -> h.equals("Range") ? "bytes=-16" : null)
+            .orElseThrow();
+    assertThat(body(tail))
+        .isEqualTo(java.util.Arrays.copyOfRange(whole, whole.length - 16, whole.length));
+    assertThat(
+            routes
+                .route(
+                    "GET",
+                    "/recordings/cam-20261115T104640Z.avi",
+                    null,
+                    h -> h.equals("Range") ? "bytes=99999999-" : null)
+                .orElseThrow()
+                .status())
+        .isEqualTo(416);
+    assertThat(
+            routes
+                .route(
+                    "GET",
+                    "/recordings/cam-20261115T104640Z.avi",
+                    null,
+                    h -> h.equals("Range") ? "bytes=0-1,4-5" : null)
+                .orElseThrow()
+                .status())
+        .as("several ranges: the whole file")
+        .isEqualTo(200);
+
     SurveillanceRoutes.Reply play =
         get(routes, "GET", "/recordings/cam-20261115T104640Z.avi/play.mjpg", null);
     assertThat(play.contentType()).isEqualTo("multipart/x-mixed-replace; boundary=FRAME");

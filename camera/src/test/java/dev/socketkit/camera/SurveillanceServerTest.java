@@ -139,6 +139,13 @@ class SurveillanceServerTest {
       assertThat(download.headers()).containsEntry("content-type", "video/x-msvideo");
       assertThat(download.body()).hasSize((int) first.bytes());
 
+      CameraServerTest.Response start =
+          request(port, "GET", "/recordings/" + first.name(), "Range: bytes=0-11\r\n");
+      assertThat(start.code()).isEqualTo(206);
+      assertThat(new String(start.body(), StandardCharsets.US_ASCII))
+          .startsWith("RIFF")
+          .endsWith("AVI ");
+
       try (MjpegReader play =
           MjpegReader.open("127.0.0.1", port, "/recordings/" + first.name() + "/play.mjpg")) {
         assertThat(play.headers)
