@@ -3,6 +3,7 @@ package dev.socketkit.camera;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.socketkit.camera.internal.RecordingPages;
 import dev.socketkit.camera.motion.MotionEvent;
 import dev.socketkit.camera.motion.MotionEvents;
 import dev.socketkit.camera.recording.AviFile;
@@ -10,12 +11,12 @@ import dev.socketkit.camera.recording.Recorder;
 import dev.socketkit.camera.recording.Segments;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -115,7 +116,7 @@ public final class SurveillanceRoutes {
       String method, String path, String query, Function<String, String> header)
       throws IOException {
     if (path.equals("/events") || path.startsWith("/events/")) {
-      return Optional.of(events(method, path, parseQuery(query)));
+      return Optional.of(events(method, path, RecordingPages.parseQuery(query)));
     }
     if (path.equals("/recordings")
         || path.equals("/recordings.json")
@@ -312,61 +313,27 @@ public final class SurveillanceRoutes {
   }
 
   private Reply listHtml() throws IOException {
-    StringBuilder html = new StringBuilder();
-    html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-        .append("<title>Recordings</title><style>")
-        .append("body{font-family:system-ui,sans-serif;margin:1.5rem;background:#111;color:#eee}")
-        .append(
-            "a{color:#8cf}table{border-collapse:collapse}td,th{padding:.3rem .8rem;text-align:left}")
-        .append("tr:nth-child(even){background:#1c1c1c}button{cursor:pointer}</style></head><body>")
-        .append(
-            "<h1>Recordings</h1><p><a href=\"/\">Live view</a> · <a href=\"/recordings.json\">JSON</a></p>");
-    if (recorder != null && recorder.failure() != null) {
-      html.append("<p style=\"color:#f88\">").append(escape(recorder.failure())).append("</p>");
-    }
+    List<RecordingPages.Row> rows = new ArrayList<>();
     List<Segments.Segment> all = segments.list();
-    if (all.isEmpty()) {
-      html.append("<p>No recordings yet.</p>");
-    } else {
-      html.append("<table><tr><th>Start (UTC)</th><th>Length</th><th>Size</th><th></th></tr>");
-      for (int i = all.size() - 1; i >= 0; i--) {
-        Segments.Segment s = all.get(i);
-        String length;
-        try {
-          length =
-              String.format(Locale.ROOT, "%.1f s", AviFile.inspect(s.file()).durationSeconds());
-        } catch (IOException e) {
-          length = "?";
-        }
-        String href = "/recordings/" + escape(s.name());
-        html.append("<tr><td>")
-            .append(escape(s.start().toString()))
-            .append("</td><td>")
-            .append(inProgress(s) ? "recording…" : length)
-            .append("</td><td>")
-            .append(String.format(Locale.ROOT, "%.1f MB", s.bytes() / 1e6))
-            .append("</td><td>")
-            .append("<a href=\"")
-            .append(href)
-            .append("/play\">play</a> · ")
-            .append("<a href=\"")
-            .append(href)
-            .append("\" download>download</a>");
-        if (!inProgress(s)) {
-          html.append(" · <form method=\"post\" action=\"")
-              .append(href)
-              .append(
-                  "/delete\" style=\"display:inline\" onsubmit=\"return confirm('Delete this recording?')\">")
-              .append("<button>delete</button></form>");
-        }
-        html.append("</td></tr>\n");
+    for (int i = all.size() - 1; i >= 0; i--) { // newest first
+      Segments.Segment s = all.get(i);
+      double seconds;
+      try {
+        seconds = AviFile.inspect(s.file()).durationSeconds();
+      } catch (IOException e) {
+        seconds = -1;
       }
-      html.append("</table>");
+      rows.add(new RecordingPages.Row(s.name(), s.start(), seconds, s.bytes(), inProgress(s)));
     }
-    html.append("</body></html>\n");
+    String html = RecordingPages.list(rows, recorder == null ? null : recorder.failure());
+    return Reply.bytes(200, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private Reply playPage(Segments.Segment segment) {
     return Reply.bytes(
-        200, "text/html; charset=utf-8", html.toString().getBytes(StandardCharsets.UTF_8));
+        200,
+        "text/html; charset=utf-8",
+        RecordingPages.player(segment.name()).getBytes(StandardCharsets.UTF_8));
   }
 
   private Reply download(Segments.Segment segment, String range) throws IOException {
@@ -384,7 +351,7 @@ public final class SurveillanceRoutes {
     long last = size - 1;
     int status = 200;
     if (range != null) {
-      long[] bounds = parseRange(range, size);
+      long[] bounds = RecordingPages.parseRange(range, size);
       if (bounds == null) {
         Reply refused =
             Reply.text(
@@ -427,66 +394,6 @@ public final class SurveillanceRoutes {
             }
           }
         });
-  }
-
-  /**
-   * One byte range of RFC 9110 section 14.1.2 ({@code bytes=A-B}, {@code bytes=A-}, {@code
-   * bytes=-N}) as {@code {first, last}}; an empty array for a header to ignore (several ranges,
-   * another unit: the whole file is sent); null when it cannot be satisfied.
-   */
-  static long[] parseRange(String header, long size) {
-    String value = header.trim();
-    if (!value.startsWith("bytes=") || value.indexOf(',') >= 0) {
-      return new long[0];
-    }
-    String spec = value.substring("bytes=".length()).trim();
-    int dash = spec.indexOf('-');
-    if (dash < 0) {
-      return new long[0];
-    }
-    try {
-      String a = spec.substring(0, dash).trim();
-      String b = spec.substring(dash + 1).trim();
-      long first;
-      long last;
-      if (a.isEmpty()) {
-        long suffix = Long.parseLong(b);
-        if (suffix <= 0 || size == 0) {
-          return null;
-        }
-        first = Math.max(0, size - suffix);
-        last = size - 1;
-      } else {
-        first = Long.parseLong(a);
-        last = b.isEmpty() ? size - 1 : Math.min(Long.parseLong(b), size - 1);
-        if (first < 0 || first > last) {
-          return first >= size ? null : new long[0];
-        }
-      }
-      return new long[] {first, last};
-    } catch (NumberFormatException e) {
-      return new long[0]; // a malformed range is ignored (RFC 9110 section 14.2)
-    }
-  }
-
-  private Reply playPage(Segments.Segment segment) {
-    String name = escape(segment.name());
-    String html =
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            + "<title>"
-            + name
-            + "</title><style>body{font-family:system-ui,sans-serif;margin:1.5rem;"
-            + "background:#111;color:#eee}a{color:#8cf}img{max-width:100%;background:#000}</style></head>"
-            + "<body><p><a href=\"/recordings\">All recordings</a> · <a href=\"/recordings/"
-            + name
-            + "\" download>download</a></p><h1>"
-            + name
-            + "</h1>"
-            + "<img alt=\"recording\" src=\"/recordings/"
-            + name
-            + "/play.mjpg\"></body></html>\n";
-    return Reply.bytes(200, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
   }
 
   /** The segment's frames as a multipart MJPEG stream, paced at the segment's frame rate. */
@@ -549,41 +456,5 @@ public final class SurveillanceRoutes {
   private static Reply notAllowed(String allow) {
     Reply text = Reply.text(405, "Method not allowed here; use " + allow + ".");
     return new Reply(405, text.contentType(), text.length(), Map.of("Allow", allow), text.body());
-  }
-
-  static Map<String, String> parseQuery(String query) {
-    Map<String, String> params = new LinkedHashMap<>();
-    if (query == null || query.isEmpty()) {
-      return params;
-    }
-    for (String pair : query.split("&", -1)) {
-      int eq = pair.indexOf('=');
-      String key = eq < 0 ? pair : pair.substring(0, eq);
-      String value = eq < 0 ? "" : pair.substring(eq + 1);
-      try {
-        params.putIfAbsent(
-            URLDecoder.decode(key, StandardCharsets.UTF_8),
-            URLDecoder.decode(value, StandardCharsets.UTF_8));
-      } catch (IllegalArgumentException e) {
-        params.putIfAbsent(key, value); // a malformed %-escape: keep it as it came
-      }
-    }
-    return params;
-  }
-
-  static String escape(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '&' -> out.append("&amp;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
   }
 }
