@@ -56,6 +56,8 @@ public final class AuthFile {
   private static final String SECRET_PREFIX = "*token-secret:";
   private static final Pattern USER = Pattern.compile("[A-Za-z0-9._@+-]{1,64}");
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final java.util.concurrent.Semaphore HASHING =
+      new java.util.concurrent.Semaphore(1, true);
   private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
   private static final Base64.Encoder URL = Base64.getUrlEncoder().withoutPadding();
 
@@ -202,7 +204,14 @@ public final class AuthFile {
       return MessageDigest.isEqual(remembered, rememberKey(password));
     }
     Entry against = entry != null ? entry : dummy;
-    Entry computed = hash(password, against.salt(), against.iterations());
+    Entry computed;
+    // One slow hash at a time: a client guessing passwords can take one core, never all of them.
+    HASHING.acquireUninterruptibly();
+    try {
+      computed = hash(password, against.salt(), against.iterations());
+    } finally {
+      HASHING.release();
+    }
     boolean ok = MessageDigest.isEqual(computed.hash(), against.hash()) && entry != null;
     if (ok) {
       verified.put(user, rememberKey(password));

@@ -338,6 +338,32 @@ public class StreamingHandler extends BaseHttpRequestHandler {
         .replace("'", "&#39;");
   }
 
+  /**
+   * Python's {@code do_HEAD}: the headers a GET would send, without a body. For the stream that is
+   * the lecture's response head alone (a HEAD must not start an endless body).
+   */
+  @Override
+  protected void doHEAD() throws IOException {
+    String target = path();
+    int question = target.indexOf('?');
+    String route = question < 0 ? target : target.substring(0, question);
+    if (!route.equals("/stream.mjpg")) {
+      doGET(); // the http module sends no body bytes in answer to HEAD
+      return;
+    }
+    if (!authorised(query(question < 0 ? "" : target.substring(question + 1)))) {
+      return;
+    }
+    sendResponse(200);
+    sendHeader("Age", "0");
+    sendHeader("Cache-Control", "no-cache, private");
+    sendHeader("Pragma", "no-cache");
+    sendHeader("Content-Type", "multipart/x-mixed-replace; boundary=FRAME");
+    sendHeader("Connection", "close");
+    endHeaders();
+    setCloseConnection(true);
+  }
+
   private static String resource(String name) {
     try (InputStream in = StreamingHandler.class.getResourceAsStream(name)) {
       if (in == null) {

@@ -225,6 +225,21 @@ class CameraServerTest {
         assertThat(json.get("viewers").get(0).has("framesDropped")).isTrue();
       }
       assertThat(get(port(camera), "/nothing").code()).isEqualTo(404);
+      try (java.net.Socket socket =
+          new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port(camera))) {
+        socket.setSoTimeout(10_000);
+        socket
+            .getOutputStream()
+            .write(
+                "HEAD /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+        MjpegReader head = new MjpegReader(socket);
+        head.readHead();
+        assertThat(head.statusLine).isEqualTo("HTTP/1.1 200 OK");
+        assertThat(head.headers)
+            .containsEntry("content-type", "multipart/x-mixed-replace; boundary=FRAME");
+        assertThat(head.in.read()).as("no body after a HEAD").isEqualTo(-1);
+      }
     }
   }
 

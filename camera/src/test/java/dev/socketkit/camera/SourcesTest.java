@@ -46,25 +46,25 @@ class SourcesTest {
     }
   }
 
-  /** Collects the distinct JPEGs a hub delivers (by sequence) while subscribed. */
+  /** Collects every frame a hub publishes while subscribed (the listener sees each one). */
   private static List<Frame> collect(FrameHub hub, int count, Duration timeout)
       throws InterruptedException {
-    List<Frame> frames = new ArrayList<>();
-    FrameHub.Subscription demand = hub.demand();
+    List<Frame> frames = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.CountDownLatch enough = new java.util.concurrent.CountDownLatch(count);
+    FrameHub.Subscription subscription =
+        hub.subscribe(
+            frame -> {
+              if (frames.size() < count) {
+                frames.add(frame);
+                enough.countDown();
+              }
+            });
     try {
-      long after = 0;
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (frames.size() < count && System.nanoTime() < deadline) {
-        Frame frame = hub.awaitNewer(after, Duration.ofSeconds(1));
-        if (frame != null) {
-          frames.add(frame);
-          after = frame.sequence();
-        }
-      }
+      enough.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } finally {
-      demand.close();
+      subscription.close();
     }
-    return frames;
+    return new ArrayList<>(frames);
   }
 
   @Test
@@ -172,6 +172,62 @@ class SourcesTest {
           assertThat(frame.width()).isEqualTo(160);
         }
         assertThat(relay.status().state()).isEqualTo("running");
+      }
+    }
+  }
+
+  @Test
+  void relaysAServerThatSendsPartsWithoutContentLength() throws Exception {
+    byte[] jpeg;
+    try (dev.socketkit.camera.internal.JpegEncoder encoder =
+        new dev.socketkit.camera.internal.JpegEncoder(60)) {
+      jpeg = encoder.encode(new Pictures(80, 60).testPattern(1, Instant.EPOCH, ""));
+    }
+    try (ServerSocketChannel server = ServerSocketChannel.open()) {
+      server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      Thread upstream =
+          new Thread(
+              () -> {
+                try (SocketChannel channel = server.accept()) {
+                  channel.read(ByteBuffer.allocate(4096));
+                  channel.write(
+                      ByteBuffer.wrap(
+                          ("HTTP/1.0 200 OK\r\nContent-Type: multipart/x-mixed-replace;"
+                                  + " boundary=--myboundary\r\n\r\n")
+                              .getBytes(StandardCharsets.US_ASCII)));
+                  while (true) {
+                    channel.write(
+                        ByteBuffer.wrap(
+                            "--myboundary\r\nContent-Type: image/jpeg\r\n\r\n"
+                                .getBytes(StandardCharsets.US_ASCII)));
+                    channel.write(ByteBuffer.wrap(jpeg));
+                    channel.write(ByteBuffer.wrap("\r\n".getBytes(StandardCharsets.US_ASCII)));
+                    TimeUnit.MILLISECONDS.sleep(30);
+                  }
+                } catch (IOException e) {
+                  // the relay went away: the test is over
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
+      upstream.setDaemon(true);
+      upstream.start();
+      FrameHub hub = new FrameHub();
+      try (SourceSupervisor relay =
+          new SourceSupervisor(
+              FrameSource.parse(
+                  "http://127.0.0.1:" + server.socket().getLocalPort() + "/", SETTINGS),
+              hub,
+              160,
+              120,
+              70,
+              Duration.ofSeconds(10))) {
+        relay.start();
+        List<Frame> frames = collect(hub, 5, Duration.ofSeconds(20));
+        assertThat(frames).hasSize(5);
+        for (Frame frame : frames) {
+          assertThat(frame.jpeg()).isEqualTo(jpeg);
+        }
       }
     }
   }

@@ -65,7 +65,8 @@ public final class MjpegFanOut implements AutoCloseable {
   private final ByteBuffer scratch = ByteBuffer.allocateDirect(4096);
   private final ArrayDeque<ByteBuffer> pool = new ArrayDeque<>(); // loop thread only
   private final List<Viewer> streaming = new ArrayList<>(); // non-blocking viewers, loop only
-  private final List<Viewer> waitingForCap = new ArrayList<>(); // loop thread only
+  private final Set<Viewer> waitingForCap = new java.util.LinkedHashSet<>(); // loop thread only
+  private long lastDeadlineCheck; // loop thread only
   private final Object demandLock = new Object();
   private FrameHub.Subscription subscription; // guarded by demandLock
   private Part current; // loop thread only
@@ -369,7 +370,12 @@ public final class MjpegFanOut implements AutoCloseable {
             }
           }
         }
-        enforceDeadlines(now);
+        // Every viewer is looked at ten times a second, not at every pass: with thousands of
+        // viewers, passes (one per batch of writable sockets) would make this quadratic.
+        if (now - lastDeadlineCheck >= CHECK_NANOS) {
+          lastDeadlineCheck = now;
+          enforceDeadlines(now);
+        }
       } catch (ClosedSelectorException e) {
         break;
       } catch (IOException | RuntimeException e) {
@@ -439,9 +445,7 @@ public final class MjpegFanOut implements AutoCloseable {
       return;
     }
     if (now - viewer.lastStartNanos < viewer.minIntervalNanos) {
-      if (!waitingForCap.contains(viewer)) {
-        waitingForCap.add(viewer);
-      }
+      waitingForCap.add(viewer);
       return;
     }
     if (viewer.sentSequence > 0 && viewer.minIntervalNanos == 0) {
