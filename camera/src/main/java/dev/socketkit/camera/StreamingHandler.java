@@ -132,7 +132,9 @@ public class StreamingHandler extends BaseHttpRequestHandler {
       sendHeader(header.getKey(), header.getValue());
     }
     endHeaders();
-    r.body().writeTo(wfile);
+    if (!"HEAD".equals(command())) { // doHEAD answers through doGET: the head only
+      r.body().writeTo(wfile);
+    }
     wfile.flush();
     return true;
   }

@@ -139,6 +139,13 @@ class SurveillanceServerTest {
       assertThat(download.headers()).containsEntry("content-type", "video/x-msvideo");
       assertThat(download.body()).hasSize((int) first.bytes());
 
+      CameraServerTest.Response head =
+          request(port, "HEAD", "/recordings/" + first.name() + "/play.mjpg");
+      assertThat(head.code()).isEqualTo(200);
+      assertThat(head.body()).isEmpty();
+      assertThat(request(port, "HEAD", "/recordings/" + first.name()).headers())
+          .containsEntry("content-length", Long.toString(first.bytes()));
+
       CameraServerTest.Response start =
           request(port, "GET", "/recordings/" + first.name(), "Range: bytes=0-11\r\n");
       assertThat(start.code()).isEqualTo(206);
