@@ -52,7 +52,7 @@ final class SurveillanceOptions {
       defaultValue = "1%",
       converter = Fraction.class,
       description =
-          "Share of the picture that must change for a frame to move: 0.01 or 1% (default: ${DEFAULT-VALUE}).")
+          "Share of the picture that must change for a frame to move: 0.01 or 1%% (default: 1%%).")
   double motionArea;
 
   @Option(

@@ -39,6 +39,13 @@ class SurveillanceOptionsTest {
   }
 
   @Test
+  void theHelpShowsPercentagesAsTheyAre() {
+    assertThat(new CommandLine(new Probe()).getUsageMessage())
+        .contains("0.01 or 1% (default: 1%)")
+        .doesNotContain("%%");
+  }
+
+  @Test
   void parsesEveryFlag() {
     SurveillanceOptions options =
         parse(
