@@ -214,7 +214,13 @@ class RealClientsTest {
     X509Certificate certificate = (X509Certificate) keys.getCertificate("camera");
     SSLContext client = SSLContext.getInstance("TLS");
     client.init(null, new TrustManager[] {new PinnedTrust(certificate)}, null);
-    try (Camera camera = CameraServerTest.camera().tls(server).start()) {
+    try (Camera camera =
+        CameraServerTest.camera()
+            .size(640, 480)
+            .quality(95)
+            .writeDeadline(java.time.Duration.ofSeconds(1))
+            .tls(server)
+            .start()) {
       int port = ((InetSocketAddress) camera.address()).getPort();
       try (SSLSocket socket =
           (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", port)) {
@@ -232,6 +238,28 @@ class RealClientsTest {
           assertThat(reader.next().jpeg()).isNotEmpty();
         }
       }
+      // A TLS viewer that stops reading is cut off by the fan-out's watchdog at the deadline.
+      SourcesTest.await(
+          "the first viewer has gone",
+          java.time.Duration.ofSeconds(10),
+          () -> camera.fanOut().viewerCount() == 0);
+      SSLSocket stalled = (SSLSocket) client.getSocketFactory().createSocket();
+      stalled.setReceiveBufferSize(4096);
+      stalled.connect(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+      stalled.startHandshake();
+      stalled
+          .getOutputStream()
+          .write(
+              "GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      SourcesTest.await(
+          "the TLS viewer is attached",
+          java.time.Duration.ofSeconds(10),
+          () -> camera.fanOut().viewerCount() == 1);
+      SourcesTest.await(
+          "the stalled TLS viewer is cut off",
+          java.time.Duration.ofSeconds(30),
+          () -> camera.fanOut().viewerCount() == 0);
+      stalled.close();
       if (onPath("curl")) {
         Path pem = dir.resolve("camera.pem");
         Files.writeString(
@@ -252,7 +280,7 @@ class RealClientsTest {
                     dir.resolve("s.jpg").toString(),
                     "https://127.0.0.1:" + port + "/snapshot.jpg"));
         assertThat(result[0]).as(result[1]).isEqualTo("0");
-        assertThat(ImageIO.read(dir.resolve("s.jpg").toFile()).getWidth()).isEqualTo(160);
+        assertThat(ImageIO.read(dir.resolve("s.jpg").toFile()).getWidth()).isEqualTo(640);
       }
     }
   }
