@@ -121,7 +121,9 @@ public final class SurveillanceRoutes {
     if (path.equals("/recordings")
         || path.equals("/recordings.json")
         || path.startsWith("/recordings/")) {
-      return Optional.of(recordings(method, path, header.apply("Range")));
+      return Optional.of(
+          recordings(
+              method, path, header.apply("Range"), RecordingPages.parseQuery(query).get("token")));
     }
     return Optional.empty();
   }
@@ -223,7 +225,8 @@ public final class SurveillanceRoutes {
     return node;
   }
 
-  private Reply recordings(String method, String path, String range) throws IOException {
+  private Reply recordings(String method, String path, String range, String token)
+      throws IOException {
     if (segments == null) {
       return Reply.text(404, "Recording is off; start the camera with --record and --record-dir.");
     }
@@ -231,7 +234,7 @@ public final class SurveillanceRoutes {
       if (!method.equals("GET") && !method.equals("HEAD")) {
         return notAllowed("GET, HEAD");
       }
-      return path.endsWith(".json") ? Reply.json(listJson()) : listHtml();
+      return path.endsWith(".json") ? Reply.json(listJson()) : listHtml(token);
     }
     String rest = path.substring("/recordings/".length());
     String action = "";
@@ -260,7 +263,7 @@ public final class SurveillanceRoutes {
       }
       case "play" -> {
         return method.equals("GET") || method.equals("HEAD")
-            ? playPage(segment)
+            ? playPage(segment, token)
             : notAllowed("GET, HEAD");
       }
       case "play.mjpg" -> {
@@ -312,7 +315,7 @@ public final class SurveillanceRoutes {
     return root;
   }
 
-  private Reply listHtml() throws IOException {
+  private Reply listHtml(String token) throws IOException {
     List<RecordingPages.Row> rows = new ArrayList<>();
     List<Segments.Segment> all = segments.list();
     for (int i = all.size() - 1; i >= 0; i--) { // newest first
@@ -325,15 +328,15 @@ public final class SurveillanceRoutes {
       }
       rows.add(new RecordingPages.Row(s.name(), s.start(), seconds, s.bytes(), inProgress(s)));
     }
-    String html = RecordingPages.list(rows, recorder == null ? null : recorder.failure());
+    String html = RecordingPages.list(rows, recorder == null ? null : recorder.failure(), token);
     return Reply.bytes(200, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
   }
 
-  private Reply playPage(Segments.Segment segment) {
+  private Reply playPage(Segments.Segment segment, String token) {
     return Reply.bytes(
         200,
         "text/html; charset=utf-8",
-        RecordingPages.player(segment.name()).getBytes(StandardCharsets.UTF_8));
+        RecordingPages.player(segment.name(), token).getBytes(StandardCharsets.UTF_8));
   }
 
   private Reply download(Segments.Segment segment, String range) throws IOException {

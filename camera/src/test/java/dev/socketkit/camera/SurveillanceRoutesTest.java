@@ -99,6 +99,17 @@ class SurveillanceRoutesTest {
 
     String html = new String(body(get(routes, "GET", "/recordings", null)), StandardCharsets.UTF_8);
     assertThat(html).contains("/recordings/cam-20261115T104640Z.avi/play");
+    String withToken =
+        new String(
+            body(get(routes, "GET", "/recordings", "token=12.ab%2Bc")), StandardCharsets.UTF_8);
+    assertThat(withToken)
+        .contains("/recordings/cam-20261115T104640Z.avi/play?token=12.ab%2Bc\"")
+        .contains("/delete?token=12.ab%2Bc\"");
+    String player =
+        new String(
+            body(get(routes, "GET", "/recordings/cam-20261115T104640Z.avi/play", "token=t")),
+            StandardCharsets.UTF_8);
+    assertThat(player).contains("/play.mjpg?token=t\"");
 
     SurveillanceRoutes.Reply download =
         get(routes, "GET", "/recordings/cam-20261115T104640Z.avi", null);

@@ -1,6 +1,7 @@
 package dev.socketkit.camera.internal;
 
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -20,8 +21,11 @@ public final class RecordingPages {
 
   /**
    * The recordings page for {@code rows} (newest first), with {@code failure} shown if not null.
+   * {@code token} (a signed link's, or null) is carried on every link, so a page opened with {@code
+   * ?token=} keeps working.
    */
-  public static String list(List<Row> rows, String failure) {
+  public static String list(List<Row> rows, String failure, String token) {
+    String q = tokenQuery(token);
     StringBuilder html = new StringBuilder();
     html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
@@ -31,7 +35,11 @@ public final class RecordingPages {
             "a{color:#8cf}table{border-collapse:collapse}td,th{padding:.3rem .8rem;text-align:left}")
         .append("tr:nth-child(even){background:#1c1c1c}button{cursor:pointer}</style></head><body>")
         .append(
-            "<h1>Recordings</h1><p><a href=\"/\">Live view</a> · <a href=\"/recordings.json\">JSON</a></p>");
+            "<h1>Recordings</h1><p><a href=\"/"
+                + q
+                + "\">Live view</a> · <a href=\"/recordings.json"
+                + q
+                + "\">JSON</a></p>");
     if (failure != null) {
       html.append("<p style=\"color:#f88\">").append(escape(failure)).append("</p>");
     }
@@ -51,15 +59,20 @@ public final class RecordingPages {
             .append("</td><td>")
             .append("<a href=\"")
             .append(href)
-            .append("/play\">play</a> · ")
+            .append("/play")
+            .append(q)
+            .append("\">play</a> · ")
             .append("<a href=\"")
             .append(href)
+            .append(q)
             .append("\" download>download</a>");
         if (!s.inProgress()) {
           html.append(" · <form method=\"post\" action=\"")
               .append(href)
+              .append("/delete")
+              .append(q)
               .append(
-                  "/delete\" style=\"display:inline\" onsubmit=\"return confirm('Delete this recording?')\">")
+                  "\" style=\"display:inline\" onsubmit=\"return confirm('Delete this recording?')\">")
               .append("<button>delete</button></form>");
         }
         html.append("</td></tr>\n");
@@ -70,9 +83,13 @@ public final class RecordingPages {
     return html.toString();
   }
 
-  /** The page that plays recording {@code fileName} in an {@code <img>} from its play.mjpg. */
-  public static String player(String fileName) {
+  /**
+   * The page that plays recording {@code fileName} in an {@code <img>} from its play.mjpg, carrying
+   * {@code token} (or null) on its links.
+   */
+  public static String player(String fileName, String token) {
     String name = escape(fileName);
+    String q = tokenQuery(token);
     String html =
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -80,15 +97,27 @@ public final class RecordingPages {
             + name
             + "</title><style>body{font-family:system-ui,sans-serif;margin:1.5rem;"
             + "background:#111;color:#eee}a{color:#8cf}img{max-width:100%;background:#000}</style></head>"
-            + "<body><p><a href=\"/recordings\">All recordings</a> · <a href=\"/recordings/"
+            + "<body><p><a href=\"/recordings"
+            + q
+            + "\">All recordings</a> · <a href=\"/recordings/"
             + name
+            + q
             + "\" download>download</a></p><h1>"
             + name
             + "</h1>"
             + "<img alt=\"recording\" src=\"/recordings/"
             + name
-            + "/play.mjpg\"></body></html>\n";
+            + "/play.mjpg"
+            + q
+            + "\"></body></html>\n";
     return html;
+  }
+
+  /** {@code ?token=...} (escaped for an HTML attribute), or "" without a token. */
+  private static String tokenQuery(String token) {
+    return token == null || token.isEmpty()
+        ? ""
+        : "?token=" + escape(URLEncoder.encode(token, StandardCharsets.UTF_8));
   }
 
   /**
