@@ -31,6 +31,8 @@ public final class Camera implements AutoCloseable {
   private final Semaphore viewerSlots;
   private final Thread serverThread;
   private final Instant started = Instant.now();
+  private volatile Surveillance surveillance;
+  private volatile SurveillanceRoutes surveillanceRoutes;
 
   private Camera(Builder config, FrameSource source) throws IOException {
     this.config = config;
@@ -108,6 +110,26 @@ public final class Camera implements AutoCloseable {
   /** Whether the server speaks HTTPS. */
   public boolean tls() {
     return config.sslContext != null;
+  }
+
+  /**
+   * Serves {@code /events} and {@code /recordings} from {@code routes}, behind the camera's
+   * authentication, and shows {@code surveillance} in {@code /state}. The camera does not own them:
+   * whoever made them closes them after the camera. Any thread may call it.
+   */
+  public void serveSurveillance(Surveillance surveillance, SurveillanceRoutes routes) {
+    this.surveillance = surveillance;
+    this.surveillanceRoutes = routes;
+  }
+
+  /** The surveillance pages, or null. */
+  SurveillanceRoutes surveillanceRoutes() {
+    return surveillanceRoutes;
+  }
+
+  /** The surveillance shown in {@code /state}, or null. */
+  Surveillance surveillance() {
+    return surveillance;
   }
 
   MjpegFanOut fanOut() {

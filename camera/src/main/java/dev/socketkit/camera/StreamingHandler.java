@@ -65,10 +65,78 @@ public class StreamingHandler extends BaseHttpRequestHandler {
       case "/stream.mjpg" -> stream(query);
       case "/snapshot.jpg" -> snapshot();
       case "/state" -> state();
-      default ->
+      default -> {
+        if (!surveillance("GET", route, target, question)) {
           sendError(
               404, "Not Found", "The camera serves /, /stream.mjpg, /snapshot.jpg and /state.");
+        }
+      }
     }
+  }
+
+  /** {@code POST /recordings/NAME/delete}, from the recordings page's delete button. */
+  @Override
+  protected void doPOST() throws IOException {
+    otherMethod("POST");
+  }
+
+  /** {@code DELETE /recordings/NAME}. */
+  @Override
+  protected void doDELETE() throws IOException {
+    otherMethod("DELETE");
+  }
+
+  private void otherMethod(String method) throws IOException {
+    String target = path();
+    int question = target.indexOf('?');
+    String route = question < 0 ? target : target.substring(0, question);
+    // A request body is not read: close after answering so it is never taken for a request.
+    setCloseConnection(true);
+    if (!authorised(query(question < 0 ? "" : target.substring(question + 1)))) {
+      return;
+    }
+    if (!surveillance(method, route, target, question)) {
+      sendError(405, "Method Not Allowed", method + " is only for /recordings/NAME.");
+    }
+  }
+
+  /**
+   * Answers {@code /events} and {@code /recordings} (issue 7's pages) when the camera serves them.
+   *
+   * @return false if the route is not one of them
+   */
+  private boolean surveillance(String method, String route, String target, int question)
+      throws IOException {
+    SurveillanceRoutes routes = camera().surveillanceRoutes();
+    if (routes == null) {
+      return false;
+    }
+    var reply =
+        routes.route(
+            method,
+            route,
+            question < 0 ? null : target.substring(question + 1),
+            name -> headers().get(name));
+    if (reply.isEmpty()) {
+      return false;
+    }
+    SurveillanceRoutes.Reply r = reply.get();
+    sendResponse(r.status());
+    sendHeader("Content-Type", r.contentType());
+    if (r.length() >= 0) {
+      sendHeader("Content-Length", Long.toString(r.length()));
+    } else {
+      setCloseConnection(true); // a stream: it ends when the connection does
+    }
+    for (Map.Entry<String, String> header : r.headers().entrySet()) {
+      sendHeader(header.getKey(), header.getValue());
+    }
+    endHeaders();
+    if (!"HEAD".equals(command())) { // doHEAD answers through doGET: the head only
+      r.body().writeTo(wfile);
+    }
+    wfile.flush();
+    return true;
   }
 
   private boolean authorised(Map<String, String> query) throws IOException {
@@ -237,6 +305,10 @@ public class StreamingHandler extends BaseHttpRequestHandler {
     state.put("viewerCount", viewers.size());
     state.put("viewers", viewers);
     state.put("startedAt", camera.started().toString());
+    Surveillance surveillance = camera.surveillance();
+    if (surveillance != null) {
+      state.put("surveillance", surveillance.state());
+    }
     return state;
   }
 

@@ -2,6 +2,7 @@ package dev.socketkit.cli;
 
 import dev.socketkit.camera.AuthFile;
 import dev.socketkit.camera.Camera;
+import dev.socketkit.camera.Surveillance;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.File;
@@ -24,6 +25,7 @@ import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -137,6 +139,8 @@ final class CameraCommand implements Callable<Integer> {
       description = "Allow a non-loopback --host without --auth-file (anyone can watch).")
   boolean insecure;
 
+  @Mixin SurveillanceOptions surveillanceOptions;
+
   @Override
   public Integer call() throws Exception {
     Camera.Builder builder = Camera.builder();
@@ -166,13 +170,33 @@ final class CameraCommand implements Callable<Integer> {
     if (tlsKeystore != null) {
       builder.tls(sslContext(tlsKeystore, tlsPassword()));
     }
+    surveillanceOptions.validate();
     Camera camera;
     try {
       camera = builder.start();
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new CommandFailure(e.getMessage(), e);
     }
-    CountDownLatch stopped = Serving.onExit(camera::close);
+    Surveillance surveillance;
+    try {
+      surveillance = surveillanceOptions.create(camera.hub(), name, fps);
+      // NO SIGNAL frames (a source restarting) are neither motion nor footage.
+      surveillance.skipFramesUnless(() -> "running".equals(camera.sourceStatus().state()));
+      surveillance.start();
+    } catch (IOException | RuntimeException e) {
+      camera.close();
+      if (e instanceof CommandFailure failure) {
+        throw failure;
+      }
+      throw new CommandFailure("cannot start recording: " + e.getMessage(), e);
+    }
+    camera.serveSurveillance(surveillance, surveillanceOptions.routes(surveillance));
+    CountDownLatch stopped =
+        Serving.onExit(
+            () -> {
+              camera.close();
+              surveillance.close(); // after the source stops: finishes the segment being written
+            });
     Serving.announce(spec.commandLine().getOut(), camera.address());
     stopped.await();
     return 0;

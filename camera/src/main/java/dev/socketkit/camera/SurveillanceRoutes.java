@@ -1,0 +1,463 @@
+package dev.socketkit.camera;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.socketkit.camera.internal.RecordingPages;
+import dev.socketkit.camera.motion.MotionEvent;
+import dev.socketkit.camera.motion.MotionEvents;
+import dev.socketkit.camera.recording.AviFile;
+import dev.socketkit.camera.recording.Recorder;
+import dev.socketkit.camera.recording.Segments;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The surveillance pages of the camera: {@code /events} (motion events, newest first, paged, with
+ * snapshots) and {@code /recordings} (list, download, play in the browser, delete).
+ *
+ * <p>The camera's request handler asks {@link #route} first and sends the {@link Reply} it gets
+ * (status, headers, then the body), so everything here is behind the camera's authentication.
+ * Stateless apart from what it reads; thread-safe: request threads call it concurrently.
+ */
+public final class SurveillanceRoutes {
+  /** Events per page of {@code /events} unless {@code ?limit=} says otherwise. */
+  static final int DEFAULT_LIMIT = 20;
+
+  /** The most events one page gives. */
+  static final int MAX_LIMIT = 200;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final MotionEvents events;
+  private final Segments segments;
+  private final Recorder recorder;
+
+  /**
+   * Routes for the given parts; each may be null when that part is off.
+   *
+   * @param events the motion events, or null without {@code --motion}
+   * @param segments the recordings directory, or null without {@code --record-dir}
+   * @param recorder the recorder, or null when not recording (its segment in progress is shown as
+   *     such and cannot be deleted)
+   */
+  public SurveillanceRoutes(MotionEvents events, Segments segments, Recorder recorder) {
+    this.events = events;
+    this.segments = segments;
+    this.recorder = recorder;
+  }
+
+  /** Writes a reply's body to the connection. */
+  @FunctionalInterface
+  public interface Body {
+    /** Writes the body to {@code out} (the connection; not closed here). */
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /**
+   * One response: send {@code status}, the headers (with {@code Content-Type} and, when {@code
+   * length >= 0}, {@code Content-Length}), then the body. A body of unknown length (a stream) ends
+   * when the connection closes.
+   *
+   * @param status the HTTP status
+   * @param contentType the media type
+   * @param length the body's length, or -1 for a stream
+   * @param headers further headers
+   * @param body the body (nothing for HEAD)
+   */
+  public record Reply(
+      int status, String contentType, long length, Map<String, String> headers, Body body) {
+    static Reply bytes(int status, String contentType, byte[] data) {
+      return new Reply(status, contentType, data.length, Map.of(), out -> out.write(data));
+    }
+
+    static Reply text(int status, String message) {
+      return bytes(
+          status, "text/plain; charset=utf-8", (message + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Reply json(Object tree) throws IOException {
+      return bytes(
+          200, "application/json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(tree));
+    }
+  }
+
+  /**
+   * The reply to {@code method path?query} if it is one of these pages, or empty if the camera
+   * should answer it.
+   *
+   * @param path the decoded path, without the query
+   * @param query the raw query string, or null
+   */
+  public Optional<Reply> route(String method, String path, String query) throws IOException {
+    return route(method, path, query, name -> null);
+  }
+
+  /**
+   * As {@link #route(String, String, String)}, with the request's headers: a {@code Range} header
+   * on a download gets that part of the file (206), so players can seek over HTTP.
+   *
+   * @param header the request header of a name (case-insensitive), or null if absent
+   */
+  public Optional<Reply> route(
+      String method, String path, String query, Function<String, String> header)
+      throws IOException {
+    if (path.equals("/events") || path.startsWith("/events/")) {
+      return Optional.of(events(method, path, RecordingPages.parseQuery(query)));
+    }
+    if (path.equals("/recordings")
+        || path.equals("/recordings.json")
+        || path.startsWith("/recordings/")) {
+      return Optional.of(
+          recordings(
+              method, path, header.apply("Range"), RecordingPages.parseQuery(query).get("token")));
+    }
+    return Optional.empty();
+  }
+
+  private Reply events(String method, String path, Map<String, String> query) throws IOException {
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      return notAllowed("GET, HEAD");
+    }
+    if (events == null) {
+      return Reply.text(404, "Motion detection is off; start the camera with --motion.");
+    }
+    if (path.equals("/events")) {
+      int limit;
+      try {
+        limit = Integer.parseInt(query.getOrDefault("limit", String.valueOf(DEFAULT_LIMIT)));
+      } catch (NumberFormatException e) {
+        return Reply.text(
+            400, "limit: " + query.get("limit") + " (expected: a number 1 to " + MAX_LIMIT + ")");
+      }
+      if (limit < 1 || limit > MAX_LIMIT) {
+        return Reply.text(400, "limit: " + limit + " (expected: 1 to " + MAX_LIMIT + ")");
+      }
+      String before = query.get("before");
+      List<MotionEvent> page = events.page(limit + 1, before);
+      ObjectNode root = JSON.createObjectNode();
+      ArrayNode list = root.putArray("events");
+      List<Segments.Segment> recorded = segments == null ? List.of() : segments.list();
+      for (MotionEvent e : page.subList(0, Math.min(limit, page.size()))) {
+        list.add(eventJson(e, recorded));
+      }
+      root.put("total", events.total());
+      if (page.size() > limit) {
+        root.put("next", "/events?limit=" + limit + "&before=" + page.get(limit - 1).id());
+      } else {
+        root.putNull("next");
+      }
+      return Reply.json(root);
+    }
+    String rest = path.substring("/events/".length());
+    if (rest.endsWith("/snapshot.jpg")) {
+      String id = rest.substring(0, rest.length() - "/snapshot.jpg".length());
+      Optional<MotionEvent> event = events.find(id);
+      if (event.isPresent() && event.get().snapshot() != null) {
+        return Reply.bytes(200, "image/jpeg", event.get().snapshot());
+      }
+      return Reply.text(404, "No such event: " + id);
+    }
+    Optional<MotionEvent> event = events.find(rest);
+    return event.isPresent()
+        ? Reply.json(eventJson(event.get(), segments == null ? List.of() : segments.list()))
+        : Reply.text(404, "No such event: " + rest);
+  }
+
+  /**
+   * The recording that holds the event's start: the last segment starting before it whose playing
+   * time reaches it (a motion segment starts up to the pre-capture earlier), or null.
+   */
+  private static Segments.Segment recordingOf(MotionEvent e, List<Segments.Segment> recorded) {
+    for (int i = recorded.size() - 1; i >= 0; i--) {
+      Segments.Segment s = recorded.get(i);
+      // Names are to the second: the segment may start up to a second after its name says.
+      if (!s.start().isAfter(e.start())) {
+        try {
+          double seconds = AviFile.inspect(s.file()).durationSeconds();
+          boolean covers =
+              !s.start().plusMillis((long) (seconds * 1000) + 2000).isBefore(e.start());
+          return covers ? s : null;
+        } catch (IOException ignored) {
+          return null; // being replaced or deleted right now: no link this time
+        }
+      }
+    }
+    return null;
+  }
+
+  private static ObjectNode eventJson(MotionEvent e, List<Segments.Segment> recorded) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("id", e.id());
+    node.put("start", e.start().toString());
+    if (e.ended()) {
+      node.put("end", e.end().toString());
+      node.put("durationSeconds", (e.endMicros() - e.startMicros()) / 1e6);
+    } else {
+      node.putNull("end");
+      node.putNull("durationSeconds");
+    }
+    node.put("ongoing", !e.ended());
+    node.put("startMicros", e.startMicros());
+    node.put("endMicros", e.ended() ? e.endMicros() : null);
+    node.put("peak", Math.round(e.peakScore() * 10_000) / 10_000.0);
+    node.put(
+        "peakTime",
+        java.time.Instant.EPOCH
+            .plus(e.peakMicros(), java.time.temporal.ChronoUnit.MICROS)
+            .toString());
+    node.put("snapshot", "/events/" + e.id() + "/snapshot.jpg");
+    Segments.Segment recording = recordingOf(e, recorded);
+    node.put("recording", recording == null ? null : "/recordings/" + recording.name() + "/play");
+    return node;
+  }
+
+  private Reply recordings(String method, String path, String range, String token)
+      throws IOException {
+    if (segments == null) {
+      return Reply.text(404, "Recording is off; start the camera with --record and --record-dir.");
+    }
+    if (path.equals("/recordings") || path.equals("/recordings.json")) {
+      if (!method.equals("GET") && !method.equals("HEAD")) {
+        return notAllowed("GET, HEAD");
+      }
+      return path.endsWith(".json") ? Reply.json(listJson()) : listHtml(token);
+    }
+    String rest = path.substring("/recordings/".length());
+    String action = "";
+    int slash = rest.indexOf('/');
+    String name = slash < 0 ? rest : rest.substring(0, slash);
+    if (slash >= 0) {
+      action = rest.substring(slash + 1);
+    }
+    Optional<Segments.Segment> found = segments.find(name);
+    if (found.isEmpty()) {
+      return Reply.text(404, "No such recording: " + name);
+    }
+    Segments.Segment segment = found.get();
+    switch (action) {
+      case "" -> {
+        if (method.equals("DELETE")) {
+          return delete(segment, false);
+        }
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+          return notAllowed("GET, HEAD, DELETE");
+        }
+        return download(segment, range);
+      }
+      case "delete" -> {
+        return method.equals("POST") ? delete(segment, true) : notAllowed("POST");
+      }
+      case "play" -> {
+        return method.equals("GET") || method.equals("HEAD")
+            ? playPage(segment, token)
+            : notAllowed("GET, HEAD");
+      }
+      case "play.mjpg" -> {
+        return method.equals("GET") || method.equals("HEAD")
+            ? play(segment)
+            : notAllowed("GET, HEAD");
+      }
+      default -> {
+        return Reply.text(404, "No such page: " + path);
+      }
+    }
+  }
+
+  private boolean inProgress(Segments.Segment segment) {
+    return recorder != null && segment.name().equals(recorder.currentSegment());
+  }
+
+  private ObjectNode listJson() throws IOException {
+    ObjectNode root = JSON.createObjectNode();
+    if (recorder != null) {
+      ObjectNode state = root.putObject("recorder");
+      state.put("mode", recorder.settings().mode().name().toLowerCase(Locale.ROOT));
+      state.put("current", recorder.currentSegment());
+      state.put("framesWritten", recorder.framesWritten());
+      state.put("framesDropped", recorder.framesDropped());
+      state.put("failure", recorder.failure());
+    }
+    ArrayNode list = root.putArray("recordings");
+    List<Segments.Segment> all = segments.list();
+    for (int i = all.size() - 1; i >= 0; i--) { // newest first
+      Segments.Segment s = all.get(i);
+      ObjectNode node = list.addObject();
+      node.put("name", s.name());
+      node.put("start", s.start().toString());
+      node.put("bytes", s.bytes());
+      node.put("recording", inProgress(s));
+      try {
+        AviFile.Info info = AviFile.inspect(s.file());
+        node.put("frames", info.frames());
+        node.put("fps", Math.round(info.fps() * 100) / 100.0);
+        node.put("durationSeconds", Math.round(info.durationSeconds() * 100) / 100.0);
+        node.put("finished", info.finished());
+      } catch (IOException e) {
+        node.put("error", e.getMessage());
+      }
+      node.put("download", "/recordings/" + s.name());
+      node.put("play", "/recordings/" + s.name() + "/play");
+    }
+    return root;
+  }
+
+  private Reply listHtml(String token) throws IOException {
+    List<RecordingPages.Row> rows = new ArrayList<>();
+    List<Segments.Segment> all = segments.list();
+    for (int i = all.size() - 1; i >= 0; i--) { // newest first
+      Segments.Segment s = all.get(i);
+      double seconds;
+      try {
+        seconds = AviFile.inspect(s.file()).durationSeconds();
+      } catch (IOException e) {
+        seconds = -1;
+      }
+      rows.add(new RecordingPages.Row(s.name(), s.start(), seconds, s.bytes(), inProgress(s)));
+    }
+    String html = RecordingPages.list(rows, recorder == null ? null : recorder.failure(), token);
+    return Reply.bytes(200, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private Reply playPage(Segments.Segment segment, String token) {
+    return Reply.bytes(
+        200,
+        "text/html; charset=utf-8",
+        RecordingPages.player(segment.name(), token).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private Reply download(Segments.Segment segment, String range) throws IOException {
+    long size;
+    try {
+      size = Files.size(segment.file());
+    } catch (NoSuchFileException e) {
+      return Reply.text(404, "No such recording: " + segment.name());
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Disposition", "attachment; filename=\"" + segment.name() + "\"");
+    headers.put("Cache-Control", "no-cache, private");
+    headers.put("Accept-Ranges", "bytes");
+    long first = 0;
+    long last = size - 1;
+    int status = 200;
+    if (range != null) {
+      long[] bounds = RecordingPages.parseRange(range, size);
+      if (bounds == null) {
+        Reply refused =
+            Reply.text(
+                416, "Range not satisfiable: " + range + " (the file has " + size + " bytes)");
+        return new Reply(
+            416,
+            refused.contentType(),
+            refused.length(),
+            Map.of("Content-Range", "bytes */" + size),
+            refused.body());
+      }
+      if (bounds.length == 2) {
+        first = bounds[0];
+        last = bounds[1];
+        status = 206;
+        headers.put("Content-Range", "bytes " + first + "-" + last + "/" + size);
+      }
+    }
+    long from = first;
+    long length = last - first + 1;
+    return new Reply(
+        status,
+        "video/x-msvideo",
+        length,
+        headers,
+        out -> {
+          try (SeekableByteChannel in = Files.newByteChannel(segment.file())) {
+            in.position(from);
+            // Exactly the announced length, even if the segment grows meanwhile.
+            long left = length;
+            ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+            while (left > 0) {
+              buffer.clear().limit((int) Math.min(buffer.capacity(), left));
+              int n = in.read(buffer);
+              if (n < 0) {
+                break;
+              }
+              out.write(buffer.array(), 0, n);
+              left -= n;
+            }
+          }
+        });
+  }
+
+  /** The segment's frames as a multipart MJPEG stream, paced at the segment's frame rate. */
+  private Reply play(Segments.Segment segment) throws IOException {
+    AviFile.Info info = AviFile.inspect(segment.file());
+    long frameNanos = (long) (1e9 / (info.fps() > 0 ? info.fps() : 10));
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Age", "0");
+    headers.put("Cache-Control", "no-cache, private");
+    headers.put("Pragma", "no-cache");
+    return new Reply(
+        200,
+        "multipart/x-mixed-replace; boundary=FRAME",
+        -1,
+        headers,
+        out -> {
+          long[] next = {System.nanoTime()};
+          AviFile.readFrames(
+              segment.file(),
+              jpeg -> {
+                long wait = next[0] - System.nanoTime();
+                if (wait > 0) {
+                  try {
+                    TimeUnit.NANOSECONDS.sleep(wait); // playback pace, not synchronisation
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                  }
+                }
+                next[0] += frameNanos;
+                out.write(
+                    ("--FRAME\r\nContent-Type: image/jpeg\r\nContent-Length: "
+                            + jpeg.length
+                            + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.write(jpeg);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                return true;
+              });
+        });
+  }
+
+  private Reply delete(Segments.Segment segment, boolean fromForm) throws IOException {
+    if (inProgress(segment)) {
+      return Reply.text(
+          409,
+          "Recording "
+              + segment.name()
+              + " is being written; it can be deleted once it is finished.");
+    }
+    Files.deleteIfExists(segment.file());
+    if (fromForm) {
+      return new Reply(
+          303, "text/plain; charset=utf-8", 0, Map.of("Location", "/recordings"), out -> {});
+    }
+    return new Reply(204, "text/plain; charset=utf-8", 0, Map.of(), out -> {});
+  }
+
+  private static Reply notAllowed(String allow) {
+    Reply text = Reply.text(405, "Method not allowed here; use " + allow + ".");
+    return new Reply(405, text.contentType(), text.length(), Map.of("Allow", allow), text.body());
+  }
+}

@@ -1,0 +1,200 @@
+package dev.socketkit.camera.internal;
+
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The HTML of the recordings pages and the small parsers the surveillance routes need (query
+ * strings, byte ranges). Stateless; any thread.
+ */
+public final class RecordingPages {
+  private RecordingPages() {}
+
+  /** One row of the recordings list. */
+  public record Row(String name, Instant start, double seconds, long bytes, boolean inProgress) {}
+
+  /**
+   * The recordings page for {@code rows} (newest first), with {@code failure} shown if not null.
+   * {@code token} (a signed link's, or null) is carried on every link, so a page opened with {@code
+   * ?token=} keeps working.
+   */
+  public static String list(List<Row> rows, String failure, String token) {
+    String q = tokenQuery(token);
+    StringBuilder html = new StringBuilder();
+    html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+        .append("<title>Recordings</title><style>")
+        .append("body{font-family:system-ui,sans-serif;margin:1.5rem;background:#111;color:#eee}")
+        .append(
+            "a{color:#8cf}table{border-collapse:collapse}td,th{padding:.3rem .8rem;text-align:left}")
+        .append("tr:nth-child(even){background:#1c1c1c}button{cursor:pointer}</style></head><body>")
+        .append(
+            "<h1>Recordings</h1><p><a href=\"/"
+                + q
+                + "\">Live view</a> · <a href=\"/recordings.json"
+                + q
+                + "\">JSON</a></p>");
+    if (failure != null) {
+      html.append("<p style=\"color:#f88\">").append(escape(failure)).append("</p>");
+    }
+    if (rows.isEmpty()) {
+      html.append("<p>No recordings yet.</p>");
+    } else {
+      html.append("<table><tr><th>Start (UTC)</th><th>Length</th><th>Size</th><th></th></tr>");
+      for (Row s : rows) {
+        String length = s.seconds() < 0 ? "?" : String.format(Locale.ROOT, "%.1f s", s.seconds());
+        String href = "/recordings/" + escape(s.name());
+        html.append("<tr><td>")
+            .append(escape(s.start().toString()))
+            .append("</td><td>")
+            .append(s.inProgress() ? "recording…" : length)
+            .append("</td><td>")
+            .append(String.format(Locale.ROOT, "%.1f MB", s.bytes() / 1e6))
+            .append("</td><td>")
+            .append("<a href=\"")
+            .append(href)
+            .append("/play")
+            .append(q)
+            .append("\">play</a> · ")
+            .append("<a href=\"")
+            .append(href)
+            .append(q)
+            .append("\" download>download</a>");
+        if (!s.inProgress()) {
+          html.append(" · <form method=\"post\" action=\"")
+              .append(href)
+              .append("/delete")
+              .append(q)
+              .append(
+                  "\" style=\"display:inline\" onsubmit=\"return confirm('Delete this recording?')\">")
+              .append("<button>delete</button></form>");
+        }
+        html.append("</td></tr>\n");
+      }
+      html.append("</table>");
+    }
+    html.append("</body></html>\n");
+    return html.toString();
+  }
+
+  /**
+   * The page that plays recording {@code fileName} in an {@code <img>} from its play.mjpg, carrying
+   * {@code token} (or null) on its links.
+   */
+  public static String player(String fileName, String token) {
+    String name = escape(fileName);
+    String q = tokenQuery(token);
+    String html =
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            + "<title>"
+            + name
+            + "</title><style>body{font-family:system-ui,sans-serif;margin:1.5rem;"
+            + "background:#111;color:#eee}a{color:#8cf}img{max-width:100%;background:#000}</style></head>"
+            + "<body><p><a href=\"/recordings"
+            + q
+            + "\">All recordings</a> · <a href=\"/recordings/"
+            + name
+            + q
+            + "\" download>download</a></p><h1>"
+            + name
+            + "</h1>"
+            + "<img alt=\"recording\" src=\"/recordings/"
+            + name
+            + "/play.mjpg"
+            + q
+            + "\"></body></html>\n";
+    return html;
+  }
+
+  /** {@code ?token=...} (escaped for an HTML attribute), or "" without a token. */
+  private static String tokenQuery(String token) {
+    return token == null || token.isEmpty()
+        ? ""
+        : "?token=" + escape(URLEncoder.encode(token, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * One byte range of RFC 9110 section 14.1.2 ({@code bytes=A-B}, {@code bytes=A-}, {@code
+   * bytes=-N}) as {@code {first, last}}; an empty array for a header to ignore (several ranges,
+   * another unit: the whole file is sent); null when it cannot be satisfied.
+   */
+  public static long[] parseRange(String header, long size) {
+    String value = header.trim();
+    if (!value.startsWith("bytes=") || value.indexOf(',') >= 0) {
+      return new long[0];
+    }
+    String spec = value.substring("bytes=".length()).trim();
+    int dash = spec.indexOf('-');
+    if (dash < 0) {
+      return new long[0];
+    }
+    try {
+      String a = spec.substring(0, dash).trim();
+      String b = spec.substring(dash + 1).trim();
+      long first;
+      long last;
+      if (a.isEmpty()) {
+        long suffix = Long.parseLong(b);
+        if (suffix <= 0 || size == 0) {
+          return null;
+        }
+        first = Math.max(0, size - suffix);
+        last = size - 1;
+      } else {
+        first = Long.parseLong(a);
+        last = b.isEmpty() ? size - 1 : Math.min(Long.parseLong(b), size - 1);
+        if (first < 0 || first > last) {
+          return first >= size ? null : new long[0];
+        }
+      }
+      return new long[] {first, last};
+    } catch (NumberFormatException e) {
+      return new long[0]; // a malformed range is ignored (RFC 9110 section 14.2)
+    }
+  }
+
+  /** The query string's parameters, decoded; the first of a repeated name wins. */
+  public static Map<String, String> parseQuery(String query) {
+    Map<String, String> params = new LinkedHashMap<>();
+    if (query == null || query.isEmpty()) {
+      return params;
+    }
+    for (String pair : query.split("&", -1)) {
+      int eq = pair.indexOf('=');
+      String key = eq < 0 ? pair : pair.substring(0, eq);
+      String value = eq < 0 ? "" : pair.substring(eq + 1);
+      try {
+        params.putIfAbsent(
+            URLDecoder.decode(key, StandardCharsets.UTF_8),
+            URLDecoder.decode(value, StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        params.putIfAbsent(key, value); // a malformed %-escape: keep it as it came
+      }
+    }
+    return params;
+  }
+
+  /** {@code text} with the HTML special characters escaped. */
+  public static String escape(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '&' -> out.append("&amp;");
+        case '"' -> out.append("&quot;");
+        case '\'' -> out.append("&#39;");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+}

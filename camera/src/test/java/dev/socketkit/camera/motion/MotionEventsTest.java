@@ -1,0 +1,63 @@
+package dev.socketkit.camera.motion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class MotionEventsTest {
+  private static final long T0 = 1_795_000_000_000_000L;
+
+  @TempDir Path dir;
+
+  private static MotionEvent event(int second, int length) {
+    long start = T0 + second * 1_000_000L;
+    return new MotionEvent(start, start + length * 1_000_000L, 0.05, start, new byte[] {1, 2, 3});
+  }
+
+  @Test
+  void pagesEventsNewestFirst() {
+    try (MotionEvents events = new MotionEvents("cam", 3, dir, null, null, List.of())) {
+      for (int s = 0; s < 5; s++) {
+        MotionEvent e = event(s * 10, 2);
+        events.started(new MotionEvent(e.startMicros(), -1, 0.01, e.startMicros(), null));
+        events.ended(e);
+      }
+      List<MotionEvent> first = events.page(2, null);
+      assertThat(first)
+          .extracting(MotionEvent::startMicros)
+          .containsExactly(T0 + 40_000_000L, T0 + 30_000_000L);
+      assertThat(first).allMatch(MotionEvent::ended);
+      List<MotionEvent> next = events.page(2, first.get(1).id());
+      assertThat(next).extracting(MotionEvent::startMicros).containsExactly(T0 + 20_000_000L);
+      assertThat(events.total()).isEqualTo(5);
+      assertThat(events.find(first.get(0).id())).isPresent();
+      assertThat(events.find("nope")).isEmpty();
+    }
+  }
+
+  @Test
+  void runsTheStartAndEndProgramsWithTheSnapshotPath() throws Exception {
+    Path log = dir.resolve("log.txt");
+    String script =
+        "printf '%s %s %s\\n' \"$SOCKETKIT_EVENT_PHASE\" \"$SOCKETKIT_EVENT_END\" \"$(cat \"$SOCKETKIT_EVENT_SNAPSHOT\" | wc -c)\" >> \"$1\"";
+    EventHook hook =
+        new EventHook(
+            List.of("/bin/sh", "-c", script, "hook", log.toString()), Duration.ofSeconds(20));
+    MotionEvent e = event(0, 2);
+    try (MotionEvents events =
+        new MotionEvents("cam", 10, dir.resolve("snaps"), hook, hook, List.of())) {
+      events.started(new MotionEvent(e.startMicros(), -1, 0.05, e.startMicros(), e.snapshot()));
+      events.ended(e);
+    } // close() waits for the hooks
+    assertThat(Files.readAllLines(log, StandardCharsets.UTF_8))
+        .containsExactly("start  3", "end " + e.end() + " 3");
+  }
+}
