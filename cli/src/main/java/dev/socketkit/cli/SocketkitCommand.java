@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
     description = "The programs of the lecture on Python socket programming, in Java.",
     subcommands = {
       QueuesCommand.class,
+      BenchCommand.class,
     })
 final class SocketkitCommand implements Runnable {
   @Spec CommandSpec spec;
