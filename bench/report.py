@@ -30,9 +30,10 @@ def rows(path):
 
 def num(value):
     try:
-        return float(value)
+        value = float(value)
     except (TypeError, ValueError):
         return None
+    return None if value != value else value  # NaN (JMH's error with too few iterations)
 
 
 def median(values):
@@ -180,7 +181,7 @@ def jmh_section(out, lines):
         m = r["primaryMetric"]
         lines.append(
             f"| {r['benchmark'].split('.')[-2]}.{r['benchmark'].split('.')[-1]} | {params} |"
-            f" {m['score']:.3f} | {m['scoreError']:.3f} | {m['scoreUnit']} |"
+            f" {fmt(num(m['score']), 3)} | {fmt(num(m['scoreError']), 3)} | {m['scoreUnit']} |"
         )
 
 

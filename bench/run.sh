@@ -75,8 +75,10 @@ cleanup() {
   done
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
-has_socketkit() { java -jar "$jar" "$@" --help >/dev/null 2>&1; }
+# has_socketkit NAME: the jar has that command (the top-level help lists it)
+has_socketkit() { java -jar "$jar" --help 2>/dev/null | grep -Eq "^ +$1( |$)"; }
 
 # Which echo-server flags exist decides which socketkit peers can run (the echo servers are built
 # by other modules; a peer that is missing is reported as missing, not invented).
@@ -109,6 +111,7 @@ echo_command() {
 start_server() {
   local name="$1"; shift
   local logfile="$out/$name.server.log"
+  : >"$logfile"
   (ulimit -n 20000; exec taskset -c "$server_cpu" "$@") >"$logfile" 2>&1 &
   server_pid=$!
   pids+=("$server_pid")
