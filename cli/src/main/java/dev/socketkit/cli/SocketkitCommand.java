@@ -18,6 +18,8 @@ import picocli.CommandLine.Spec;
     description = "The programs of the lecture on Python socket programming, in Java.",
     subcommands = {
       QueuesCommand.class,
+      EchoServerCommand.class,
+      EchoClientCommand.class,
       BenchCommand.class,
     })
 final class SocketkitCommand implements Runnable {

@@ -1,6 +1,9 @@
 /**
- * The lecture's echo servers and clients as library code: the select echo server (section 2), the
- * select client (section 3), the select-and-queue echo server (section 6) and the socketserver echo
- * handlers (sections 7 and 8).
+ * The lecture's echo programs as library code: {@link dev.socketkit.echo.SelectEchoServer} (section
+ * 2, select with read events), {@link dev.socketkit.echo.QueueEchoServer} (section 6, select with
+ * {@code r_sock}, {@code w_sock} and a message queue per socket) and {@link
+ * dev.socketkit.echo.EchoClient} (section 3, select with timeout zero). The servers run on one
+ * thread each, on {@link dev.socketkit.select.Select}; {@code socketkit echo-server} and {@code
+ * echo-client} run them.
  */
 package dev.socketkit.echo;

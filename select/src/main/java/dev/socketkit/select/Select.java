@@ -5,7 +5,6 @@ import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
 import java.nio.channels.SelectableChannel;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -20,18 +19,19 @@ import java.util.Objects;
  * Design notes.
  *
  * Python's select.select(r, w, x, timeout) takes three lists and returns three new lists. A Java
- * Selector instead remembers registrations across calls. We keep one Selector per calling thread
- * (a ThreadLocal) and diff each call's lists against what that Selector already holds: a channel
- * whose wanted operations did not change costs one field comparison, a changed one costs one
- * interestOps() call (one epoll_ctl), and a channel left out of every list keeps its registration
- * with interest 0 so that passing it again later is cheap. Closed channels are deregistered by NIO
- * itself.
+ * Selector instead remembers registrations across calls. We keep one EventLoop (socketkit's one
+ * selector core, also usable directly as Python's selectors) per calling thread, in a
+ * ThreadLocal, and diff each call's lists against what that loop already holds: a channel whose
+ * wanted events did not change costs one field comparison, a changed one costs one modify() (one
+ * epoll_ctl), and a channel left out of every list keeps its registration with nothing watched,
+ * so that passing it again later is cheap. Only the channels watched in the previous call are
+ * examined for that, never every registration. Closed channels are deregistered by NIO itself.
  *
  * Results are built by walking the caller's lists again, so they come back in the caller's order,
  * as CPython's select does, and hold the caller's own references.
  *
- * The Selector of a thread that ends is closed by a Cleaner, so short-lived threads (one per
- * request in the threading servers) leak no descriptors.
+ * The loop of a thread that ends is closed by a Cleaner, so short-lived threads (one per request
+ * in the threading servers) leak no descriptors.
  */
 
 /**
@@ -62,8 +62,9 @@ import java.util.Objects;
  * when it cannot be used any more:
  *
  * <ul>
- *   <li>it is closed (before the call, or by another thread during it), or its registration was
- *       cancelled;
+ *   <li>it is closed before the call, or by another thread during it (reported when the call next
+ *       wakes: another channel is ready, the timeout passes, or at the latest one second later —
+ *       closing a descriptor in another thread does not wake Linux {@code select(2)} at all);
  *   <li>its pending non-blocking connect failed (refused, unreachable, timed out); NIO closes such
  *       a channel.
  * </ul>
@@ -75,11 +76,14 @@ import java.util.Objects;
  *
  * <h2>Cost</h2>
  *
- * <p>One call costs O(r + w + x) in the sizes of the three lists, plus one {@code epoll_wait}, plus
- * one {@code epoll_ctl} for each channel whose wanted operations changed since the calling thread's
- * previous call. A channel seen for the first time is switched to non-blocking mode and registered
- * with the thread's {@link Selector}. There is no limit of 1,024 descriptors: the limit is the
- * process's open-file limit.
+ * <p>One call costs O(r + w + x + p) time, where r, w and x are the sizes of the three lists and p
+ * the number of channels the thread's previous call watched, plus one {@code epoll_wait} (more only
+ * when woken with nothing to report), plus one {@code epoll_ctl} for each channel whose wanted
+ * events changed since that previous call. It allocates the three result lists. A channel seen for
+ * the first time is switched to non-blocking mode and registered with the thread's {@link Selector}
+ * (one more {@code epoll_ctl}). There is no limit of 1,024 descriptors: the limit is the process's
+ * open-file limit. A server that watches thousands of mostly idle channels and wants O(ready) work
+ * per wait uses {@link EventLoop}, the registration-based form on the same core.
  *
  * <h2>Threads</h2>
  *
@@ -121,10 +125,7 @@ public final class Select {
     Objects.requireNonNull(reads, "reads");
     Objects.requireNonNull(writes, "writes");
     Objects.requireNonNull(errors, "errors");
-    if (timeout != null && timeout.isNegative()) {
-      throw new IllegalArgumentException(
-          "timeout: " + timeout + " (expected: >= 0, or null to block)");
-    }
+    EventLoop.nanos(timeout); // rejects a negative timeout before anything is registered
     return STATE.get().select(reads, writes, errors, timeout);
   }
 
@@ -134,12 +135,10 @@ public final class Select {
    * selected.
    */
   public static void forget(SelectableChannel channel) throws IOException {
-    State state = STATE.get();
-    SelectionKey key = channel.keyFor(state.selector);
-    if (key != null) {
-      key.cancel();
-      state.selector.selectNow(); // completes the deregistration now, as the JDK requires
-      state.selector.selectedKeys().clear();
+    EventLoop loop = STATE.get().loop;
+    EventLoop.Registration registration = loop.registration(channel);
+    if (registration != null) {
+      loop.unregister(registration);
     }
   }
 
@@ -181,38 +180,52 @@ public final class Select {
   private static final int IN_WRITES = 2;
   private static final int IN_ERRORS = 4;
 
-  /** What one registered channel wants and got; the attachment of its key. */
+  /** How long one wait may last before the lists are checked for channels closed meanwhile. */
+  private static final long RECHECK_NANOS = 1_000_000_000L;
+
+  /** A pass this full may have left ready channels out (see State.select). */
+  private static final int FULL_PASS = 256;
+
+  /** What one registered channel wants and got; the data of its registration. */
   private static final class Entry {
     long generation; // the call in which wanted was last reset
     int wanted; // IN_* bits for the current call
-    long readyGeneration; // the call in which readyOps was filled in
-    int readyOps;
+    long readyGeneration; // the call in which readyEvents was filled in
+    int readyEvents; // EventLoop.READ / WRITE
     boolean failed; // closed, cancelled, or its connect failed
     long reportedGeneration; // the call in which reported was last reset
     int reported; // IN_* bits: the result lists this channel was put in
+    long watchedGeneration; // the call that put it in State.watchingNext
 
     boolean isReported(int bit, long gen) {
       return reportedGeneration == gen && (reported & bit) != 0;
     }
   }
 
-  /** One thread's selector and call counter. Touched only by its thread. */
-  private static final class State {
-    final Selector selector;
+  /** One thread's event loop and call counter. Touched only by its thread. */
+  private static final class State implements EventLoop.Action {
+    final EventLoop loop;
     final Cleaner.Cleanable cleanable;
     long generation;
+    private int fresh; // channels first seen ready in this call, during the current pass
+    private int passed; // channels the current pass reported
 
-    /** Entries of unusable channels that have no valid key, valid for one call only. */
+    /** Registrations watching something after the previous call, and the ones of this call. */
+    private ArrayList<EventLoop.Registration> watching = new ArrayList<>();
+
+    private ArrayList<EventLoop.Registration> watchingNext = new ArrayList<>();
+
+    /** Entries of unusable channels that have no valid registration, valid for one call only. */
     private final IdentityHashMap<SelectableChannel, Entry> failedEntries = new IdentityHashMap<>();
 
-    private State(Selector selector) {
-      this.selector = selector;
-      this.cleanable = CLEANER.register(this, new CloseSelector(selector));
+    private State(EventLoop loop) {
+      this.loop = loop;
+      this.cleanable = CLEANER.register(this, new CloseLoop(loop));
     }
 
     static State open() {
       try {
-        return new State(Selector.open());
+        return new State(EventLoop.open());
       } catch (IOException e) {
         throw new UncheckedIOException("cannot open a selector", e);
       }
@@ -232,34 +245,51 @@ public final class Select {
       updateInterest(reads, gen);
       updateInterest(writes, gen);
       updateInterest(errors, gen);
+      stopWatchingForgotten(gen);
 
       // A channel that is already unusable is an answer by itself: poll instead of blocking.
-      Duration wait = anyFailed ? Duration.ZERO : timeout;
-      long deadline = wait == null ? 0 : System.nanoTime() + wait.toNanos();
+      long wait = anyFailed ? 0 : EventLoop.nanos(timeout);
+      long deadline = System.nanoTime() + Math.max(0, wait);
       while (true) {
-        int count;
-        if (wait == null) {
-          count = selector.select();
-        } else {
-          long remaining = deadline - System.nanoTime();
-          count =
-              remaining <= 0 || wait.isZero()
-                  ? selector.selectNow()
-                  : selector.select(Math.max(1, (remaining + 999_999) / 1_000_000));
-        }
-        if (count > 0) {
-          collectReady(gen);
-        }
+        long remaining = wait < 0 ? Long.MAX_VALUE : Math.max(0, deadline - System.nanoTime());
+        // Closing a channel in another thread does not wake a selector (nor Linux select(2)):
+        // waiting in slices lets such a channel be reported within RECHECK.
+        long slice = Math.min(remaining, RECHECK_NANOS);
+        do {
+          fresh = 0;
+          passed = loop.selectNanos(slice, this);
+          slice = 0;
+          // One wait reports at most FULL_PASS channels (the JDK's epoll selector takes 1,024
+          // events per epoll_wait); poll again while that yields channels not seen yet, so that
+          // every ready channel is reported, as Python's select does.
+        } while (passed >= FULL_PASS && fresh > 0);
         Ready<C> ready = results(reads, writes, errors, gen);
-        if (!ready.isEmpty() || (wait != null && deadline - System.nanoTime() <= 0)) {
+        if (!ready.isEmpty() || (wait >= 0 && deadline - System.nanoTime() <= 0)) {
           return ready;
         }
         if (Thread.currentThread().isInterrupted()) {
           throw new InterruptedIOException("select interrupted");
         }
-        // Woken by wakeup() or spuriously with nothing ready: wait again, as CPython does after
-        // EINTR (PEP 475), with what is left of the timeout.
+        // Woken with nothing to report (a connect still pending, a spurious wakeup, the end of a
+        // slice): wait again, as CPython does after EINTR (PEP 475), with what is left.
       }
+    }
+
+    /** Called by the loop for each ready channel: remembers what it got for this call. */
+    @Override
+    public void ready(EventLoop.Registration registration, int events) {
+      Entry entry = (Entry) registration.data();
+      if (registration.connectFailure() != null) {
+        entry.failed = true;
+        return;
+      }
+      if (entry.readyGeneration != generation) {
+        fresh++;
+      }
+      entry.readyEvents = events;
+      entry.readyGeneration = generation;
+      // A connect that just completed turns OP_CONNECT into OP_WRITE; keep only what is wanted.
+      loop.modify(registration, eventsFor(registration.channel(), entry.wanted));
     }
 
     /** Marks each channel of {@code list} as wanting {@code bit}; returns whether any is closed. */
@@ -280,103 +310,68 @@ public final class Select {
 
     private Entry entryFor(SelectableChannel channel) throws IOException {
       Objects.requireNonNull(channel, "channel");
-      SelectionKey key = channel.keyFor(selector);
-      if (key != null && key.isValid()) {
-        return (Entry) key.attachment();
+      EventLoop.Registration registration = loop.registration(channel);
+      if (registration != null && registration.isValid()) {
+        return (Entry) registration.data();
       }
-      if (key != null || !channel.isOpen()) {
-        // Closed or cancelled since the last call: remember it as failed. The stale key is not
-        // reused; a fresh Entry answers for it during this call only.
+      if (registration != null || !channel.isOpen()) {
+        // Closed or cancelled since the last call: remember it as failed. The stale registration
+        // is not reused; a fresh Entry answers for it during this call only.
         Entry entry = new Entry();
         entry.failed = true;
         return failedEntries.computeIfAbsent(channel, c -> entry);
       }
-      if (channel.isBlocking()) {
-        channel.configureBlocking(false);
-      }
       Entry entry = new Entry();
-      channel.register(selector, 0, entry);
+      loop.register(channel, 0, entry);
       return entry;
     }
 
     private void updateInterest(Collection<? extends SelectableChannel> list, long gen) {
       for (SelectableChannel channel : list) {
-        SelectionKey key = channel.keyFor(selector);
-        if (key == null || !key.isValid()) {
+        EventLoop.Registration registration = loop.registration(channel);
+        if (registration == null || !registration.isValid()) {
           continue;
         }
-        Entry entry = (Entry) key.attachment();
-        int ops = interestFor(channel, entry.wanted);
-        if (key.interestOps() != ops) {
-          key.interestOps(ops);
+        Entry entry = (Entry) registration.data();
+        int events = eventsFor(channel, entry.wanted);
+        if (registration.events() != events) {
+          loop.modify(registration, events);
         }
-      }
-      // Channels that were selected before but are in no list now keep their registration with
-      // interest 0; cleared lazily below when their key is next examined.
-      clearForgotten(gen);
-    }
-
-    private long clearedGeneration;
-
-    /** Drops interest for keys whose channel is in none of this call's lists. */
-    private void clearForgotten(long gen) {
-      if (clearedGeneration == gen) {
-        return;
-      }
-      clearedGeneration = gen;
-      for (SelectionKey key : selector.keys()) {
-        if (!key.isValid()) {
-          continue;
-        }
-        Entry entry = (Entry) key.attachment();
-        if (entry.generation != gen && key.interestOps() != 0) {
-          key.interestOps(0);
+        if (events != 0 && entry.watchedGeneration != gen) {
+          entry.watchedGeneration = gen; // in watchingNext once, however many lists hold it
+          watchingNext.add(registration);
         }
       }
     }
 
-    private static int interestFor(SelectableChannel channel, int wanted) {
-      int ops = 0;
+    /**
+     * Channels watched in the previous call but in none of this call's lists keep their
+     * registration (passing them again later is cheap) with nothing watched, so that a readable
+     * channel the caller no longer asks about cannot wake every call. Costs O(previous lists).
+     */
+    private void stopWatchingForgotten(long gen) {
+      for (EventLoop.Registration registration : watching) {
+        if (registration.isValid() && ((Entry) registration.data()).generation != gen) {
+          loop.modify(registration, 0);
+        }
+      }
+      watching.clear();
+      ArrayList<EventLoop.Registration> swap = watching;
+      watching = watchingNext;
+      watchingNext = swap;
+    }
+
+    /** The loop's events for what a channel is wanted for in this call. */
+    private static int eventsFor(SelectableChannel channel, int wanted) {
+      int events = 0;
       if ((wanted & IN_READS) != 0) {
-        ops |=
-            channel instanceof ServerSocketChannel ? SelectionKey.OP_ACCEPT : SelectionKey.OP_READ;
+        events |= EventLoop.READ;
       }
       boolean connecting = channel instanceof SocketChannel socket && socket.isConnectionPending();
-      if (connecting && (wanted & (IN_WRITES | IN_ERRORS)) != 0) {
-        ops |= SelectionKey.OP_CONNECT;
-      } else if ((wanted & IN_WRITES) != 0) {
-        ops |= SelectionKey.OP_WRITE;
+      if ((wanted & IN_WRITES) != 0 || (connecting && (wanted & IN_ERRORS) != 0)) {
+        events |= EventLoop.WRITE; // for a pending connect: OP_CONNECT, to see it fail
       }
-      return ops & channel.validOps();
-    }
-
-    /** Copies the ready operations of the selected keys into their entries. */
-    private void collectReady(long gen) {
-      for (SelectionKey key : selector.selectedKeys()) {
-        Entry entry = (Entry) key.attachment();
-        if (!key.isValid()) {
-          entry.failed = true;
-          continue;
-        }
-        int ready = key.readyOps();
-        if ((ready & SelectionKey.OP_CONNECT) != 0) {
-          SocketChannel channel = (SocketChannel) key.channel();
-          try {
-            if (channel.finishConnect()) {
-              ready = (ready & ~SelectionKey.OP_CONNECT) | SelectionKey.OP_WRITE;
-              // Now connected: from the next call on, watch OP_WRITE instead of OP_CONNECT.
-              key.interestOps(interestFor(channel, entry.wanted));
-            } else {
-              ready &= ~SelectionKey.OP_CONNECT;
-            }
-          } catch (IOException e) {
-            entry.failed = true; // NIO has closed the channel
-          }
-        }
-        entry.readyOps = ready;
-        entry.readyGeneration = gen;
-      }
-      selector.selectedKeys().clear();
+      return events;
     }
 
     private <C extends SelectableChannel> Ready<C> results(
@@ -401,8 +396,7 @@ public final class Select {
         }
         boolean ready =
             entry.failed
-                || (entry.readyGeneration == gen
-                    && (entry.readyOps & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0);
+                || (entry.readyGeneration == gen && (entry.readyEvents & EventLoop.READ) != 0);
         if (ready && report(entry, IN_READS, gen)) {
           r.add(channel);
         }
@@ -414,7 +408,7 @@ public final class Select {
         }
         boolean ready =
             entry.failed
-                || (entry.readyGeneration == gen && (entry.readyOps & SelectionKey.OP_WRITE) != 0);
+                || (entry.readyGeneration == gen && (entry.readyEvents & EventLoop.WRITE) != 0);
         if (ready && report(entry, IN_WRITES, gen)) {
           w.add(channel);
         }
@@ -441,12 +435,19 @@ public final class Select {
       if (failed != null) {
         return failed;
       }
-      SelectionKey key = channel.keyFor(selector);
-      if (key == null) {
-        return null;
+      EventLoop.Registration registration = loop.registration(channel);
+      if (registration == null) {
+        if (channel.isOpen()) {
+          return null;
+        }
+        // Closed during this call and already deregistered by the selector.
+        Entry entry = new Entry();
+        entry.failed = true;
+        failedEntries.put(channel, entry);
+        return entry;
       }
-      Entry entry = (Entry) key.attachment();
-      if (!key.isValid()) {
+      Entry entry = (Entry) registration.data();
+      if (!registration.isValid() || !channel.isOpen()) {
         entry.failed = true;
       }
       return entry;
@@ -454,17 +455,17 @@ public final class Select {
   }
 
   /** The Cleaner's action: must not refer to the State it cleans up after. */
-  private static final class CloseSelector implements Runnable {
-    private final Selector selector;
+  private static final class CloseLoop implements Runnable {
+    private final EventLoop loop;
 
-    CloseSelector(Selector selector) {
-      this.selector = selector;
+    CloseLoop(EventLoop loop) {
+      this.loop = loop;
     }
 
     @Override
     public void run() {
       try {
-        selector.close();
+        loop.close();
       } catch (IOException ignored) {
         // Nothing to report to: the thread that owned this selector is gone.
       }

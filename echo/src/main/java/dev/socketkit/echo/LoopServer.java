@@ -1,0 +1,176 @@
+package dev.socketkit.echo;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/*
+ * Design notes.
+ *
+ * What the two echo servers share and the lecture leaves out: binding, the way another thread
+ * stops the loop, and closing. Another thread cannot touch a select loop's state, so shutdown()
+ * writes one byte into a pipe whose read end is in the loop's read list (the self-pipe trick);
+ * the loop sees it readable and returns. The per-client logic stays in the subclasses, where the
+ * lecture's design is visible.
+ */
+
+/** The plumbing both echo servers share: listening channel, wake-up pipe, stop and close. */
+abstract class LoopServer implements EchoServer {
+  /** Bytes one read takes at most; also the read buffer, reused for every read (direct). */
+  static final int READ_SIZE = 64 * 1024;
+
+  final ServerSocketChannel serverSocket;
+  final Pipe wakeup;
+  final long maxPending;
+  final Listener listener;
+  private final SocketAddress localAddress;
+  private final Object lock = new Object();
+  private CountDownLatch served; // non-null while serveForever runs; guarded by lock
+  private boolean closed; // guarded by lock
+  volatile boolean stopRequested;
+
+  LoopServer(SocketAddress address, long maxPending, Listener listener) throws IOException {
+    if (maxPending < 1) {
+      throw new IllegalArgumentException("maxPending: " + maxPending + " (expected: >= 1)");
+    }
+    this.maxPending = maxPending;
+    this.listener = listener;
+    ServerSocketChannel channel = ServerSocketChannel.open();
+    try {
+      channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      channel.bind(address, 1024); // a deep backlog: thousands of clients may connect at once
+      this.wakeup = Pipe.open();
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+    this.serverSocket = channel;
+    this.localAddress = channel.getLocalAddress();
+  }
+
+  @Override
+  public final SocketAddress localAddress() {
+    return localAddress;
+  }
+
+  @Override
+  public final void serveForever() throws IOException {
+    CountDownLatch done = new CountDownLatch(1);
+    synchronized (lock) {
+      if (closed || served != null) {
+        throw new IllegalStateException(closed ? "server is closed" : "server is already serving");
+      }
+      served = done;
+    }
+    try {
+      wakeup.source().configureBlocking(false);
+      while (!stopRequested) {
+        serveOnce();
+      }
+    } finally {
+      stopRequested = false;
+      drainWakeup();
+      synchronized (lock) {
+        served = null;
+      }
+      done.countDown();
+    }
+  }
+
+  /** One pass of the loop: one select and the work it found. */
+  abstract void serveOnce() throws IOException;
+
+  /** Closes every client; called once, after serving has stopped. */
+  abstract void closeClients();
+
+  @Override
+  public final void shutdown() {
+    CountDownLatch done;
+    synchronized (lock) {
+      done = served;
+    }
+    if (done == null) {
+      return;
+    }
+    stopRequested = true;
+    try {
+      wakeup.sink().write(ByteBuffer.wrap(new byte[] {1}));
+    } catch (IOException e) {
+      // The pipe is closed only by close(), after serving has stopped: nothing to wake.
+      return;
+    }
+    try {
+      done.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public final void close() throws IOException {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+    }
+    shutdown();
+    synchronized (lock) {
+      closed = true;
+    }
+    try {
+      closeClients();
+    } finally {
+      Pipe.SourceChannel source = wakeup.source();
+      Pipe.SinkChannel sink = wakeup.sink();
+      try (serverSocket;
+          source;
+          sink) {
+        // try-with-resources closes all three, keeping the first failure
+      }
+    }
+  }
+
+  /** Accepts one waiting client in non-blocking mode, or returns null if none waits. */
+  final SocketChannel acceptClient() throws IOException {
+    SocketChannel client = serverSocket.accept();
+    if (client != null) {
+      client.configureBlocking(false);
+      client.setOption(StandardSocketOptions.TCP_NODELAY, true); // echo replies are small
+    }
+    return client;
+  }
+
+  /** Empties the wake-up pipe after a stop, so that the next serveForever does not stop at once. */
+  final void drainWakeup() throws IOException {
+    ByteBuffer sink = ByteBuffer.allocate(16);
+    while (wakeup.source().isOpen() && wakeup.source().read(sink) > 0) {
+      sink.clear();
+    }
+  }
+
+  /** The client's address for the listener, or a placeholder when it is already gone. */
+  static SocketAddress remote(SocketChannel client) {
+    try {
+      SocketAddress address = client.getRemoteAddress();
+      return address != null ? address : new InetSocketAddress(0);
+    } catch (IOException e) {
+      return new InetSocketAddress(0);
+    }
+  }
+
+  /** Closes a client, which also takes it out of the selector. */
+  static void closeQuietly(SocketChannel client) {
+    try {
+      client.close();
+    } catch (IOException ignored) {
+      // Closing a socket that already failed: there is nothing left to tell its client.
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package dev.socketkit.select;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class EventLoopTest {
+  private static ServerSocketChannel listen() throws Exception {
+    ServerSocketChannel server = ServerSocketChannel.open();
+    server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    return server;
+  }
+
+  /** Runs select until {@code action} has seen something or 10 s pass; returns what it saw. */
+  private static List<String> selectSome(EventLoop loop) throws Exception {
+    List<String> seen = new ArrayList<>();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (seen.isEmpty() && System.nanoTime() < deadline) {
+      loop.select(
+          Duration.ofMillis(100),
+          (registration, events) -> seen.add(registration.data() + ":" + events));
+    }
+    return seen;
+  }
+
+  @Test
+  void reportsAcceptReadAndWriteWithTheCallersData() throws Exception {
+    try (EventLoop loop = EventLoop.open();
+        ServerSocketChannel server = listen();
+        SocketChannel client = SocketChannel.open(server.getLocalAddress())) {
+      loop.register(server, EventLoop.READ, "server");
+      assertThat(selectSome(loop)).containsExactly("server:" + EventLoop.READ);
+      try (SocketChannel accepted = server.accept()) {
+        EventLoop.Registration registration = loop.register(accepted, EventLoop.WRITE, "accepted");
+        assertThat(loop.registration(accepted)).isSameAs(registration);
+        loop.modify(loop.registration(server), 0);
+        assertThat(selectSome(loop)).containsExactly("accepted:" + EventLoop.WRITE);
+
+        loop.modify(registration, EventLoop.READ);
+        assertThat(loop.select(Duration.ZERO, (r, e) -> {})).isZero();
+        client.write(ByteBuffer.wrap(new byte[] {1}));
+        assertThat(selectSome(loop)).containsExactly("accepted:" + EventLoop.READ);
+
+        loop.unregister(registration);
+        accepted.configureBlocking(true); // possible only once unregistered
+        assertThat(loop.registration(accepted)).isNull();
+      }
+    }
+  }
+
+  @Test
+  void registeringTwiceOrWithUnknownEventsIsRejected() throws Exception {
+    try (EventLoop loop = EventLoop.open();
+        ServerSocketChannel server = listen()) {
+      loop.register(server, EventLoop.READ, null);
+      assertThatThrownBy(() -> loop.register(server, EventLoop.READ, null))
+          .isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(() -> loop.modify(loop.registration(server), 4))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("events: 4");
+      assertThatThrownBy(() -> loop.select(Duration.ofSeconds(-1), (r, e) -> {}))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void aRefusedConnectIsReportedWritableWithItsFailure() throws Exception {
+    SocketAddress refusing;
+    try (ServerSocketChannel server = listen()) {
+      refusing = server.getLocalAddress();
+    }
+    try (EventLoop loop = EventLoop.open();
+        SocketChannel client = SocketChannel.open()) {
+      client.configureBlocking(false);
+      client.connect(refusing);
+      EventLoop.Registration registration = loop.register(client, EventLoop.WRITE, "client");
+      assertThat(selectSome(loop)).containsExactly("client:" + EventLoop.WRITE);
+      assertThat(registration.connectFailure()).isNotNull();
+      assertThat(client.isOpen()).isFalse();
+    }
+  }
+
+  @Test
+  void wakeupFromAnotherThreadEndsABlockingSelect() throws Exception {
+    try (EventLoop loop = EventLoop.open();
+        ServerSocketChannel server = listen()) {
+      loop.register(server, EventLoop.READ, null);
+      CompletableFuture<Integer> selecting =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return loop.select(null, (r, e) -> {});
+                } catch (Exception e) {
+                  throw new AssertionError(e);
+                }
+              });
+      assertThat(selecting).isNotDone();
+      loop.wakeup();
+      assertThat(selecting.get(10, TimeUnit.SECONDS)).isZero();
+    }
+  }
+}
