@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
       EchoServerCommand.class,
       EchoClientCommand.class,
       BenchCommand.class,
+      CameraCommand.class,
     })
 final class SocketkitCommand implements Runnable {
   @Spec CommandSpec spec;

@@ -1,0 +1,325 @@
+package dev.socketkit.camera;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The camera's users and the secret of its signed links, kept in one text file.
+ *
+ * <p>Format, one entry a line ({@code #} starts a comment):
+ *
+ * <pre>
+ * *token-secret:BASE64                         (32 random bytes; signs ?token= links)
+ * USER:pbkdf2-sha256:ITERATIONS:SALT:HASH      (BASE64 salt of 16 bytes, hash of 32 bytes)
+ * </pre>
+ *
+ * <p>Passwords are hashed with PBKDF2WithHmacSHA256 ({@value #ITERATIONS} iterations, OWASP's
+ * figure) and a random salt per user; hashes are compared with {@link MessageDigest#isEqual}
+ * (constant time). A check of an unknown user costs as much as a known one. Because a slow hash on
+ * every request would make each page load cost seconds of CPU, a password that verified once is
+ * remembered for this process as an HMAC under a random per-process key (never the password
+ * itself), and later checks compare that HMAC in constant time.
+ *
+ * <p>Tokens are {@code EXPIRY.SIGNATURE}: the expiry in epoch seconds and the base64url HMAC-SHA256
+ * of it under the file's token secret. Changing the secret (delete the line; {@code camera passwd}
+ * makes a new one) revokes every link.
+ *
+ * <p>Instances are immutable and thread-safe (the success cache is concurrent).
+ */
+public final class AuthFile {
+  /** PBKDF2-HMAC-SHA256 iterations for new hashes (OWASP Password Storage Cheat Sheet, 2023). */
+  public static final int ITERATIONS = 600_000;
+
+  private static final String SECRET_PREFIX = "*token-secret:";
+  private static final Pattern USER = Pattern.compile("[A-Za-z0-9._@+-]{1,64}");
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
+  private static final Base64.Encoder URL = Base64.getUrlEncoder().withoutPadding();
+
+  private final Map<String, Entry> users;
+  private final byte[] tokenSecret;
+  private final byte[] processKey = randomBytes(32);
+  private final Map<String, byte[]> verified = new ConcurrentHashMap<>();
+  private final Entry dummy = hash(new char[] {'x'}, randomBytes(16), ITERATIONS);
+
+  @SuppressWarnings("ArrayRecordComponent") // private, never compared or exposed
+  private record Entry(int iterations, byte[] salt, byte[] hash) {}
+
+  private AuthFile(Map<String, Entry> users, byte[] tokenSecret) {
+    this.users = users;
+    this.tokenSecret = tokenSecret;
+  }
+
+  /**
+   * Reads an auth file.
+   *
+   * @throws IOException if it cannot be read, or (as an {@link IllegalArgumentException}) if a line
+   *     is malformed or the file has no users
+   */
+  public static AuthFile load(Path file) throws IOException {
+    Map<String, Entry> users = new LinkedHashMap<>();
+    byte[] secret = null;
+    int number = 0;
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      number++;
+      String text = line.strip();
+      if (text.isEmpty() || text.startsWith("#")) {
+        continue;
+      }
+      try {
+        if (text.startsWith(SECRET_PREFIX)) {
+          secret = Base64.getDecoder().decode(text.substring(SECRET_PREFIX.length()));
+          continue;
+        }
+        String[] parts = text.split(":", -1);
+        if (parts.length != 5
+            || !parts[1].equals("pbkdf2-sha256")
+            || !USER.matcher(parts[0]).matches()) {
+          throw new IllegalArgumentException("bad line");
+        }
+        users.put(
+            parts[0],
+            new Entry(
+                Integer.parseInt(parts[2]),
+                Base64.getDecoder().decode(parts[3]),
+                Base64.getDecoder().decode(parts[4])));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            file
+                + " line "
+                + number
+                + " is not 'USER:pbkdf2-sha256:ITERATIONS:SALT:HASH' (make entries with:"
+                + " socketkit camera passwd "
+                + file
+                + " USER)",
+            e);
+      }
+    }
+    if (users.isEmpty()) {
+      throw new IllegalArgumentException(
+          file + " has no users (add one with: socketkit camera passwd " + file + " USER)");
+    }
+    if (secret == null || secret.length < 16) {
+      // An older or hand-made file: derive a secret from the hashes, which only the file holds.
+      secret = derivedSecret(users);
+    }
+    return new AuthFile(Map.copyOf(users), secret);
+  }
+
+  /**
+   * Sets {@code user}'s password in {@code file}, creating the file (readable by its owner only,
+   * with a fresh token secret) when it does not exist. The file is replaced atomically.
+   *
+   * @throws IllegalArgumentException if the user name is not 1 to 64 of {@code A-Za-z0-9._@+-}, or
+   *     the password is empty
+   * @throws IOException if the file cannot be read or written
+   */
+  public static void setPassword(Path file, String user, char[] password) throws IOException {
+    if (!USER.matcher(user).matches()) {
+      throw new IllegalArgumentException(
+          "user name '" + user + "' (expected: 1 to 64 of letters, digits and . _ @ + -)");
+    }
+    if (password.length == 0) {
+      throw new IllegalArgumentException("the password is empty");
+    }
+    List<String> lines = new ArrayList<>();
+    boolean hasSecret = false;
+    if (Files.exists(file)) {
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        if (line.strip().startsWith(user + ":")) {
+          continue;
+        }
+        hasSecret |= line.strip().startsWith(SECRET_PREFIX);
+        lines.add(line);
+      }
+    } else {
+      lines.add("# socketkit camera users: USER:pbkdf2-sha256:ITERATIONS:SALT:HASH");
+    }
+    if (!hasSecret) {
+      lines.add(SECRET_PREFIX + Base64.getEncoder().encodeToString(randomBytes(32)));
+    }
+    Entry entry = hash(password, randomBytes(16), ITERATIONS);
+    lines.add(
+        user
+            + ":pbkdf2-sha256:"
+            + entry.iterations()
+            + ":"
+            + Base64.getEncoder().encodeToString(entry.salt())
+            + ":"
+            + Base64.getEncoder().encodeToString(entry.hash()));
+    Path absolute = file.toAbsolutePath();
+    Path temp = Files.createTempFile(absolute.getParent(), ".socketkit-auth", ".tmp");
+    try {
+      try {
+        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException ignored) {
+        // not a POSIX file system (Windows): the default ACL applies
+      }
+      Files.write(temp, lines, StandardCharsets.UTF_8);
+      Files.move(
+          temp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  /** The user names, in file order. */
+  public List<String> users() {
+    return List.copyOf(users.keySet());
+  }
+
+  /**
+   * Whether {@code password} is {@code user}'s. Takes as long for an unknown user as for a known
+   * one. Any thread.
+   */
+  public boolean check(String user, char[] password) {
+    Entry entry = users.get(user);
+    byte[] remembered = verified.get(user);
+    if (entry != null && remembered != null) {
+      return MessageDigest.isEqual(remembered, rememberKey(password));
+    }
+    Entry against = entry != null ? entry : dummy;
+    Entry computed = hash(password, against.salt(), against.iterations());
+    boolean ok = MessageDigest.isEqual(computed.hash(), against.hash()) && entry != null;
+    if (ok) {
+      verified.put(user, rememberKey(password));
+    }
+    return ok;
+  }
+
+  /**
+   * Whether an {@code Authorization} header value is {@code Basic} with a valid user and password.
+   * Null or malformed values are false.
+   */
+  public boolean checkBasic(String authorization) {
+    if (authorization == null || authorization.length() < 7) {
+      return false;
+    }
+    if (!authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+      return false;
+    }
+    byte[] decoded;
+    try {
+      decoded = Base64.getDecoder().decode(authorization.substring(6).strip());
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    CharBuffer chars = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(decoded));
+    char[] text = new char[chars.remaining()];
+    chars.get(text);
+    Arrays.fill(decoded, (byte) 0);
+    try {
+      int colon = -1;
+      for (int i = 0; i < text.length; i++) {
+        if (text[i] == ':') {
+          colon = i;
+          break;
+        }
+      }
+      if (colon < 0) {
+        return false;
+      }
+      return check(new String(text, 0, colon), Arrays.copyOfRange(text, colon + 1, text.length));
+    } finally {
+      Arrays.fill(text, '\0');
+    }
+  }
+
+  /** A signed link token valid until now plus {@code ttl}. */
+  public String makeToken(Duration ttl) {
+    if (ttl.isNegative() || ttl.isZero()) {
+      throw new IllegalArgumentException("ttl: " + ttl + " (expected: > 0)");
+    }
+    long expiry = Instant.now().plus(ttl).getEpochSecond();
+    return expiry + "." + URL.encodeToString(sign(expiry));
+  }
+
+  /** Whether {@code token} was made with this file's secret and has not expired. */
+  public boolean checkToken(String token) {
+    if (token == null) {
+      return false;
+    }
+    int dot = token.indexOf('.');
+    if (dot <= 0) {
+      return false;
+    }
+    long expiry;
+    byte[] signature;
+    try {
+      expiry = Long.parseLong(token.substring(0, dot));
+      signature = Base64.getUrlDecoder().decode(token.substring(dot + 1));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    return MessageDigest.isEqual(signature, sign(expiry))
+        && Instant.now().getEpochSecond() < expiry;
+  }
+
+  private byte[] sign(long expiry) {
+    return hmac(tokenSecret, "socketkit-camera-link:" + expiry);
+  }
+
+  private byte[] rememberKey(char[] password) {
+    return hmac(processKey, new String(password));
+  }
+
+  private static byte[] hmac(byte[] key, String text) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("this JDK lacks HmacSHA256", e);
+    }
+  }
+
+  private static byte[] derivedSecret(Map<String, Entry> users) {
+    StringBuilder all = new StringBuilder();
+    users.forEach((u, e) -> all.append(u).append(B64.encodeToString(e.hash())));
+    return hmac(
+        "socketkit-camera-derived-token-secret".getBytes(StandardCharsets.UTF_8), all.toString());
+  }
+
+  private static Entry hash(char[] password, byte[] salt, int iterations) {
+    PBEKeySpec spec = new PBEKeySpec(password, salt, iterations, 256);
+    try {
+      return new Entry(
+          iterations,
+          salt,
+          SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("this JDK lacks PBKDF2WithHmacSHA256", e);
+    } finally {
+      spec.clearPassword();
+    }
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] bytes = new byte[n];
+    RANDOM.nextBytes(bytes);
+    return bytes;
+  }
+}

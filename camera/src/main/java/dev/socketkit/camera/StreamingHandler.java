@@ -1,0 +1,281 @@
+package dev.socketkit.camera;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.socketkit.camera.internal.MjpegFanOut;
+import dev.socketkit.http.BaseHttpRequestHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The lecture's {@code StreamingHandler(BaseHTTPRequestHandler)}: {@link #doGET()} looks at {@link
+ * #path()} and serves the page, the MJPEG stream, a snapshot or the state.
+ *
+ * <ul>
+ *   <li>{@code /} and {@code /index.html}: the live page.
+ *   <li>{@code /stream.mjpg}: the lecture's headers ({@code Age: 0}, {@code Cache-Control:
+ *       no-cache, private}, {@code Pragma: no-cache}, {@code Content-Type:
+ *       multipart/x-mixed-replace; boundary=FRAME}), then one part per frame with {@code
+ *       Content-Type}, {@code Content-Length} and {@code X-Timestamp}. {@code ?fps=N} caps this
+ *       viewer's rate.
+ *   <li>{@code /snapshot.jpg}: the newest frame. {@code /state}: JSON.
+ * </ul>
+ *
+ * <p>Every path needs credentials when the camera has an auth file: Basic auth, or a signed link
+ * ({@code ?token=}). One handler per connection, on that connection's thread. For the stream, the
+ * handler sends the response head itself, as the lecture does, then hands a plain-TCP connection to
+ * the camera's fan-out loop and waits for the viewer to end; over TLS it writes the frames itself.
+ * The server closes the connection after the handler returns.
+ */
+public class StreamingHandler extends BaseHttpRequestHandler {
+  private static final System.Logger LOG = System.getLogger(StreamingHandler.class.getName());
+  private static final ObjectMapper JSON =
+      new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+  private static final String PAGE = resource("index.html");
+  private static final int MAX_VIEWER_FPS = 240;
+
+  /** Made by the server for each connection ({@code StreamingHandler::new}). */
+  public StreamingHandler() {}
+
+  /** The camera this handler's server serves. */
+  protected final Camera camera() {
+    return ((StreamingServer) server()).camera();
+  }
+
+  /** Python's {@code do_GET}: serves the page, the stream, a snapshot or the state. */
+  @Override
+  protected void doGET() throws IOException {
+    String target = path();
+    int question = target.indexOf('?');
+    String route = question < 0 ? target : target.substring(0, question);
+    Map<String, String> query = query(question < 0 ? "" : target.substring(question + 1));
+    if (!authorised(query)) {
+      return;
+    }
+    switch (route) {
+      case "/", "/index.html" -> page();
+      case "/stream.mjpg" -> stream(query);
+      case "/snapshot.jpg" -> snapshot();
+      case "/state" -> state();
+      default ->
+          sendError(
+              404, "Not Found", "The camera serves /, /stream.mjpg, /snapshot.jpg and /state.");
+    }
+  }
+
+  private boolean authorised(Map<String, String> query) throws IOException {
+    AuthFile auth = camera().auth();
+    if (auth == null) {
+      return true;
+    }
+    if (auth.checkToken(query.get("token")) || auth.checkBasic(headers().get("Authorization"))) {
+      return true;
+    }
+    byte[] body =
+        "401 Unauthorized: this camera needs a user name and password.\n"
+            .getBytes(StandardCharsets.UTF_8);
+    sendResponse(401);
+    sendHeader("WWW-Authenticate", "Basic realm=\"socketkit camera\", charset=\"UTF-8\"");
+    sendHeader("Content-Type", "text/plain; charset=utf-8");
+    sendHeader("Content-Length", Integer.toString(body.length));
+    endHeaders();
+    wfile.write(body);
+    return false;
+  }
+
+  private void page() throws IOException {
+    Camera camera = camera();
+    byte[] body = PAGE.replace("{{NAME}}", html(camera.name())).getBytes(StandardCharsets.UTF_8);
+    sendResponse(200);
+    sendHeader("Content-Type", "text/html; charset=utf-8");
+    sendHeader("Content-Length", Integer.toString(body.length));
+    sendHeader("Cache-Control", "no-cache");
+    endHeaders();
+    wfile.write(body);
+  }
+
+  private void stream(Map<String, String> query) throws IOException {
+    int maxFps = 0;
+    String fps = query.get("fps");
+    if (fps != null) {
+      try {
+        maxFps = Integer.parseInt(fps);
+      } catch (NumberFormatException e) {
+        maxFps = -1;
+      }
+      if (maxFps < 1 || maxFps > MAX_VIEWER_FPS) {
+        sendError(
+            400, "Bad Request", "fps must be a whole number from 1 to " + MAX_VIEWER_FPS + ".");
+        return;
+      }
+    }
+    Camera camera = camera();
+    if (!camera.tryAcquireViewer()) {
+      byte[] body =
+          ("503 Service Unavailable: the camera already has its "
+                  + camera.maxViewers()
+                  + " viewers; try again later.\n")
+              .getBytes(StandardCharsets.UTF_8);
+      sendResponse(503);
+      sendHeader("Retry-After", "10");
+      sendHeader("Content-Type", "text/plain; charset=utf-8");
+      sendHeader("Content-Length", Integer.toString(body.length));
+      sendHeader("Connection", "close");
+      endHeaders();
+      wfile.write(body);
+      setCloseConnection(true);
+      return;
+    }
+    try {
+      // The lecture's head, exactly.
+      sendResponse(200);
+      sendHeader("Age", "0");
+      sendHeader("Cache-Control", "no-cache, private");
+      sendHeader("Pragma", "no-cache");
+      sendHeader("Content-Type", "multipart/x-mixed-replace; boundary=FRAME");
+      endHeaders();
+      wfile.flush();
+      setCloseConnection(true);
+      MjpegFanOut fanOut = camera.fanOut();
+      if (camera.tls()) {
+        fanOut.streamBlocking(wfile, request(), clientAddress(), maxFps);
+      } else {
+        fanOut.attach(request(), clientAddress(), maxFps).awaitEnd();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      camera.releaseViewer();
+    }
+  }
+
+  private void snapshot() throws IOException {
+    FrameHub hub = camera().hub();
+    Frame frame = hub.latest();
+    long ageMicros =
+        frame == null ? Long.MAX_VALUE : FrameHub.nowMicros() - frame.captureEpochMicros();
+    if (ageMicros > 1_000_000L) {
+      // Nobody watched, so the source may be resting: wanting a frame wakes it.
+      try {
+        Frame newer = hub.awaitNewer(frame == null ? 0 : frame.sequence(), Duration.ofSeconds(5));
+        if (newer != null) {
+          frame = newer;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (frame == null) {
+      sendError(503, "Service Unavailable", "The camera has no picture yet.");
+      return;
+    }
+    sendResponse(200);
+    sendHeader("Content-Type", "image/jpeg");
+    sendHeader("Content-Length", Integer.toString(frame.jpeg().length));
+    sendHeader("Cache-Control", "no-cache, private");
+    sendHeader("X-Timestamp", frame.timestamp());
+    endHeaders();
+    wfile.write(frame.jpeg());
+  }
+
+  private void state() throws IOException {
+    byte[] body = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(stateTree(camera()));
+    sendResponse(200);
+    sendHeader("Content-Type", "application/json");
+    sendHeader("Content-Length", Integer.toString(body.length));
+    sendHeader("Cache-Control", "no-cache");
+    endHeaders();
+    wfile.write(body);
+  }
+
+  /** What {@code /state} shows: never a password, never a token. */
+  static Map<String, Object> stateTree(Camera camera) {
+    Map<String, Object> state = new LinkedHashMap<>();
+    FrameHub hub = camera.hub();
+    Frame latest = hub.latest();
+    SourceSupervisor.Status status = camera.sourceStatus();
+    state.put("name", camera.name());
+    Map<String, Object> source = new LinkedHashMap<>();
+    source.put("description", status.source());
+    source.put("status", status.state());
+    source.put("restarts", status.restarts());
+    source.put("lastError", status.lastError());
+    source.put(
+        "lastErrorAt", status.lastErrorAt() == null ? null : status.lastErrorAt().toString());
+    state.put("source", source);
+    int[] size = camera.size();
+    state.put("width", latest != null && latest.width() > 0 ? latest.width() : size[0]);
+    state.put("height", latest != null && latest.height() > 0 ? latest.height() : size[1]);
+    state.put("fpsConfigured", camera.fps());
+    state.put("fpsCaptured", Math.round(hub.fps() * 10) / 10.0);
+    state.put("frames", latest == null ? 0 : latest.sequence());
+    state.put(
+        "lastFrameAgeMillis",
+        latest == null ? null : (FrameHub.nowMicros() - latest.captureEpochMicros()) / 1000);
+    state.put("tls", camera.tls());
+    state.put("auth", camera.auth() != null);
+    state.put("maxViewers", camera.maxViewers());
+    List<Map<String, Object>> viewers = new ArrayList<>();
+    for (MjpegFanOut.Viewer viewer : camera.fanOut().viewers()) {
+      Map<String, Object> v = new LinkedHashMap<>();
+      v.put("address", String.valueOf(viewer.address()));
+      v.put("fps", Math.round(viewer.fps() * 10) / 10.0);
+      v.put("framesSent", viewer.framesSent());
+      v.put("framesDropped", viewer.framesDropped());
+      v.put("bytesSent", viewer.bytesSent());
+      v.put("connectedSeconds", Math.round(viewer.connectedSeconds()));
+      viewers.add(v);
+    }
+    state.put("viewerCount", viewers.size());
+    state.put("viewers", viewers);
+    state.put("startedAt", camera.started().toString());
+    return state;
+  }
+
+  private static Map<String, String> query(String raw) {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (String pair : raw.split("&", -1)) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      try {
+        String key =
+            URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        String value =
+            eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        map.putIfAbsent(key, value);
+      } catch (IllegalArgumentException e) {
+        LOG.log(System.Logger.Level.DEBUG, "ignoring a malformed query parameter");
+      }
+    }
+    return map;
+  }
+
+  private static String html(String text) {
+    return text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;")
+        .replace("'", "&#39;");
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = StreamingHandler.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,566 @@
+package dev.socketkit.camera.internal;
+
+import dev.socketkit.camera.Frame;
+import dev.socketkit.camera.FrameHub;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sends the MJPEG stream to every viewer from one thread: each frame's part (boundary, part
+ * headers, JPEG, CRLF) is built once into a direct buffer, and every viewer writes from its own
+ * read-only view of that same buffer.
+ *
+ * <p>Plain-TCP viewers ({@link #attach}): the request handler has sent the response headers; the
+ * channel is switched to non-blocking mode and handed to the loop thread {@code camera-fanout},
+ * which alone touches the selector, the keys and the viewers' positions. When a new frame arrives,
+ * an idle viewer starts on it at once; a viewer still writing an older part finishes that part (the
+ * stream must stay well-formed) and then jumps to the newest frame, counting the ones it skipped.
+ * Nothing is ever queued: a viewer holds at most a reference to one shared part, so a stalled
+ * viewer costs its socket's kernel buffer and a few objects. A viewer that accepts no byte for the
+ * write deadline is disconnected. The loop owns the channel from {@code attach} on and closes it
+ * when the viewer ends (client closed, error, deadline, or {@link #close()}); the handler thread
+ * waits in {@link Viewer#awaitEnd()}.
+ *
+ * <p>TLS viewers ({@link #streamBlocking}) cannot share a plain buffer (each connection encrypts
+ * its own bytes), so they stream with blocking writes on the handler's thread, from the same
+ * per-frame part array; the loop thread is their watchdog: a write that has not finished by the
+ * deadline gets the socket closed.
+ *
+ * <p>Demand: while any viewer is connected the fan-out holds a subscription on the hub (which also
+ * wakes the loop on each new frame); with none, it holds nothing, and the test source rests.
+ */
+// Each viewer's counters have one writer (the loop thread, or the viewer's own handler thread for
+// TLS) and are volatile only so that /state can read them from other threads.
+@SuppressWarnings("NonAtomicVolatileUpdate")
+public final class MjpegFanOut implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(MjpegFanOut.class.getName());
+  private static final long CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  private static final int POOLED_BUFFERS = 4;
+
+  private final FrameHub hub;
+  private final long deadlineNanos;
+  private final Selector selector;
+  private final Thread loop;
+  private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final Set<Viewer> all = ConcurrentHashMap.newKeySet();
+  private final ByteBuffer scratch = ByteBuffer.allocateDirect(4096);
+  private final ArrayDeque<ByteBuffer> pool = new ArrayDeque<>(); // loop thread only
+  private final List<Viewer> streaming = new ArrayList<>(); // non-blocking viewers, loop only
+  private final List<Viewer> waitingForCap = new ArrayList<>(); // loop thread only
+  private final Object demandLock = new Object();
+  private FrameHub.Subscription subscription; // guarded by demandLock
+  private Part current; // loop thread only
+  private volatile SharedPart shared; // the latest whole part, for TLS viewers
+
+  @SuppressWarnings("ArrayRecordComponent") // private; the array is shared on purpose
+  private record SharedPart(long sequence, byte[] bytes) {}
+
+  private volatile boolean closed;
+
+  /**
+   * Creates the fan-out and starts its loop thread.
+   *
+   * @param writeDeadline how long a viewer may accept no byte before it is disconnected
+   * @throws IOException if the selector cannot be opened
+   */
+  public MjpegFanOut(FrameHub hub, Duration writeDeadline) throws IOException {
+    this.hub = hub;
+    this.deadlineNanos = writeDeadline.toNanos();
+    this.selector = Selector.open();
+    this.loop = new Thread(this::run, "camera-fanout");
+    loop.setDaemon(true);
+    loop.start();
+  }
+
+  /** A part shared by the viewers writing it; loop thread only. */
+  private static final class Part {
+    final long sequence;
+    final ByteBuffer buffer;
+    int users;
+    boolean current = true;
+
+    Part(long sequence, ByteBuffer buffer) {
+      this.sequence = sequence;
+      this.buffer = buffer;
+    }
+  }
+
+  /** One connected viewer; its counters may be read from any thread. */
+  @SuppressWarnings("NonAtomicVolatileUpdate") // single writer, see the class comment
+  public static final class Viewer {
+    private final SocketAddress address;
+    private final long minIntervalNanos;
+    private final long connectedNanos = System.nanoTime();
+    private final java.util.concurrent.CountDownLatch ended =
+        new java.util.concurrent.CountDownLatch(1);
+    private final Closeable closer;
+    private volatile long framesSent;
+    private volatile long framesDropped;
+    private volatile long bytesSent;
+    private volatile double fps;
+    private volatile String endReason;
+    // Loop thread only (or the handler thread for blocking viewers):
+    private SocketChannel channel;
+    private SelectionKey key;
+    private Part part;
+    private ByteBuffer view;
+    private long sentSequence;
+    private long lastStartNanos = Long.MIN_VALUE / 2;
+    private long lastProgressNanos;
+    private long windowStartNanos = System.nanoTime();
+    private long windowFrames;
+    private volatile long writeStartedNanos; // blocking viewers: 0 when not writing
+
+    Viewer(SocketAddress address, int maxFps, Closeable closer) {
+      this.address = address;
+      this.minIntervalNanos = maxFps > 0 ? 1_000_000_000L / maxFps : 0;
+      this.closer = closer;
+    }
+
+    /** The viewer's address. */
+    public SocketAddress address() {
+      return address;
+    }
+
+    /** Frames sent whole so far. */
+    public long framesSent() {
+      return framesSent;
+    }
+
+    /** Frames skipped because the viewer was still busy with an older one. */
+    public long framesDropped() {
+      return framesDropped;
+    }
+
+    /** Bytes written to the viewer. */
+    public long bytesSent() {
+      return bytesSent;
+    }
+
+    /** Frames per second delivered over the last second or so (0 when nothing moves). */
+    public double fps() {
+      return System.nanoTime() - windowStartNanos > 2_500_000_000L ? 0 : fps;
+    }
+
+    /** Seconds since the viewer connected. */
+    public double connectedSeconds() {
+      return (System.nanoTime() - connectedNanos) / 1e9;
+    }
+
+    /** Why the viewer ended, or null while it is connected. */
+    public String endReason() {
+      return endReason;
+    }
+
+    /**
+     * Blocks the calling (handler) thread until the viewer has ended.
+     *
+     * @throws InterruptedException if the thread is interrupted
+     */
+    public void awaitEnd() throws InterruptedException {
+      ended.await();
+    }
+
+    /** Waits at most {@code timeout} for the viewer to end; returns whether it did. */
+    public boolean awaitEnd(Duration timeout) throws InterruptedException {
+      return ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void countSent(long now) {
+      framesSent = framesSent + 1; // single writer
+      windowFrames++;
+      long elapsed = now - windowStartNanos;
+      if (elapsed >= 1_000_000_000L) {
+        fps = windowFrames * 1e9 / elapsed;
+        windowFrames = 0;
+        windowStartNanos = now;
+      }
+    }
+  }
+
+  /** The viewers connected now, in no particular order. Any thread. */
+  public List<Viewer> viewers() {
+    return List.copyOf(all);
+  }
+
+  /** How many viewers are connected. Any thread. */
+  public int viewerCount() {
+    return all.size();
+  }
+
+  /**
+   * Hands a plain-TCP viewer to the loop. The caller has written the response headers and must not
+   * touch the channel again: the loop switches it to non-blocking mode, streams to it, and closes
+   * it when the viewer ends. The caller then waits with {@link Viewer#awaitEnd()}.
+   *
+   * @param maxFps this viewer's frame-rate cap, or 0 for none
+   * @throws IOException if the channel cannot be made non-blocking (it is closed then)
+   */
+  public Viewer attach(SocketChannel channel, SocketAddress address, int maxFps)
+      throws IOException {
+    Viewer viewer = new Viewer(address, maxFps, channel);
+    viewer.channel = channel;
+    try {
+      channel.configureBlocking(false);
+    } catch (IOException e) {
+      channel.close();
+      throw e;
+    }
+    addViewer(viewer);
+    tasks.add(() -> register(viewer));
+    selector.wakeup();
+    return viewer;
+  }
+
+  /**
+   * Streams to a viewer with blocking writes on the calling thread (for TLS), until the viewer ends
+   * or the fan-out closes; returns the viewer, ended. The loop thread closes {@code closer} (the
+   * connection) when one write takes longer than the write deadline; {@code out} is not closed
+   * here.
+   *
+   * @param maxFps this viewer's frame-rate cap, or 0 for none
+   * @throws InterruptedException if the calling thread is interrupted
+   */
+  public Viewer streamBlocking(
+      OutputStream out, Closeable closer, SocketAddress address, int maxFps)
+      throws InterruptedException {
+    Viewer viewer = new Viewer(address, maxFps, closer);
+    addViewer(viewer);
+    String reason = "closed by the server";
+    try {
+      long sent = 0;
+      while (!closed) {
+        Frame frame = hub.awaitNewer(sent, Duration.ofMillis(500));
+        if (frame == null) {
+          continue;
+        }
+        long now = System.nanoTime();
+        long wait = viewer.lastStartNanos + viewer.minIntervalNanos - now;
+        if (wait > 0) {
+          TimeUnit.NANOSECONDS.sleep(wait);
+          frame = hub.latest();
+          now = System.nanoTime();
+        }
+        if (sent > 0 && viewer.minIntervalNanos == 0) {
+          viewer.framesDropped = viewer.framesDropped + Math.max(0, frame.sequence() - sent - 1);
+        }
+        byte[] part = sharedPart(frame);
+        viewer.lastStartNanos = now;
+        viewer.writeStartedNanos = now;
+        try {
+          out.write(part);
+          out.flush();
+        } finally {
+          viewer.writeStartedNanos = 0;
+        }
+        viewer.bytesSent = viewer.bytesSent + part.length;
+        viewer.countSent(System.nanoTime());
+        sent = frame.sequence();
+      }
+    } catch (IOException e) {
+      reason = viewer.endReason != null ? viewer.endReason : "write failed: " + e.getMessage();
+    } finally {
+      if (viewer.endReason == null) {
+        viewer.endReason = reason;
+      }
+      removeViewer(viewer);
+    }
+    return viewer;
+  }
+
+  private byte[] sharedPart(Frame frame) {
+    SharedPart last = shared;
+    if (last != null && last.sequence() == frame.sequence()) {
+      return last.bytes();
+    }
+    byte[] part = Parts.whole(frame);
+    shared = new SharedPart(frame.sequence(), part);
+    return part;
+  }
+
+  private void addViewer(Viewer viewer) {
+    synchronized (demandLock) {
+      all.add(viewer);
+      if (subscription == null) {
+        subscription = hub.subscribe(frame -> selector.wakeup());
+      }
+    }
+    selector.wakeup();
+  }
+
+  private void removeViewer(Viewer viewer) {
+    synchronized (demandLock) {
+      all.remove(viewer);
+      if (all.isEmpty() && subscription != null) {
+        subscription.close();
+        subscription = null;
+      }
+    }
+    viewer.ended.countDown();
+  }
+
+  // ---- the loop thread ------------------------------------------------------------------------
+
+  private void run() {
+    while (!closed) {
+      try {
+        long timeout = all.isEmpty() ? 0 : TimeUnit.NANOSECONDS.toMillis(CHECK_NANOS);
+        selector.select(Math.max(0, timeout));
+        if (closed) {
+          break;
+        }
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+          task.run();
+        }
+        long now = System.nanoTime();
+        Frame frame = hub.latest();
+        boolean fresh = frame != null && (current == null || frame.sequence() > current.sequence);
+        if (fresh) {
+          newPart(frame);
+        }
+        Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+        while (keys.hasNext()) {
+          SelectionKey key = keys.next();
+          keys.remove();
+          Viewer viewer = (Viewer) key.attachment();
+          try {
+            if (key.isValid() && key.isReadable()) {
+              readAndDiscard(viewer);
+            }
+            if (key.isValid() && key.isWritable()) {
+              write(viewer, now);
+            }
+          } catch (IOException | CancelledKeyException e) {
+            end(viewer, "connection closed: " + e.getMessage());
+          }
+        }
+        if (fresh) {
+          for (Viewer viewer : new ArrayList<>(streaming)) {
+            if (viewer.part == null) {
+              start(viewer, now);
+            }
+          }
+        }
+        if (!waitingForCap.isEmpty()) {
+          for (Viewer viewer : new ArrayList<>(waitingForCap)) {
+            if (viewer.part == null && now - viewer.lastStartNanos >= viewer.minIntervalNanos) {
+              waitingForCap.remove(viewer);
+              start(viewer, now);
+            }
+          }
+        }
+        enforceDeadlines(now);
+      } catch (ClosedSelectorException e) {
+        break;
+      } catch (IOException | RuntimeException e) {
+        LOG.log(Level.WARNING, "fan-out loop: " + e, e);
+      }
+    }
+    Runnable task;
+    while ((task = tasks.poll()) != null) {
+      task.run(); // registrations that came too late end at once
+    }
+    for (Viewer viewer : new ArrayList<>(streaming)) {
+      end(viewer, "the server is closing");
+    }
+  }
+
+  private void register(Viewer viewer) {
+    if (closed) {
+      end(viewer, "the server is closing");
+      return;
+    }
+    try {
+      viewer.key = viewer.channel.register(selector, SelectionKey.OP_READ, viewer);
+    } catch (IOException e) {
+      end(viewer, "cannot register: " + e.getMessage());
+      return;
+    }
+    streaming.add(viewer);
+    start(viewer, System.nanoTime());
+  }
+
+  private void newPart(Frame frame) {
+    if (current != null) {
+      current.current = false;
+      release(current);
+    }
+    byte[] head = Parts.head(frame);
+    byte[] jpeg = frame.jpeg();
+    int size = head.length + jpeg.length + 2;
+    ByteBuffer buffer = null;
+    for (Iterator<ByteBuffer> it = pool.iterator(); it.hasNext(); ) {
+      ByteBuffer candidate = it.next();
+      if (candidate.capacity() >= size) {
+        it.remove();
+        buffer = candidate;
+        break;
+      }
+    }
+    if (buffer == null) {
+      buffer = ByteBuffer.allocateDirect(size + size / 4);
+    }
+    buffer.clear();
+    buffer.put(head).put(jpeg).put((byte) '\r').put((byte) '\n').flip();
+    current = new Part(frame.sequence(), buffer);
+  }
+
+  /** Returns a part's buffer to the pool when nobody writes it and it is no longer current. */
+  private void release(Part part) {
+    if (part.users == 0 && !part.current && pool.size() < POOLED_BUFFERS) {
+      pool.add(part.buffer);
+    }
+  }
+
+  /** Starts the newest part on an idle viewer, if its cap allows; then writes what it can. */
+  private void start(Viewer viewer, long now) {
+    Part part = current;
+    if (part == null || part.sequence <= viewer.sentSequence || viewer.key == null) {
+      return;
+    }
+    if (now - viewer.lastStartNanos < viewer.minIntervalNanos) {
+      if (!waitingForCap.contains(viewer)) {
+        waitingForCap.add(viewer);
+      }
+      return;
+    }
+    if (viewer.sentSequence > 0 && viewer.minIntervalNanos == 0) {
+      viewer.framesDropped = viewer.framesDropped + (part.sequence - viewer.sentSequence - 1);
+    }
+    viewer.part = part;
+    part.users++;
+    viewer.view = part.buffer.asReadOnlyBuffer();
+    viewer.sentSequence = part.sequence;
+    viewer.lastStartNanos = now;
+    viewer.lastProgressNanos = now;
+    try {
+      write(viewer, now);
+    } catch (IOException | CancelledKeyException e) {
+      end(viewer, "connection closed: " + e.getMessage());
+    }
+  }
+
+  private void write(Viewer viewer, long now) throws IOException {
+    ByteBuffer view = viewer.view;
+    if (view == null) {
+      viewer.key.interestOps(SelectionKey.OP_READ);
+      return;
+    }
+    int n = viewer.channel.write(view);
+    if (n > 0) {
+      viewer.bytesSent = viewer.bytesSent + n;
+      viewer.lastProgressNanos = now;
+    }
+    if (view.hasRemaining()) {
+      viewer.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+      return;
+    }
+    Part done = viewer.part;
+    viewer.part = null;
+    viewer.view = null;
+    done.users--;
+    release(done);
+    viewer.countSent(now);
+    viewer.key.interestOps(SelectionKey.OP_READ);
+    if (current != null && current.sequence > viewer.sentSequence) {
+      start(viewer, now); // it missed frames while busy: jump to the newest
+    }
+  }
+
+  private void readAndDiscard(Viewer viewer) throws IOException {
+    scratch.clear();
+    int n = viewer.channel.read(scratch);
+    if (n < 0) {
+      end(viewer, "closed by the viewer");
+    }
+  }
+
+  private void enforceDeadlines(long now) {
+    for (Viewer viewer : new ArrayList<>(streaming)) {
+      if (viewer.view != null && now - viewer.lastProgressNanos > deadlineNanos) {
+        end(viewer, "accepted nothing for " + TimeUnit.NANOSECONDS.toMillis(deadlineNanos) + " ms");
+      }
+    }
+    for (Viewer viewer : all) {
+      long started = viewer.writeStartedNanos;
+      if (viewer.channel == null && started != 0 && now - started > deadlineNanos) {
+        viewer.endReason =
+            "accepted nothing for " + TimeUnit.NANOSECONDS.toMillis(deadlineNanos) + " ms";
+        closeQuietly(viewer.closer);
+      }
+    }
+  }
+
+  private void end(Viewer viewer, String reason) {
+    if (viewer.ended.getCount() == 0) {
+      return;
+    }
+    streaming.remove(viewer);
+    waitingForCap.remove(viewer);
+    if (viewer.endReason == null) {
+      viewer.endReason = reason;
+    }
+    if (viewer.part != null) {
+      Part part = viewer.part;
+      viewer.part = null;
+      viewer.view = null;
+      part.users--;
+      release(part);
+    }
+    if (viewer.key != null) {
+      viewer.key.cancel();
+    }
+    closeQuietly(viewer.channel);
+    removeViewer(viewer);
+    LOG.log(Level.DEBUG, "viewer " + viewer.address + " ended: " + viewer.endReason);
+  }
+
+  private static void closeQuietly(Closeable closeable) {
+    try {
+      closeable.close();
+    } catch (IOException ignored) {
+      // the connection is being dropped; nothing more to tell it
+    }
+  }
+
+  /**
+   * Disconnects every viewer (their handler threads return) and stops the loop thread. Blocking
+   * (TLS) viewers end at their next frame or write.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    selector.wakeup();
+    try {
+      loop.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (Viewer viewer : all) {
+      if (viewer.channel == null) {
+        closeQuietly(viewer.closer);
+      }
+    }
+    closeQuietly(selector);
+  }
+}

@@ -1,0 +1,205 @@
+package dev.socketkit.camera.internal;
+
+import dev.socketkit.camera.FrameHub;
+import dev.socketkit.camera.FrameSource;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Locale;
+
+/**
+ * Relays another MJPEG server (an IP camera, mjpg-streamer, µStreamer, another socketkit): reads
+ * its {@code multipart/x-mixed-replace} stream with the JDK's {@code HttpClient} and publishes each
+ * JPEG part. Parts with {@code Content-Length} are read by length; a server that sends none is read
+ * by splitting the body at JPEG markers. User and password in the URL become Basic auth and are
+ * never shown.
+ *
+ * <p>Runs on the supervisor's source thread; {@link #abort} (any thread) closes the body.
+ */
+public final class MjpegRelaySource implements FrameSource {
+  private static final int MAX_HEADER_LINE = 8192;
+  private static final int MAX_HEADERS = 100;
+
+  private final URI uri;
+  private final String authorization;
+  private volatile InputStream body;
+
+  /**
+   * Relays the stream at {@code url}.
+   *
+   * @throws IllegalArgumentException if {@code url} is not a valid http(s) URL
+   */
+  public MjpegRelaySource(String url) {
+    URI parsed;
+    try {
+      parsed = new URI(url);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("not a valid URL: " + e.getMessage(), e);
+    }
+    if (parsed.getHost() == null) {
+      throw new IllegalArgumentException("not a valid URL (no host): " + FfmpegSource.redact(url));
+    }
+    String userInfo = parsed.getRawUserInfo();
+    if (userInfo != null) {
+      authorization =
+          "Basic "
+              + Base64.getEncoder()
+                  .encodeToString(
+                      java.net.URLDecoder.decode(userInfo, StandardCharsets.UTF_8)
+                          .getBytes(StandardCharsets.UTF_8));
+      try {
+        parsed =
+            new URI(
+                parsed.getScheme(),
+                null,
+                parsed.getHost(),
+                parsed.getPort(),
+                parsed.getPath(),
+                parsed.getQuery(),
+                null);
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException("not a valid URL: " + e.getMessage(), e);
+      }
+    } else {
+      authorization = null;
+    }
+    this.uri = parsed;
+  }
+
+  @Override
+  public String describe() {
+    return "MJPEG relay of " + uri;
+  }
+
+  @Override
+  public void run(FrameHub hub) throws Exception {
+    HttpClient client =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    HttpResponse<InputStream> response =
+        client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    try (InputStream raw = response.body()) {
+      body = raw;
+      if (response.statusCode() != 200) {
+        throw new IOException(uri + " answered HTTP " + response.statusCode());
+      }
+      String type = response.headers().firstValue("Content-Type").orElse("");
+      if (!type.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
+        throw new IOException(
+            uri + " is not an MJPEG stream (Content-Type: " + type + ", expected multipart/...)");
+      }
+      relay(new BufferedInputStream(raw, 64 * 1024), hub);
+    } finally {
+      body = null;
+    }
+  }
+
+  private static void relay(InputStream in, FrameHub hub) throws IOException, InterruptedException {
+    while (true) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedException();
+      }
+      // Skip to a boundary line ("--FRAME"), then read the part's headers.
+      String line;
+      do {
+        line = readLine(in);
+        if (line == null) {
+          throw new IOException("the upstream stream ended");
+        }
+      } while (!line.startsWith("--"));
+      long contentLength = -1;
+      for (int i = 0; ; i++) {
+        line = readLine(in);
+        if (line == null) {
+          throw new IOException("the upstream stream ended");
+        }
+        if (line.isEmpty()) {
+          break;
+        }
+        if (i > MAX_HEADERS) {
+          throw new IOException("too many part headers from upstream");
+        }
+        int colon = line.indexOf(':');
+        if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("Content-Length")) {
+          try {
+            contentLength = Long.parseLong(line.substring(colon + 1).trim());
+          } catch (NumberFormatException e) {
+            contentLength = -1;
+          }
+        }
+      }
+      if (contentLength < 0 || contentLength > JpegStreamSplitter.MAX_FRAME) {
+        splitForever(in, hub); // no usable length: find the images by their markers
+        return;
+      }
+      byte[] jpeg = in.readNBytes((int) contentLength);
+      if (jpeg.length < contentLength) {
+        throw new IOException("the upstream stream ended inside a part");
+      }
+      if (Jpeg.looksWhole(jpeg)) {
+        int[] size = Jpeg.size(jpeg);
+        hub.publish(jpeg, size[0], size[1], FrameHub.nowMicros());
+      }
+    }
+  }
+
+  private static void splitForever(InputStream in, FrameHub hub)
+      throws IOException, InterruptedException {
+    JpegStreamSplitter splitter = new JpegStreamSplitter(in);
+    byte[] jpeg;
+    while ((jpeg = splitter.next()) != null) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedException();
+      }
+      int[] size = Jpeg.size(jpeg);
+      hub.publish(jpeg, size[0], size[1], FrameHub.nowMicros());
+    }
+    throw new IOException("the upstream stream ended");
+  }
+
+  /** One line without its CRLF or LF, null at end of stream. */
+  private static String readLine(InputStream in) throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream(80);
+    while (true) {
+      int b = in.read();
+      if (b < 0) {
+        return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
+      }
+      if (b == '\n') {
+        String text = line.toString(StandardCharsets.ISO_8859_1);
+        return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+      }
+      if (line.size() >= MAX_HEADER_LINE) {
+        throw new IOException("a line longer than " + MAX_HEADER_LINE + " bytes from upstream");
+      }
+      line.write(b);
+    }
+  }
+
+  @Override
+  public void abort() {
+    InputStream open = body;
+    if (open != null) {
+      try {
+        open.close();
+      } catch (IOException ignored) {
+        // closing to unblock a reader; the reader reports the failure
+      }
+    }
+  }
+}

@@ -1,0 +1,295 @@
+package dev.socketkit.camera;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The camera server over real loopback sockets. */
+@Timeout(90)
+class CameraServerTest {
+  @TempDir Path dir;
+
+  static Camera.Builder camera() {
+    return Camera.builder().port(0).size(160, 120).fps(20).quality(70).name("test <camera>");
+  }
+
+  static int port(Camera camera) {
+    return ((InetSocketAddress) camera.address()).getPort();
+  }
+
+  /** One plain HTTP/1.1 GET, returning the whole response (the server closes or sends a length). */
+  static Response get(int port, String path, String... headers) throws IOException {
+    try (Socket socket = new Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+      socket.setSoTimeout(15_000);
+      StringBuilder request =
+          new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n");
+      for (String header : headers) {
+        request.append(header).append("\r\n");
+      }
+      socket
+          .getOutputStream()
+          .write(request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+      MjpegReader reader = new MjpegReader(socket);
+      reader.readHead();
+      byte[] body = reader.in.readAllBytes();
+      return new Response(reader.statusLine, reader.headers, body);
+    }
+  }
+
+  @SuppressWarnings("ArrayRecordComponent") // a test value
+  record Response(String status, java.util.Map<String, String> headers, byte[] body) {
+    int code() {
+      return Integer.parseInt(status.split(" ", -1)[1]);
+    }
+
+    String text() {
+      return new String(body, StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void streamsTheLecturesHeadersThenWellFormedPartsWithTimestamps() throws Exception {
+    try (Camera camera = camera().start();
+        MjpegReader reader = MjpegReader.open("127.0.0.1", port(camera), "/stream.mjpg")) {
+      assertThat(reader.statusLine).isEqualTo("HTTP/1.1 200 OK");
+      assertThat(reader.headers)
+          .containsEntry("age", "0")
+          .containsEntry("cache-control", "no-cache, private")
+          .containsEntry("pragma", "no-cache")
+          .containsEntry("content-type", "multipart/x-mixed-replace; boundary=FRAME");
+      long previous = 0;
+      for (int i = 0; i < 5; i++) {
+        MjpegReader.Part part = reader.next();
+        assertThat(part.headers()).containsEntry("Content-Type", "image/jpeg");
+        assertThat(part.headers().get("X-Timestamp")).matches("\\d{10}\\.\\d{6}");
+        long micros = Long.parseLong(part.headers().get("X-Timestamp").replace(".", ""));
+        assertThat(micros).isGreaterThan(previous);
+        previous = micros;
+        assertThat(ImageIO.read(new ByteArrayInputStream(part.jpeg())).getWidth()).isEqualTo(160);
+      }
+    }
+  }
+
+  @Test
+  void framesArriveAtTheConfiguredRate() throws Exception {
+    try (Camera camera = camera().fps(20).start();
+        MjpegReader reader = MjpegReader.open("127.0.0.1", port(camera), "/stream.mjpg")) {
+      reader.next(); // the stream is running
+      long start = System.nanoTime();
+      int frames = 0;
+      while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3)) {
+        reader.next();
+        frames++;
+      }
+      // 20 fps for 3 s is 60 frames; the bounds only catch a rate that is clearly wrong.
+      assertThat(frames).isBetween(30, 75);
+    }
+  }
+
+  @Test
+  void aViewerCapsItsOwnRateWithTheFpsParameter() throws Exception {
+    try (Camera camera = camera().fps(20).start();
+        MjpegReader reader = MjpegReader.open("127.0.0.1", port(camera), "/stream.mjpg?fps=5")) {
+      reader.next();
+      long start = System.nanoTime();
+      int frames = 0;
+      while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3)) {
+        reader.next();
+        frames++;
+      }
+      assertThat(frames).isBetween(8, 20);
+      assertThat(get(port(camera), "/stream.mjpg?fps=zero").code()).isEqualTo(400);
+    }
+  }
+
+  @Test
+  void aStalledViewerIsCutOffWhileOthersKeepTheirRate() throws Exception {
+    try (Camera camera =
+        camera().size(640, 480).quality(95).writeDeadline(Duration.ofSeconds(1)).start()) {
+      int port = port(camera);
+      Socket stalled = new Socket();
+      stalled.setReceiveBufferSize(4096);
+      stalled.connect(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+      stalled
+          .getOutputStream()
+          .write(
+              "GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      List<MjpegReader> live = new ArrayList<>();
+      AtomicLong frames = new AtomicLong();
+      for (int i = 0; i < 3; i++) {
+        MjpegReader reader = MjpegReader.open("127.0.0.1", port, "/stream.mjpg");
+        live.add(reader);
+        Thread thread =
+            new Thread(
+                () -> {
+                  try {
+                    while (true) {
+                      reader.next();
+                      frames.incrementAndGet();
+                    }
+                  } catch (IOException e) {
+                    // closed at the end
+                  }
+                });
+        thread.setDaemon(true);
+        thread.start();
+      }
+      SourcesTest.await(
+          "4 viewers", Duration.ofSeconds(10), () -> camera.fanOut().viewerCount() == 4);
+      SourcesTest.await(
+          "the stalled viewer is cut off",
+          Duration.ofSeconds(20),
+          () -> camera.fanOut().viewerCount() == 3);
+      long before = frames.get();
+      SourcesTest.await(
+          "live viewers keep receiving", Duration.ofSeconds(10), () -> frames.get() >= before + 30);
+      // The stalled client sees its connection end once it finally reads.
+      stalled.setSoTimeout(15_000);
+      InputStream in = stalled.getInputStream();
+      byte[] buffer = new byte[65536];
+      long total = 0;
+      try {
+        for (int n; (n = in.read(buffer)) > 0; ) {
+          total += n;
+        }
+      } catch (IOException e) {
+        // a reset is an end too
+      }
+      assertThat(total).isPositive();
+      stalled.close();
+      for (MjpegReader reader : live) {
+        reader.close();
+      }
+    }
+  }
+
+  @Test
+  void oneViewerMoreThanTheCapGets503WithRetryAfter() throws Exception {
+    try (Camera camera = camera().maxViewers(2).start();
+        MjpegReader first = MjpegReader.open("127.0.0.1", port(camera), "/stream.mjpg");
+        MjpegReader second = MjpegReader.open("127.0.0.1", port(camera), "/stream.mjpg")) {
+      first.next();
+      second.next();
+      Response third = get(port(camera), "/stream.mjpg");
+      assertThat(third.code()).isEqualTo(503);
+      assertThat(third.headers()).containsKey("retry-after");
+      assertThat(get(port(camera), "/snapshot.jpg").code())
+          .as("other paths still work")
+          .isEqualTo(200);
+    }
+  }
+
+  @Test
+  void servesThePageASnapshotAndTheStateAsJson() throws Exception {
+    try (Camera camera = camera().start()) {
+      Response page = get(port(camera), "/");
+      assertThat(page.code()).isEqualTo(200);
+      assertThat(page.text())
+          .contains("stream.mjpg", "test &lt;camera&gt;")
+          .doesNotContain("<camera>");
+      assertThat(get(port(camera), "/index.html").text()).isEqualTo(page.text());
+      Response snapshot = get(port(camera), "/snapshot.jpg");
+      assertThat(snapshot.headers()).containsEntry("content-type", "image/jpeg");
+      assertThat(ImageIO.read(new ByteArrayInputStream(snapshot.body())).getHeight())
+          .isEqualTo(120);
+      try (MjpegReader viewer = MjpegReader.open("127.0.0.1", port(camera), "/stream.mjpg")) {
+        viewer.next();
+        SourcesTest.await(
+            "a viewer in the state",
+            Duration.ofSeconds(10),
+            () -> camera.fanOut().viewerCount() == 1);
+        Response state = get(port(camera), "/state");
+        assertThat(state.headers().get("content-type")).startsWith("application/json");
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(state.body());
+        assertThat(json.get("width").asInt()).isEqualTo(160);
+        assertThat(json.get("source").get("status").asText()).isEqualTo("running");
+        assertThat(json.get("viewerCount").asInt()).isEqualTo(1);
+        assertThat(json.get("viewers").get(0).get("address").asText()).contains("127.0.0.1");
+        assertThat(json.get("viewers").get(0).has("framesDropped")).isTrue();
+      }
+      assertThat(get(port(camera), "/nothing").code()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void withAnAuthFileEveryPathNeedsAPasswordOrAFreshToken() throws Exception {
+    Path users = dir.resolve("users");
+    AuthFile.setPassword(users, "alice", "secret".toCharArray());
+    AuthFile auth = AuthFile.load(users);
+    String basic =
+        "Authorization: Basic "
+            + Base64.getEncoder().encodeToString("alice:secret".getBytes(StandardCharsets.UTF_8));
+    String wrong =
+        "Authorization: Basic "
+            + Base64.getEncoder().encodeToString("alice:nope".getBytes(StandardCharsets.UTF_8));
+    try (Camera camera = camera().auth(auth).start()) {
+      int port = port(camera);
+      for (String path : List.of("/", "/stream.mjpg", "/snapshot.jpg", "/state")) {
+        Response denied = get(port, path);
+        assertThat(denied.code()).as(path).isEqualTo(401);
+        assertThat(denied.headers().get("www-authenticate")).startsWith("Basic realm=");
+        assertThat(get(port, path, wrong).code()).as(path).isEqualTo(401);
+      }
+      assertThat(get(port, "/snapshot.jpg", basic).code()).isEqualTo(200);
+      Response state = get(port, "/state", basic);
+      assertThat(state.code()).isEqualTo(200);
+      assertThat(state.text()).doesNotContain("secret");
+      try (MjpegReader reader = MjpegReader.open("127.0.0.1", port, "/stream.mjpg", basic)) {
+        assertThat(reader.statusLine).contains("200");
+        reader.next();
+      }
+      String token = auth.makeToken(Duration.ofSeconds(2));
+      assertThat(get(port, "/snapshot.jpg?token=" + token).code()).isEqualTo(200);
+      assertThat(get(port, "/snapshot.jpg?token=" + token + "x").code()).isEqualTo(401);
+      SourcesTest.await(
+          "the token expires",
+          Duration.ofSeconds(10),
+          () -> {
+            try {
+              return get(port, "/snapshot.jpg?token=" + token).code() == 401;
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          });
+    }
+  }
+
+  @Test
+  void refusesToListenBeyondThisMachineWithoutCredentials() {
+    assertThatThrownBy(() -> camera().host("0.0.0.0").start())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("without credentials")
+        .hasMessageContaining("socketkit camera passwd")
+        .hasMessageContaining("--insecure");
+  }
+
+  @Test
+  void aSourceThatFailsShowsNoSignalToConnectedViewersAndTellsTheState() throws Exception {
+    try (Camera camera = camera().source("dir:" + dir.resolve("missing")).start();
+        MjpegReader reader = MjpegReader.open("127.0.0.1", port(camera), "/stream.mjpg")) {
+      MjpegReader.Part part = reader.next();
+      assertThat(ImageIO.read(new ByteArrayInputStream(part.jpeg())).getWidth()).isEqualTo(160);
+      SourcesTest.await(
+          "the error", Duration.ofSeconds(10), () -> camera.sourceStatus().lastError() != null);
+      assertThat(get(port(camera), "/state").text()).contains("no such folder");
+      reader.next(); // still connected: NO SIGNAL frames keep coming
+    }
+  }
+}

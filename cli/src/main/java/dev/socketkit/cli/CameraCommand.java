@@ -1,0 +1,401 @@
+package dev.socketkit.cli;
+
+import dev.socketkit.camera.AuthFile;
+import dev.socketkit.camera.Camera;
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code socketkit camera}: the lecture's surveillance camera (section 9) as a server, and its
+ * {@code passwd} and {@code token} helpers. Runs on picocli's (the main) thread, which waits until
+ * Ctrl-C or SIGTERM closes the camera.
+ */
+@Command(
+    name = "camera",
+    mixinStandardHelpOptions = true,
+    subcommands = {CameraCommand.Passwd.class, CameraCommand.Token.class},
+    description = {
+      "Serves a camera to web browsers as MJPEG (lecture section 9):",
+      "/ (live page), /stream.mjpg, /snapshot.jpg, /state (JSON)."
+    })
+final class CameraCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
+      description =
+          "Address to listen on (default: ${DEFAULT-VALUE}; another address needs --auth-file or --insecure).")
+  String host;
+
+  @Option(
+      names = "--port",
+      defaultValue = "8000",
+      description = "Port (default: ${DEFAULT-VALUE}; 0 = any free port).")
+  int port;
+
+  @Option(
+      names = "--source",
+      defaultValue = "test",
+      description = {
+        "Where frames come from (default: ${DEFAULT-VALUE}):",
+        "  test            a moving test pattern with the time and a frame counter",
+        "  ffmpeg:ARGS     ffmpeg input options, e.g. 'ffmpeg:-f v4l2 -i /dev/video0'",
+        "  dir:PATH        the JPEG files of a folder in name order, looping",
+        "  http://...      another MJPEG server, relayed"
+      })
+  String source;
+
+  @Option(
+      names = "--size",
+      defaultValue = "640x480",
+      description =
+          "Frame size WxH of the test pattern and NO SIGNAL frame (default: ${DEFAULT-VALUE}).")
+  String size;
+
+  @Option(
+      names = "--fps",
+      defaultValue = "30",
+      description = "Frames per second of test and dir: sources (default: ${DEFAULT-VALUE}).")
+  int fps;
+
+  @Option(
+      names = "--quality",
+      defaultValue = "80",
+      description = "JPEG quality 1-100 (default: ${DEFAULT-VALUE}).")
+  int quality;
+
+  @Option(
+      names = "--name",
+      defaultValue = "socketkit camera",
+      description = "Camera name shown on the page (default: ${DEFAULT-VALUE}).")
+  String name;
+
+  @Option(
+      names = "--max-viewers",
+      defaultValue = "100",
+      description =
+          "Most viewers at once; one more gets 503 with Retry-After (default: ${DEFAULT-VALUE}).")
+  int maxViewers;
+
+  @Option(
+      names = "--write-deadline",
+      defaultValue = "10s",
+      description =
+          "Disconnect a viewer that accepts nothing for this long (default: ${DEFAULT-VALUE}).")
+  String writeDeadline;
+
+  @Option(
+      names = "--auth-file",
+      description =
+          "Users file (made by 'camera passwd'): Basic auth and signed links on every path.")
+  Path authFile;
+
+  @Option(
+      names = "--tls-keystore",
+      description = "PKCS#12 keystore with the certificate and key: serve HTTPS.")
+  Path tlsKeystore;
+
+  @Option(
+      names = "--tls-password-file",
+      description = "File holding the keystore password (first line).")
+  Path tlsPasswordFile;
+
+  @Option(
+      names = "--tls-password-env",
+      defaultValue = "SOCKETKIT_TLS_PASSWORD",
+      description =
+          "Environment variable holding the keystore password (default: ${DEFAULT-VALUE}).")
+  String tlsPasswordEnv;
+
+  @Option(
+      names = "--insecure",
+      description = "Allow a non-loopback --host without --auth-file (anyone can watch).")
+  boolean insecure;
+
+  @Override
+  public Integer call() throws Exception {
+    Camera.Builder builder = Camera.builder();
+    int[] wh = parseSize(size);
+    try {
+      builder
+          .host(host)
+          .port(port)
+          .source(source)
+          .size(wh[0], wh[1])
+          .fps(fps)
+          .quality(quality)
+          .name(name)
+          .maxViewers(maxViewers)
+          .writeDeadline(parseDuration("--write-deadline", writeDeadline))
+          .insecure(insecure);
+    } catch (IllegalArgumentException e) {
+      throw new CommandFailure(e.getMessage(), e);
+    }
+    if (source.startsWith("ffmpeg:") && !onPath("ffmpeg")) {
+      throw new CommandFailure(
+          "ffmpeg is not installed (Debian: apt-get install ffmpeg); install it or choose another --source");
+    }
+    if (authFile != null) {
+      builder.auth(loadAuth(authFile));
+    }
+    if (tlsKeystore != null) {
+      builder.tls(sslContext(tlsKeystore, tlsPassword()));
+    }
+    Camera camera;
+    try {
+      camera = builder.start();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new CommandFailure(e.getMessage(), e);
+    }
+    CountDownLatch stopped = Serving.onExit(camera::close);
+    Serving.announce(spec.commandLine().getOut(), camera.address());
+    stopped.await();
+    return 0;
+  }
+
+  static AuthFile loadAuth(Path file) {
+    try {
+      return AuthFile.load(file);
+    } catch (NoSuchFileException e) {
+      throw new CommandFailure(
+          "no such auth file: "
+              + file
+              + " (create it with: socketkit camera passwd "
+              + file
+              + " USER)",
+          e);
+    } catch (IOException e) {
+      throw new CommandFailure("cannot read the auth file " + file + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new CommandFailure(e.getMessage(), e);
+    }
+  }
+
+  private char[] tlsPassword() {
+    if (tlsPasswordFile != null) {
+      try {
+        String text = Files.readString(tlsPasswordFile, StandardCharsets.UTF_8);
+        int end = text.indexOf('\n');
+        return (end < 0 ? text : text.substring(0, end)).strip().toCharArray();
+      } catch (IOException e) {
+        throw new CommandFailure(
+            "cannot read the keystore password file " + tlsPasswordFile + ": " + e.getMessage(), e);
+      }
+    }
+    String fromEnv = System.getenv(tlsPasswordEnv);
+    if (fromEnv == null) {
+      throw new CommandFailure(
+          "--tls-keystore needs its password: give --tls-password-file FILE or set the environment variable "
+              + tlsPasswordEnv);
+    }
+    return fromEnv.toCharArray();
+  }
+
+  static SSLContext sslContext(Path keystore, char[] password) {
+    try (InputStream in = Files.newInputStream(keystore)) {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(in, password);
+      KeyManagerFactory keys =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      keys.init(store, password);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(keys.getKeyManagers(), null, null);
+      return context;
+    } catch (NoSuchFileException e) {
+      throw new CommandFailure("no such keystore: " + keystore, e);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new CommandFailure(
+          "cannot use the keystore "
+              + keystore
+              + " (wrong password, or not a PKCS#12 file): "
+              + e.getMessage(),
+          e);
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+  }
+
+  static int[] parseSize(String text) {
+    Matcher m = Pattern.compile("(\\d{1,5})[xX](\\d{1,5})").matcher(text.strip());
+    if (!m.matches()) {
+      throw new CommandFailure("--size: '" + text + "' (expected: WIDTHxHEIGHT, e.g. 640x480)");
+    }
+    return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
+  }
+
+  /** {@code 10s}, {@code 500ms}, {@code 30m}, {@code 1h}, {@code 7d}, or plain seconds. */
+  static Duration parseDuration(String option, String text) {
+    Matcher m =
+        Pattern.compile("(\\d{1,9})(ms|s|m|h|d)?").matcher(text.strip().toLowerCase(Locale.ROOT));
+    if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+      throw new CommandFailure(
+          option
+              + ": '"
+              + text
+              + "' (expected: a positive duration such as 500ms, 10s, 30m, 1h, 7d)");
+    }
+    long n = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "s" : m.group(2);
+    return switch (unit) {
+      case "ms" -> Duration.ofMillis(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      case "d" -> Duration.ofDays(n);
+      default -> Duration.ofSeconds(n);
+    };
+  }
+
+  static boolean onPath(String program) {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return false;
+    }
+    for (String dir : path.split(File.pathSeparator, -1)) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code socketkit camera passwd FILE USER}: sets a user's password in the auth file. */
+  @Command(
+      name = "passwd",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Sets USER's password in FILE (created if missing, readable by you only).",
+        "The password is read without echo from the terminal, or as one line from stdin."
+      })
+  static final class Passwd implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The auth file.")
+    Path file;
+
+    @Parameters(index = "1", paramLabel = "USER", description = "The user name.")
+    String user;
+
+    @Override
+    public Integer call() throws IOException {
+      char[] password = readPassword();
+      try {
+        AuthFile.setPassword(file, user, password);
+      } catch (IllegalArgumentException e) {
+        throw new CommandFailure(e.getMessage(), e);
+      } finally {
+        Arrays.fill(password, '\0');
+      }
+      spec.commandLine().getOut().println("set the password of " + user + " in " + file);
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+
+    /**
+     * The console when standard input is a terminal, else null. On JDK 22+ {@code System.console()}
+     * is never null, so {@code Console.isTerminal()} (JDK 22) is asked when it exists.
+     */
+    @SuppressWarnings("SystemConsoleNull") // handled: isTerminal() is asked where it exists
+    private static Console terminal() {
+      Console console = System.console();
+      if (console == null) {
+        return null;
+      }
+      try {
+        Object terminal = Console.class.getMethod("isTerminal").invoke(console);
+        return Boolean.TRUE.equals(terminal) ? console : null;
+      } catch (ReflectiveOperationException e) {
+        return console; // JDK 17-21: a console exists only for a terminal
+      }
+    }
+
+    private static char[] readPassword() throws IOException {
+      Console console = terminal();
+      if (console != null) {
+        char[] first = console.readPassword("Password: ");
+        char[] again = console.readPassword("Again: ");
+        if (first == null || again == null) {
+          throw new CommandFailure("no password given");
+        }
+        boolean same = Arrays.equals(first, again);
+        Arrays.fill(again, '\0');
+        if (!same) {
+          Arrays.fill(first, '\0');
+          throw new CommandFailure("the two passwords differ; nothing was changed");
+        }
+        return first;
+      }
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      String line = in.readLine();
+      if (line == null || line.isEmpty()) {
+        throw new CommandFailure("no password on stdin (give it as one line)");
+      }
+      return line.toCharArray();
+    }
+  }
+
+  /**
+   * {@code socketkit camera token --auth-file F --ttl 1h}: prints a signed, expiring link token.
+   */
+  @Command(
+      name = "token",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Prints a token for signed links: http://HOST:PORT/stream.mjpg?token=TOKEN",
+        "works without a password until it expires (for an <img> in another page)."
+      })
+  static final class Token implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--auth-file",
+        required = true,
+        description = "The camera's auth file (holds the signing secret).")
+    Path authFile;
+
+    @Option(
+        names = "--ttl",
+        defaultValue = "1h",
+        description = "How long the link works: 30m, 1h, 7d ... (default: ${DEFAULT-VALUE}).")
+    String ttl;
+
+    @Option(
+        names = "--url",
+        description = "Print this URL with ?token= added instead of the bare token.")
+    String url;
+
+    @Override
+    public Integer call() {
+      String token = loadAuth(authFile).makeToken(parseDuration("--ttl", ttl));
+      String line = url == null ? token : url + (url.contains("?") ? "&" : "?") + "token=" + token;
+      spec.commandLine().getOut().println(line);
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,273 @@
+package dev.socketkit.http;
+
+import dev.socketkit.http.internal.ErrorPage;
+import dev.socketkit.server.TcpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+
+/**
+ * An HTTP server: Python's {@code http.server.HTTPServer}, a {@link TcpServer} with reuse-address
+ * on, whose handlers are {@link BaseHttpRequestHandler}s. Serves one connection at a time; {@link
+ * ThreadingHttpServer} serves each in its own thread.
+ *
+ * <p>Beyond Python's: {@link #setSslContext} (HTTPS, the handshake in the connection's thread),
+ * {@link #setMaxConnections} (over it, new connections get 503 and are closed), {@link
+ * #setHeaderTimeout} (408 for a request head that does not arrive in time) and {@link
+ * #setIdleTimeout} (persistent connections idle that long are closed). Settings may be changed from
+ * any thread; a connection reads them when it needs them.
+ *
+ * <p>Lifecycle: as {@link TcpServer}; {@link #close()} also closes the connections still open, so
+ * that handlers blocked on a slow or idle client (or streaming for hours) end.
+ */
+public class HttpServer extends TcpServer {
+  /** Default {@link #maxConnections()}: generous for one machine, and bounded. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 1_000;
+
+  /** Default {@link #headerTimeout()}: the whole request head within ten seconds. */
+  public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Default {@link #idleTimeout()} between requests on a persistent connection. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
+  // Rejections (503) are written by short-lived threads, at most this many at once; beyond that a
+  // connection over the limit is closed without an answer, so a flood cannot make threads pile up.
+  private static final int MAX_CONCURRENT_REJECTIONS = 16;
+
+  private volatile SSLContext sslContext;
+  private volatile int maxConnections = DEFAULT_MAX_CONNECTIONS;
+  private volatile Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
+  private volatile Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+  private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
+  private final Semaphore rejections = new Semaphore(MAX_CONCURRENT_REJECTIONS);
+
+  /**
+   * Makes the server, binds it with reuse-address on and starts listening: Python's {@code
+   * HTTPServer(server_address, RequestHandlerClass)}.
+   *
+   * @param address where to listen; port 0 picks a free port ({@link #serverAddress()})
+   * @param handlerFactory makes one handler per connection, e.g. {@code MyHandler::new}
+   * @throws IOException if binding fails (the port is in use); nothing is left open
+   */
+  public HttpServer(
+      SocketAddress address, Supplier<? extends BaseHttpRequestHandler> handlerFactory)
+      throws IOException {
+    this(address, handlerFactory, true);
+  }
+
+  /**
+   * Makes the server with reuse-address on; binds and activates it if {@code bindAndActivate}
+   * (otherwise set options, then call {@link #serverBind()} and {@link #serverActivate()}).
+   *
+   * @throws IOException if binding fails; nothing is left open
+   */
+  public HttpServer(
+      SocketAddress address,
+      Supplier<? extends BaseHttpRequestHandler> handlerFactory,
+      boolean bindAndActivate)
+      throws IOException {
+    super(address, handlerFactory, false);
+    setAllowReuseAddress(true); // Python's allow_reuse_address = 1
+    if (bindAndActivate) {
+      try {
+        serverBind();
+        serverActivate();
+      } catch (IOException | RuntimeException | Error e) {
+        close();
+        throw e;
+      }
+    }
+  }
+
+  /** The TLS context that makes connections HTTPS, or null for plain HTTP (the default). */
+  public final SSLContext sslContext() {
+    return sslContext;
+  }
+
+  /**
+   * Serves HTTPS with {@code context} (null: plain HTTP) from the next connection on. The TLS
+   * handshake runs in the connection's thread, bounded by the header timeout per read, never in the
+   * accept loop.
+   */
+  public final void setSslContext(SSLContext context) {
+    this.sslContext = context;
+  }
+
+  /** The most connections served at once; more get 503 and are closed. */
+  public final int maxConnections() {
+    return maxConnections;
+  }
+
+  /**
+   * Sets the most connections served at once (default 1,000). A connection over it gets {@code 503
+   * Service Unavailable} with {@code Retry-After} (HTTPS: is closed) and does not reach a handler.
+   *
+   * @throws IllegalArgumentException if {@code max} is below 1
+   */
+  public final void setMaxConnections(int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("maxConnections: " + max + " (expected: >= 1)");
+    }
+    this.maxConnections = max;
+  }
+
+  /** How long a client has to send a whole request head (request line and headers). */
+  public final Duration headerTimeout() {
+    return headerTimeout;
+  }
+
+  /**
+   * Sets how long a client has, from its first byte (or from connecting), to send a whole request
+   * head; after that it gets 408 and the connection closes (default 10 s). Bounds slow-loris
+   * clients, which send a byte at a time.
+   *
+   * @throws IllegalArgumentException if {@code timeout} is null, zero or negative
+   */
+  public final void setHeaderTimeout(Duration timeout) {
+    this.headerTimeout = positive("headerTimeout", timeout);
+  }
+
+  /** How long a persistent connection may wait for its next request. */
+  public final Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  /**
+   * Sets how long a persistent connection may wait for the first byte of its next request before it
+   * is closed without an answer (default 60 s).
+   *
+   * @throws IllegalArgumentException if {@code timeout} is null, zero or negative
+   */
+  public final void setIdleTimeout(Duration timeout) {
+    this.idleTimeout = positive("idleTimeout", timeout);
+  }
+
+  /** How many connections are being served now (the accepted ones not yet closed). */
+  public final int activeConnections() {
+    return connections.size();
+  }
+
+  private static Duration positive(String name, Duration timeout) {
+    Objects.requireNonNull(timeout, name);
+    if (timeout.isZero() || timeout.isNegative()) {
+      throw new IllegalArgumentException(name + ": " + timeout + " (expected: > 0)");
+    }
+    return timeout;
+  }
+
+  /**
+   * Serves the connection, or answers 503 when {@link #maxConnections()} are being served already.
+   * Runs in the serving thread.
+   */
+  @Override
+  protected void processRequest(SocketChannel request, SocketAddress clientAddress)
+      throws Exception {
+    if (connections.size() >= maxConnections) {
+      reject(request);
+      return;
+    }
+    connections.add(request);
+    super.processRequest(request, clientAddress);
+  }
+
+  /** Closes the connection and forgets it. Must not throw. */
+  @Override
+  protected void shutdownRequest(SocketChannel request) {
+    try {
+      super.shutdownRequest(request);
+    } finally {
+      connections.remove(request);
+    }
+  }
+
+  /** Closes the listening socket, then every connection still open. */
+  @Override
+  protected void serverClose() throws IOException {
+    try {
+      super.serverClose();
+    } finally {
+      for (SocketChannel connection : connections) {
+        try {
+          connection.close();
+        } catch (IOException ignored) {
+          // Closing an accepted socket fails only when it is unusable already.
+        }
+      }
+    }
+  }
+
+  /**
+   * Answers 503 in a short-lived thread (so a slow client cannot stall the accept loop), then reads
+   * what the client sent for up to a second, so that closing does not reset the connection before
+   * the client has read the answer.
+   */
+  private void reject(SocketChannel request) {
+    if (sslContext != null || !rejections.tryAcquire()) {
+      closeQuietly(request); // no HTTP without a handshake; or too many rejections at once
+      return;
+    }
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                answer503(request);
+              } finally {
+                closeQuietly(request);
+                rejections.release();
+              }
+            },
+            "http-503");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private static void answer503(SocketChannel request) {
+    try {
+      Socket socket = request.socket();
+      socket.setSoTimeout(1_000);
+      byte[] body =
+          ErrorPage.render(503, "Service Unavailable", "Too many connections; try again later")
+              .getBytes(StandardCharsets.UTF_8);
+      String head =
+          "HTTP/1.1 503 Service Unavailable\r\n"
+              + "Content-Type: "
+              + ErrorPage.CONTENT_TYPE
+              + "\r\n"
+              + "Content-Length: "
+              + body.length
+              + "\r\n"
+              + "Retry-After: 1\r\n"
+              + "Connection: close\r\n\r\n";
+      socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().write(body);
+      socket.shutdownOutput();
+      InputStream in = socket.getInputStream();
+      byte[] drain = new byte[8192];
+      long total = 0;
+      int n;
+      while (total < 65_536 && (n = in.read(drain)) > 0) {
+        total += n;
+      }
+    } catch (IOException ignored) {
+      // The client went away or stayed silent: it is being turned away anyway.
+    }
+  }
+
+  private static void closeQuietly(SocketChannel request) {
+    try {
+      request.close();
+    } catch (IOException ignored) {
+      // Nothing to do about a socket that cannot even be closed.
+    }
+  }
+}

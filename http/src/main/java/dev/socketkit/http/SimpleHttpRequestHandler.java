@@ -1,0 +1,166 @@
+package dev.socketkit.http;
+
+import dev.socketkit.http.internal.LogLine;
+import dev.socketkit.http.internal.StaticFiles;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * Serves the files under one directory, with listings for directories that have no {@code
+ * index.html}: Python's {@code http.server.SimpleHTTPRequestHandler} (what {@code python -m
+ * http.server} runs). Handles GET and HEAD; answers {@code Content-Type} by extension, {@code
+ * Last-Modified}, and 304 to a matching {@code If-Modified-Since}.
+ *
+ * <p>Nothing outside the directory is reachable: {@code ..} (also percent-encoded, {@code %2e%2e})
+ * stops at the root, and a file whose real path leads out of the directory through a symbolic link
+ * is answered 404 (Python follows such links; this class does not).
+ *
+ * <p>Threading and lifecycle as {@link BaseHttpRequestHandler}: one object per connection, made by
+ * the server's supplier, e.g. {@code () -> new SimpleHttpRequestHandler(dir)}. Files are opened and
+ * closed within each request. Meant to be extended.
+ */
+public class SimpleHttpRequestHandler extends BaseHttpRequestHandler {
+  private final Path directory;
+
+  /**
+   * Serves {@code directory}.
+   *
+   * @throws UncheckedIOException if the directory does not exist or cannot be resolved
+   */
+  public SimpleHttpRequestHandler(Path directory) {
+    try {
+      this.directory = directory.toRealPath();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The served directory, as a real path: Python's {@code directory}. */
+  public final Path directory() {
+    return directory;
+  }
+
+  /** Sends the file, listing or error: Python's {@code do_GET}. */
+  @Override
+  protected void doGET() throws IOException {
+    try (InputStream body = sendHead()) {
+      if (body != null) {
+        body.transferTo(wfile);
+      }
+    }
+  }
+
+  /** Sends the same head as GET, without a body: Python's {@code do_HEAD}. */
+  @Override
+  protected void doHEAD() throws IOException {
+    InputStream body = sendHead(); // only the head: the file was opened to take its size
+    if (body != null) {
+      body.close();
+    }
+  }
+
+  /**
+   * Sends the response head for {@link #path()} and returns the body to copy (the caller closes
+   * it), or null when the answer is complete (an error, a redirect, 304): Python's {@code
+   * send_head()}.
+   */
+  protected InputStream sendHead() throws IOException {
+    String requestPath = path();
+    String pathPart = StaticFiles.stripQuery(requestPath);
+    Path file = StaticFiles.translate(directory, requestPath);
+    if (file == null) {
+      sendError(404, "File not found");
+      return null;
+    }
+    if (Files.isDirectory(file)) {
+      if (!pathPart.endsWith("/")) {
+        // Redirect as Apache does, keeping the query: "/dir?x" -> "/dir/?x".
+        sendResponse(301);
+        sendHeader("Location", pathPart + "/" + requestPath.substring(pathPart.length()));
+        sendHeader("Content-Length", "0");
+        endHeaders();
+        return null;
+      }
+      Path index = null;
+      for (String name : StaticFiles.INDEX_PAGES) {
+        Path candidate = StaticFiles.translate(directory, pathPart + name);
+        if (candidate != null && Files.isRegularFile(candidate)) {
+          index = candidate;
+          break;
+        }
+      }
+      if (index == null) {
+        return listDirectory(file);
+      }
+      file = index;
+    } else if (pathPart.endsWith("/")) {
+      sendError(404, "File not found"); // a file is not a directory (CPython issue 17324)
+      return null;
+    }
+    if (!Files.isRegularFile(file)) {
+      sendError(404, "File not found");
+      return null;
+    }
+    InputStream in;
+    BasicFileAttributes attributes;
+    try {
+      in = Files.newInputStream(file);
+      attributes = Files.readAttributes(file, BasicFileAttributes.class);
+    } catch (IOException e) {
+      sendError(404, "File not found");
+      return null;
+    }
+    try {
+      long modified = attributes.lastModifiedTime().toMillis();
+      String since = headers().get("If-Modified-Since");
+      if (since != null && !headers().contains("If-None-Match")) {
+        long ims = StaticFiles.parseHttpDate(since); // ill-formed: ignored, as Python
+        if (ims >= 0 && Math.floorDiv(modified, 1000) <= ims) {
+          sendResponse(304);
+          endHeaders();
+          in.close();
+          return null;
+        }
+      }
+      sendResponse(200);
+      sendHeader("Content-type", guessType(file));
+      sendHeader("Content-Length", Long.toString(attributes.size()));
+      sendHeader("Last-Modified", LogLine.httpDate(modified));
+      endHeaders();
+      return in;
+    } catch (IOException | RuntimeException e) {
+      in.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Sends a listing of {@code dir} (names HTML-escaped, links percent-encoded): Python's {@code
+   * list_directory()}. Returns the page to copy, or null after a 404 when it cannot be read.
+   */
+  protected InputStream listDirectory(Path dir) throws IOException {
+    byte[] page;
+    try {
+      page = StaticFiles.listing(path(), dir).getBytes(StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      sendError(404, "No permission to list directory");
+      return null;
+    }
+    sendResponse(200);
+    sendHeader("Content-type", "text/html; charset=utf-8");
+    sendHeader("Content-Length", Integer.toString(page.length));
+    endHeaders();
+    return new ByteArrayInputStream(page);
+  }
+
+  /** The {@code Content-Type} for {@code file}: Python's {@code guess_type()}. */
+  protected String guessType(Path file) {
+    return StaticFiles.guessType(file.getFileName().toString());
+  }
+}

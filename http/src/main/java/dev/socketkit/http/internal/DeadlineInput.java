@@ -1,0 +1,120 @@
+package dev.socketkit.http.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+
+/*
+ * Why a deadline and not a read timeout: a read timeout (SO_TIMEOUT) restarts at every byte, so a
+ * slow-loris client sending one byte every nine seconds holds a thread forever under a ten-second
+ * timeout. Here each read gets SO_TIMEOUT = the time left until one deadline for the whole request
+ * head, so the head must be complete by then however the bytes trickle in.
+ */
+
+/**
+ * The connection's input below {@code rfile}: reads from the socket's stream with the socket's read
+ * timeout set, before each read, to what is left of the current phase's deadline.
+ *
+ * <p>Phases, set by the connection's handler thread (the only thread that uses this stream): {@link
+ * #awaitRequest} (idle until the first byte of the next request, then the header deadline), and
+ * {@link #body} (the handler's own read timeout, or none). Reads throw {@link
+ * SocketTimeoutException} when a deadline passes; {@link #timedOutInHead} says which phase it was.
+ */
+public final class DeadlineInput extends InputStream {
+  private final InputStream in;
+  private final Socket socket;
+
+  private long idleDeadline; // System.nanoTime(); meaningful while waiting
+  private long headTimeoutNanos;
+  private long headDeadline;
+  private boolean waiting; // no byte of the next request has arrived yet
+  private boolean inHead;
+  private int bodyTimeoutMillis;
+  private int appliedTimeout = -1;
+
+  /** Reads from {@code in}, the input stream of {@code socket} (plain or TLS). */
+  public DeadlineInput(InputStream in, Socket socket) {
+    this.in = in;
+    this.socket = socket;
+  }
+
+  /**
+   * Starts waiting for a request: up to {@code idle} for its first byte (null: the head deadline
+   * starts now), then {@code head} for the rest of the request line and headers.
+   */
+  public void awaitRequest(Duration idle, Duration head) {
+    long now = System.nanoTime();
+    headTimeoutNanos = head.toNanos();
+    inHead = true;
+    if (idle == null) {
+      waiting = false;
+      headDeadline = now + headTimeoutNanos;
+    } else {
+      waiting = true;
+      idleDeadline = now + idle.toNanos();
+    }
+  }
+
+  /** The request head is in: reads now wait at most {@code timeout} each (null: forever). */
+  public void body(Duration timeout) {
+    inHead = false;
+    waiting = false;
+    bodyTimeoutMillis = timeout == null ? 0 : (int) Math.max(1, timeout.toMillis());
+  }
+
+  /** True when the last timeout came while reading a request head (answer 408), not while idle. */
+  public boolean timedOutInHead() {
+    return inHead && !waiting;
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    int n = read(one, 0, 1);
+    return n < 0 ? -1 : one[0] & 0xff;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    if (len == 0) {
+      return 0;
+    }
+    applyTimeout();
+    int n = in.read(b, off, len);
+    if (n > 0 && waiting) {
+      waiting = false;
+      headDeadline = System.nanoTime() + headTimeoutNanos;
+    }
+    return n;
+  }
+
+  private void applyTimeout() throws IOException {
+    int millis;
+    if (inHead) {
+      long deadline = waiting ? idleDeadline : headDeadline;
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new SocketTimeoutException(waiting ? "idle timeout" : "request head timeout");
+      }
+      millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000));
+    } else {
+      millis = bodyTimeoutMillis;
+    }
+    if (millis != appliedTimeout) {
+      socket.setSoTimeout(millis);
+      appliedTimeout = millis;
+    }
+  }
+
+  @Override
+  public int available() throws IOException {
+    return in.available();
+  }
+
+  @Override
+  public void close() throws IOException {
+    in.close();
+  }
+}

@@ -1,0 +1,538 @@
+package dev.socketkit.server;
+
+import dev.socketkit.select.Select;
+import dev.socketkit.server.internal.RequestThreads;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.net.SocketAddress;
+import java.nio.channels.SelectableChannel;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/*
+ * Design notes.
+ *
+ * The request loop is CPython's socketserver.BaseServer, method for method: serve_forever polls
+ * the listening channel with select every poll interval and checks a shutdown flag; shutdown sets
+ * the flag and waits for serve_forever to return. We differ from CPython in three places, each to
+ * avoid a hang:
+ *
+ *  - shutdown() called from the serving thread itself throws IllegalStateException (CPython waits
+ *    for itself forever);
+ *  - shutdown() when serveForever is not running returns at once, and the flag it leaves makes the
+ *    next serveForever return at once (CPython blocks until some serve_forever has run). A shutdown
+ *    that races with the thread that is just starting serveForever therefore never hangs and is
+ *    never lost;
+ *  - close() from another thread while serveForever runs makes serveForever return (CPython's
+ *    select fails on the closed socket).
+ *
+ * Select.select registers the listening channel with the serving thread's own selector. A
+ * registered channel is only really closed once its key is deregistered, so serveForever and
+ * handleRequest deregister it (Select.forget) before they return; otherwise close() would not
+ * release the port while the serving thread lives on.
+ */
+
+/**
+ * The server object of Python's {@code socketserver}: it waits for requests on its channel and
+ * hands each one to a new handler made by its handler factory. Python's {@code
+ * socketserver.BaseServer}.
+ *
+ * <p>Concrete servers are {@link TcpServer}, {@link UdpServer}, {@link UnixStreamServer} and their
+ * threading variants. Subclass one of those to change a step of the request loop; subclass this
+ * class only for a new kind of channel.
+ *
+ * <h2>Life cycle and threads</h2>
+ *
+ * <pre>{@code
+ * var server = new ThreadingTcpServer(new InetSocketAddress(HOST, PORT), EchoHandler::new);
+ * Thread serverThread = new Thread(server::serveForever);
+ * serverThread.start();
+ * ...
+ * server.shutdown(); // from another thread: serveForever returns
+ * server.close();    // releases the port; joins request threads if blockOnClose
+ * }</pre>
+ *
+ * <p>One thread at a time runs {@link #serveForever} or {@link #handleRequest} (the <em>serving
+ * thread</em>); it accepts requests and, with {@link Threading#none()}, also runs their handlers.
+ * {@link #shutdown()} and {@link #close()} may be called from any thread. The server owns and
+ * closes its listening channel; every request is closed by {@link #shutdownRequest} once its
+ * handler has finished.
+ *
+ * @param <R> the request a handler receives: the accepted {@code SocketChannel} for stream servers,
+ *     a {@link DatagramRequest} for datagram servers
+ */
+public abstract class BaseServer<R> implements AutoCloseable {
+  /** Python's default {@code poll_interval} of {@code serve_forever}: half a second. */
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(500);
+
+  private final Supplier<? extends BaseRequestHandler<R>> handlerFactory;
+
+  /** Guards servingThread, closed, requestThreads; notified when servingThread changes. */
+  private final Object lock = new Object();
+
+  private Thread servingThread;
+  private boolean closed;
+  private volatile boolean shutdownFlag; // set by shutdown(), cleared when serveForever returns
+  private RequestThreads requestThreads;
+  private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+
+  private volatile Threading threading = Threading.none();
+  private volatile boolean daemonThreads;
+  private volatile boolean blockOnClose = true;
+  private volatile Duration timeout;
+
+  /**
+   * Remembers the handler factory. Python's {@code BaseServer.__init__(server_address,
+   * RequestHandlerClass)}; the address is kept by the concrete server.
+   *
+   * @param handlerFactory makes one new handler per request, typically a constructor reference such
+   *     as {@code EchoHandler::new}
+   */
+  protected BaseServer(Supplier<? extends BaseRequestHandler<R>> handlerFactory) {
+    this.handlerFactory = Objects.requireNonNull(handlerFactory, "handlerFactory");
+  }
+
+  /**
+   * A request taken from the channel and the address of the client that sent it: the pair that
+   * Python's {@code get_request()} returns.
+   *
+   * @param request the request handed to the handler
+   * @param clientAddress the client's address (for Unix-domain sockets usually an unnamed one)
+   * @param <R> the request type
+   */
+  protected record Incoming<R>(R request, SocketAddress clientAddress) {}
+
+  /**
+   * The channel that becomes readable when a request is waiting: Python's {@code fileno()}. Called
+   * by the serving thread.
+   */
+  protected abstract SelectableChannel channel();
+
+  /**
+   * Takes one waiting request from the channel: Python's {@code get_request()}. Called by the
+   * serving thread after {@link #channel()} was reported readable.
+   *
+   * @return the request, or null when none was waiting after all
+   * @throws IOException if taking it failed; the server ignores the failure, as Python does
+   */
+  protected abstract Incoming<R> getRequest() throws IOException;
+
+  /**
+   * The address the server listens on: Python's {@code server_address}. After binding, the real
+   * address (the real port when bound to port 0).
+   */
+  public abstract SocketAddress serverAddress();
+
+  /**
+   * Handles requests until {@link #shutdown()} is called, checking for it every half second.
+   * Python's {@code serve_forever()}. Reads naturally as a thread's body: {@code new
+   * Thread(server::serveForever)}.
+   *
+   * @see #serveForever(Duration)
+   */
+  public final void serveForever() {
+    serveForever(DEFAULT_POLL_INTERVAL);
+  }
+
+  /**
+   * Handles requests one after the other until {@link #shutdown()} is called or the server is
+   * closed: Python's {@code serve_forever(poll_interval)}. Calls {@link #serviceActions()} after
+   * every wait. Ignores {@link #timeout()}.
+   *
+   * <p>The calling thread becomes the serving thread. If a {@code shutdown()} came while no
+   * serveForever was running, this returns at once (and consumes that shutdown). If the thread is
+   * interrupted, returns with its interrupt status set.
+   *
+   * @param pollInterval how often to check for shutdown; Python's {@code poll_interval}
+   * @throws IllegalStateException if the server is closed, or another thread is serving it
+   * @throws UncheckedIOException if waiting on the channel fails
+   */
+  public final void serveForever(Duration pollInterval) {
+    if (pollInterval == null || pollInterval.isNegative() || pollInterval.isZero()) {
+      throw new IllegalArgumentException("pollInterval: " + pollInterval + " (expected: > 0)");
+    }
+    becomeServingThread();
+    SelectableChannel channel = channel();
+    try {
+      this.pollInterval = pollInterval;
+      List<SelectableChannel> reads = List.of(channel);
+      while (!shutdownFlag) {
+        Select.Ready<SelectableChannel> ready =
+            Select.select(reads, List.of(), List.of(), pollInterval);
+        if (!ready.isEmpty()) {
+          handleRequestNoBlock();
+        }
+        serviceActions();
+        if (!channel.isOpen()) {
+          break; // closed by another thread
+        }
+      }
+    } catch (InterruptedIOException e) {
+      Thread.currentThread().interrupt(); // Select left it set; the caller sees it
+    } catch (IOException e) {
+      throw new UncheckedIOException("serveForever failed on " + serverAddress(), e);
+    } finally {
+      forget(channel);
+      synchronized (lock) {
+        shutdownFlag = false;
+        servingThread = null;
+        lock.notifyAll();
+      }
+    }
+  }
+
+  /**
+   * Stops {@link #serveForever} and waits until it has returned: Python's {@code shutdown()}. Call
+   * it from another thread than the serving one. Requests already handed to request threads go on;
+   * {@link #close()} waits for them.
+   *
+   * <p>If no serveForever is running, returns at once and the next serveForever returns as soon as
+   * it starts. If the calling thread is interrupted while waiting, returns with its interrupt
+   * status set.
+   *
+   * @throws IllegalStateException if called from the serving thread itself (for example from a
+   *     handler of a non-threading server, or from {@link #serviceActions()}): Python deadlocks
+   *     there; socketkit refuses
+   */
+  public final void shutdown() {
+    synchronized (lock) {
+      if (servingThread == Thread.currentThread()) {
+        throw new IllegalStateException(
+            "shutdown() called from the serving thread "
+                + servingThread.getName()
+                + ": it would wait for itself (Python deadlocks here); call it from another"
+                + " thread");
+      }
+      shutdownFlag = true;
+      try {
+        while (servingThread != null) {
+          lock.wait();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Waits for one request and handles it, or calls {@link #handleTimeout()} if {@link #timeout()}
+   * passes first: Python's {@code handle_request()}. For servers driven by an outer loop instead of
+   * {@link #serveForever}.
+   *
+   * @throws IllegalStateException if the server is closed, or another thread is serving it
+   * @throws InterruptedIOException if the thread is interrupted while waiting (status stays set)
+   * @throws IOException if waiting on the channel fails
+   */
+  public final void handleRequest() throws IOException {
+    becomeServingThread();
+    SelectableChannel channel = channel();
+    try {
+      Duration wait = timeout;
+      Select.Ready<SelectableChannel> ready =
+          Select.select(List.of(channel), List.of(), List.of(), wait);
+      if (ready.isEmpty()) {
+        handleTimeout();
+      } else {
+        handleRequestNoBlock();
+      }
+    } finally {
+      forget(channel);
+      synchronized (lock) {
+        servingThread = null;
+        lock.notifyAll();
+      }
+    }
+  }
+
+  private void becomeServingThread() {
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("server on " + serverAddress() + " is closed");
+      }
+      if (servingThread != null) {
+        throw new IllegalStateException(
+            "server on " + serverAddress() + " is already served by " + servingThread.getName());
+      }
+      servingThread = Thread.currentThread();
+    }
+  }
+
+  private static void forget(SelectableChannel channel) {
+    try {
+      Select.forget(channel);
+    } catch (IOException ignored) {
+      // Only the selector can fail here; the channel is deregistered when the thread ends.
+    }
+  }
+
+  /** Python's {@code _handle_request_noblock()}: one request, never throws for a bad handler. */
+  private void handleRequestNoBlock() {
+    Incoming<R> incoming;
+    try {
+      incoming = getRequest();
+    } catch (IOException ignored) {
+      // As Python: a failed accept (the client left first, or the channel was closed) is dropped.
+      return;
+    }
+    if (incoming == null) {
+      return;
+    }
+    R request = incoming.request();
+    SocketAddress client = incoming.clientAddress();
+    if (!verifyRequest(request, client)) {
+      shutdownRequest(request);
+      return;
+    }
+    try {
+      processRequest(request, client);
+    } catch (Exception e) {
+      handleError(request, client, e);
+      shutdownRequest(request);
+    } catch (Error e) {
+      shutdownRequest(request);
+      throw e;
+    }
+  }
+
+  /**
+   * Called when {@link #handleRequest()} waited {@link #timeout()} without a request: Python's
+   * {@code handle_timeout()}. Does nothing by default; runs in the serving thread.
+   */
+  protected void handleTimeout() {}
+
+  /**
+   * Decides whether to handle a request: Python's {@code verify_request()}. Returns true by
+   * default; on false the request is closed without a handler. Runs in the serving thread.
+   */
+  protected boolean verifyRequest(R request, SocketAddress clientAddress) {
+    return true;
+  }
+
+  /**
+   * Runs the request: Python's {@code process_request()}. With {@link Threading#none()} calls
+   * {@link #finishRequest} then {@link #shutdownRequest} in the serving thread; otherwise does the
+   * same in a request thread, where an exception goes to {@link #handleError}, as in Python's
+   * {@code ThreadingMixIn.process_request_thread}. Runs in the serving thread.
+   *
+   * @throws Exception whatever the handler threw (non-threading servers); the server passes it to
+   *     {@link #handleError} and closes the request
+   */
+  protected void processRequest(R request, SocketAddress clientAddress) throws Exception {
+    RequestThreads threads = requestThreads();
+    if (threads == null) {
+      finishRequest(request, clientAddress);
+      shutdownRequest(request);
+      return;
+    }
+    boolean started =
+        threads.execute(
+            () -> processRequestThread(request, clientAddress),
+            () -> shutdownFlag || !channel().isOpen(),
+            pollInterval);
+    if (!started) {
+      shutdownRequest(request);
+    }
+  }
+
+  /** Python's {@code ThreadingMixIn.process_request_thread()}. Runs in a request thread. */
+  private void processRequestThread(R request, SocketAddress clientAddress) {
+    try {
+      finishRequest(request, clientAddress);
+    } catch (Exception e) {
+      handleError(request, clientAddress, e);
+    } finally {
+      shutdownRequest(request);
+    }
+  }
+
+  /**
+   * Makes a handler with the handler factory and runs it (setup, handle, finish): Python's {@code
+   * finish_request()}. Runs in the thread that handles the request.
+   *
+   * @throws Exception whatever the handler's setup, handle or finish threw
+   */
+  protected void finishRequest(R request, SocketAddress clientAddress) throws Exception {
+    BaseRequestHandler<R> handler =
+        Objects.requireNonNull(handlerFactory.get(), "the handler factory returned null");
+    handler.run(request, clientAddress, this);
+  }
+
+  /**
+   * Ends a request once its handler has finished: Python's {@code shutdown_request()}. By default
+   * calls {@link #closeRequest}; stream servers first shut down the output side. Must not throw.
+   */
+  protected void shutdownRequest(R request) {
+    closeRequest(request);
+  }
+
+  /**
+   * Releases a request: Python's {@code close_request()}. Does nothing by default; stream servers
+   * close the accepted channel. Must not throw.
+   */
+  protected void closeRequest(R request) {}
+
+  /**
+   * Reports an exception thrown while handling a request, then the server goes on serving: Python's
+   * {@code handle_error()}. By default prints, as Python, a line of 40 dashes, {@code Exception
+   * occurred during processing of request from ADDRESS}, the stack trace and 40 dashes to standard
+   * error. Runs in the thread that handled the request.
+   *
+   * @param request the request, or the datagram that was refused (see {@link UdpServer})
+   * @param clientAddress who sent it
+   * @param error what was thrown
+   */
+  protected void handleError(R request, SocketAddress clientAddress, Throwable error) {
+    StringBuilder text = new StringBuilder();
+    text.append("-".repeat(40)).append(System.lineSeparator());
+    text.append("Exception occurred during processing of request from ")
+        .append(clientAddress)
+        .append(System.lineSeparator());
+    java.io.StringWriter trace = new java.io.StringWriter();
+    error.printStackTrace(new java.io.PrintWriter(trace, true));
+    text.append(trace).append("-".repeat(40)).append(System.lineSeparator());
+    System.err.print(text); // one print, so that threads' reports do not interleave
+    System.err.flush();
+  }
+
+  /**
+   * Called by {@link #serveForever} once per poll interval and after every request: Python's {@code
+   * service_actions()}. Does nothing by default; runs in the serving thread.
+   */
+  protected void serviceActions() {}
+
+  /**
+   * Closes the server: Python's {@code server_close()} (and leaving a {@code with} block). Closes
+   * the listening channel (see {@link #serverClose()}); if requests run in request threads and
+   * {@link #blockOnClose()} is true, waits for them to finish. A running serveForever returns.
+   * Idempotent; any thread.
+   *
+   * @throws UncheckedIOException if closing the channel fails
+   */
+  @Override
+  public final void close() {
+    RequestThreads threads;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      threads = requestThreads;
+    }
+    try {
+      serverClose();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot close the server on " + serverAddress(), e);
+    } finally {
+      if (threads != null) {
+        threads.close(blockOnClose);
+      }
+    }
+  }
+
+  /**
+   * Releases the server's channel: Python's {@code server_close()}. Called once by {@link
+   * #close()}; override to release more, and call {@code super.serverClose()}.
+   *
+   * @throws IOException if closing fails
+   */
+  protected void serverClose() throws IOException {}
+
+  /** Whether {@link #close()} has been called. */
+  public final boolean isClosed() {
+    synchronized (lock) {
+      return closed;
+    }
+  }
+
+  private RequestThreads requestThreads() {
+    Threading chosen = threading;
+    if (!chosen.isThreaded()) {
+      return null;
+    }
+    synchronized (lock) {
+      if (requestThreads == null) {
+        requestThreads = chosen.open(daemonThreads);
+      }
+      return requestThreads;
+    }
+  }
+
+  /** How many request threads are running a request now; 0 without threading. For tests. */
+  final int activeRequestThreads() {
+    synchronized (lock) {
+      return requestThreads == null ? 0 : requestThreads.active();
+    }
+  }
+
+  /** How this server runs its requests; {@link Threading#none()} unless set. */
+  public final Threading threading() {
+    return threading;
+  }
+
+  /**
+   * Chooses how requests run: in the serving thread, a thread per request, or a pool. Python
+   * chooses by mixing {@code ThreadingMixIn} into the class; here it is a setting.
+   *
+   * @throws IllegalStateException once the first request has been handed to request threads
+   */
+  public final void setThreading(Threading threading) {
+    Objects.requireNonNull(threading, "threading");
+    synchronized (lock) {
+      if (requestThreads != null) {
+        throw new IllegalStateException("threading is chosen before the first request");
+      }
+      this.threading = threading;
+    }
+  }
+
+  /** Python's {@code ThreadingMixIn.daemon_threads}; false by default. */
+  public final boolean daemonThreads() {
+    return daemonThreads;
+  }
+
+  /**
+   * Whether platform request threads are daemon threads, which do not keep the JVM alive: Python's
+   * {@code daemon_threads}. Virtual threads are always daemon threads. Takes effect for threads
+   * created after the first request's; set it before serving.
+   */
+  public final void setDaemonThreads(boolean daemonThreads) {
+    this.daemonThreads = daemonThreads;
+  }
+
+  /** Python's {@code ThreadingMixIn.block_on_close}; true by default. */
+  public final boolean blockOnClose() {
+    return blockOnClose;
+  }
+
+  /**
+   * Whether {@link #close()} waits for running request threads to finish: Python's {@code
+   * block_on_close}. Finished threads are never kept, either way.
+   */
+  public final void setBlockOnClose(boolean blockOnClose) {
+    this.blockOnClose = blockOnClose;
+  }
+
+  /**
+   * Python's {@code BaseServer.timeout}: how long {@link #handleRequest()} waits; null = forever.
+   */
+  public final Duration timeout() {
+    return timeout;
+  }
+
+  /**
+   * Sets how long {@link #handleRequest()} waits for a request before calling {@link
+   * #handleTimeout()}: Python's {@code timeout}. Null (the default) waits forever. {@link
+   * #serveForever} ignores it, as in Python.
+   *
+   * @throws IllegalArgumentException if negative
+   */
+  public final void setTimeout(Duration timeout) {
+    if (timeout != null && timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout: " + timeout + " (expected: >= 0, or null)");
+    }
+    this.timeout = timeout;
+  }
+}
