@@ -85,7 +85,7 @@ has_socketkit() { java -jar "$jar" --help 2>/dev/null | grep -Eq "^ +$1( |$)"; }
 socketkit_modes=()
 if has_socketkit echo-server; then
   help="$(java -jar "$jar" echo-server --help 2>&1)"
-  for mode in select queue threading-tcp; do
+  for mode in select queue selectors threading-tcp; do
     if grep -q -- "$mode" <<<"$help"; then socketkit_modes+=("$mode"); fi
   done
 fi
@@ -96,6 +96,7 @@ echo_command() {
   case "$peer" in
     socketkit-select) echo "$server_java $heap -jar $jar echo-server --mode select --port 0" ;;
     socketkit-queue) echo "$server_java $heap -jar $jar echo-server --mode queue --port 0" ;;
+    socketkit-selectors) echo "$server_java $heap -jar $jar echo-server --mode selectors --port 0" ;;
     socketkit-threading-virtual) echo "$server_java $heap -jar $jar echo-server --mode threading-tcp --port 0" ;;
     socketkit-threading-platform) echo "$java17 $heap -jar $jar echo-server --mode threading-tcp --port 0" ;;
     netty-nio) echo "$server_java $heap -cp $bench_jar dev.socketkit.bench.NettyEchoServer --transport nio --port 0" ;;
@@ -143,6 +144,7 @@ for mode in "${socketkit_modes[@]:-}"; do
   case "$mode" in
     select) peers+=(socketkit-select) ;;
     queue) peers+=(socketkit-queue) ;;
+    selectors) peers+=(socketkit-selectors) ;;
     threading-tcp) peers+=(socketkit-threading-platform socketkit-threading-virtual) ;;
   esac
 done
@@ -180,8 +182,13 @@ for repeat in $(seq 1 "$repeats"); do
 done
 
 # --- JFR profile of socketkit's fastest echo mode and of Netty NIO at 1,000 x 64 B --------------
+# socketkit's fastest mode: selectors (registration-based) when the jar has it, else select
+fastest=""
+for peer in socketkit-selectors socketkit-select; do
+  if [[ " ${peers[*]} " == *" $peer "* ]]; then fastest="$peer"; break; fi
+done
 profile_peers=(netty-nio)
-[ "${#socketkit_modes[@]}" -gt 0 ] && profile_peers=(socketkit-select "${profile_peers[@]}")
+[ -n "$fastest" ] && profile_peers=("$fastest" "${profile_peers[@]}")
 for peer in "${profile_peers[@]}"; do
   [[ " ${peers[*]} " == *" $peer "* ]] || continue
   jfr_file="$out/profile-$peer.jfr"
@@ -202,7 +209,7 @@ done
 # --- C10K: 10,000 connections echoing, server at -Xmx64m -----------------------------------------
 echo -e "peer\tconnections\trtps\terrors\topen\theap_base_kb\theap_load_kb\trss_base_kb\trss_load_kb" >"$out/c10k.tsv"
 c10k_peers=(netty-nio)
-[[ " ${peers[*]} " == *" socketkit-select "* ]] && c10k_peers=(socketkit-select "${c10k_peers[@]}")
+[ -n "$fastest" ] && c10k_peers=("$fastest" "${c10k_peers[@]}")
 for peer in "${c10k_peers[@]}"; do
   name="c10k-$peer"
   # shellcheck disable=SC2046
@@ -241,7 +248,7 @@ frames_dir="$out/frames"
 mjpeg_peers=()
 camera_command=""
 if has_socketkit camera; then
-  camera_command="$server_java -Xmx256m -jar $jar camera --port 0 --source test --width 640 --height 480 --fps 30"
+  camera_command="$server_java -Xmx256m -jar $jar camera --port 0 --source test --size 640x480 --fps 30 --max-viewers 20000"
   mjpeg_peers+=(socketkit-camera)
 fi
 mjpeg_peers+=(python-picamera)
