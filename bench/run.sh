@@ -83,8 +83,10 @@ has_socketkit() { java -jar "$jar" --help 2>/dev/null | grep -Eq "^ +$1( |$)"; }
 # Which echo-server flags exist decides which socketkit peers can run (the echo servers are built
 # by other modules; a peer that is missing is reported as missing, not invented).
 socketkit_modes=()
+threads_flag=0
 if has_socketkit echo-server; then
   help="$(java -jar "$jar" echo-server --help 2>&1)"
+  if grep -q -- "--threads" <<<"$help"; then threads_flag=1; fi
   for mode in select queue selectors threading-tcp; do
     if grep -q -- "$mode" <<<"$help"; then socketkit_modes+=("$mode"); fi
   done
@@ -97,8 +99,14 @@ echo_command() {
     socketkit-select) echo "$server_java $heap -jar $jar echo-server --mode select --port 0" ;;
     socketkit-queue) echo "$server_java $heap -jar $jar echo-server --mode queue --port 0" ;;
     socketkit-selectors) echo "$server_java $heap -jar $jar echo-server --mode selectors --port 0" ;;
-    socketkit-threading-virtual) echo "$server_java $heap -jar $jar echo-server --mode threading-tcp --port 0" ;;
-    socketkit-threading-platform) echo "$java17 $heap -jar $jar echo-server --mode threading-tcp --port 0" ;;
+    # With a --threads flag both variants run on the same JDK; without one, socketkit picks virtual
+    # threads on JDK 21+ and platform threads on JDK 17.
+    socketkit-threading-virtual)
+      if [ "$threads_flag" = 1 ]; then echo "$server_java $heap -jar $jar echo-server --mode threading-tcp --threads virtual --port 0"
+      else echo "$server_java $heap -jar $jar echo-server --mode threading-tcp --port 0"; fi ;;
+    socketkit-threading-platform)
+      if [ "$threads_flag" = 1 ]; then echo "$server_java $heap -jar $jar echo-server --mode threading-tcp --threads platform --port 0"
+      else echo "$java17 $heap -jar $jar echo-server --mode threading-tcp --port 0"; fi ;;
     netty-nio) echo "$server_java $heap -cp $bench_jar dev.socketkit.bench.NettyEchoServer --transport nio --port 0" ;;
     netty-epoll) echo "$server_java $heap -cp $bench_jar dev.socketkit.bench.NettyEchoServer --transport epoll --port 0" ;;
     python-select) echo "python3 $root/bench/python/select_echo.py --port 0" ;;
