@@ -141,24 +141,21 @@ final class EchoServerCommand implements Callable<Integer> {
       throw new CommandFailure("bad port " + port + " (expected 0 to 65535)");
     }
     SocketAddress address = new InetSocketAddress(host, port);
-    switch (mode) {
-      case SELECT, QUEUE, SELECTORS -> serve(openSelectServer(address));
-    }
-    return 0;
-  }
-
-  /** The single-threaded select-based servers (sections 2 and 6, and selectors). */
-  private EchoServer openSelectServer(SocketAddress address) throws IOException {
-    EchoServer.Listener listener = verbose ? this::print : null;
+    // One case per mode; an expression switch, so a new Mode without its case does not compile.
     return switch (mode) {
-      case QUEUE -> new QueueEchoServer(address, maxPending, listener);
-      case SELECTORS -> new SelectorsEchoServer(address, maxPending, listener);
-      default -> new SelectEchoServer(address, maxPending, listener);
+      case SELECT -> serve(new SelectEchoServer(address, maxPending, listener()));
+      case QUEUE -> serve(new QueueEchoServer(address, maxPending, listener()));
+      case SELECTORS -> serve(new SelectorsEchoServer(address, maxPending, listener()));
     };
   }
 
-  /** Announces, serves on this thread until Ctrl-C / SIGTERM, and closes. */
-  private void serve(EchoServer server) throws IOException {
+  /** The {@code --verbose} printer, or null. */
+  private EchoServer.Listener listener() {
+    return verbose ? this::print : null;
+  }
+
+  /** Announces, serves on this thread until Ctrl-C / SIGTERM, closes; returns the exit code. */
+  private int serve(EchoServer server) throws IOException {
     try (server) {
       Serving.announce(spec.commandLine().getOut(), server.localAddress());
       Serving.onExit(
@@ -171,6 +168,7 @@ final class EchoServerCommand implements Callable<Integer> {
           });
       server.serveForever();
     }
+    return 0;
   }
 
   /** The lecture's {@code print(addr, data.decode())}, for {@code --verbose}. */

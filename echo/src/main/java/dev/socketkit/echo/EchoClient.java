@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.InterruptedIOException;
-import java.io.UncheckedIOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
@@ -59,6 +58,9 @@ public final class EchoClient implements Closeable {
   private static final long POLL_INTERVAL_MILLIS = 10;
 
   private static final int MAX_DATAGRAM = 65_507; // the largest UDP payload over IPv4
+
+  /** Lines read ahead of the socket, and lines not yet sent, before input reading waits. */
+  private static final int MAX_QUEUED_LINES = 1024;
 
   private final SelectableChannel channel;
   private final ByteChannel io;
@@ -112,7 +114,8 @@ public final class EchoClient implements Closeable {
    * @throws IOException if the connection fails
    */
   public Result run(InputStream input, Consumer<String> output, Duration drain) throws IOException {
-    BlockingQueue<Optional<String>> lines = new LinkedBlockingQueue<>(); // queue.Queue()
+    // queue.Queue(maxsize): bounded, so a huge piped input waits in the pipe, not in memory.
+    BlockingQueue<Optional<String>> lines = new LinkedBlockingQueue<>(MAX_QUEUED_LINES);
     Thread reader = new Thread(() -> readLines(input, lines), "echo-client-stdin");
     reader.setDaemon(true); // a terminal's stdin may never end; it must not keep the JVM alive
     reader.start();
@@ -178,6 +181,10 @@ public final class EchoClient implements Closeable {
       if (serverClosed) {
         break;
       }
+      if (outgoing.size() >= MAX_QUEUED_LINES) {
+        pause(); // the server is slow to take what we send: let the socket drain first
+        continue;
+      }
       Optional<String> line;
       try {
         line = lines.poll(POLL_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
@@ -222,12 +229,18 @@ public final class EchoClient implements Closeable {
         new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null) {
-        lines.add(Optional.of(line));
+        lines.put(Optional.of(line)); // q.put(line): waits while the queue is full
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // ends the reader; the loop still sees end of input
-    } finally {
-      lines.add(Optional.empty());
+    } catch (IOException ignored) {
+      // Unreadable input ends the input; the loop sends what it has and finishes normally.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    try {
+      lines.put(Optional.empty());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -35,6 +36,10 @@ abstract class LoopServer implements EchoServer {
   private CountDownLatch served; // non-null while serveForever runs; guarded by lock
   private boolean closed; // guarded by lock
   volatile boolean stopRequested;
+  private long acceptPausedUntil; // System.nanoTime() when accepting resumes; 0 = accepting
+
+  /** How long accepting pauses after accept() failed (for example, out of file descriptors). */
+  static final Duration ACCEPT_BACKOFF = Duration.ofMillis(100);
 
   LoopServer(SocketAddress address, long maxPending, Listener listener) throws IOException {
     if (maxPending < 1) {
@@ -72,7 +77,12 @@ abstract class LoopServer implements EchoServer {
     try {
       wakeup.source().configureBlocking(false);
       while (!stopRequested) {
-        serveOnce();
+        try {
+          serveOnce();
+        } catch (RuntimeException e) {
+          // A bug (in a listener, say) must not end the service of every client: log, go on.
+          warn("a pass of the loop failed, serving on: " + e);
+        }
       }
     } finally {
       stopRequested = false;
@@ -137,14 +147,52 @@ abstract class LoopServer implements EchoServer {
     }
   }
 
-  /** Accepts one waiting client in non-blocking mode, or returns null if none waits. */
-  final SocketChannel acceptClient() throws IOException {
-    SocketChannel client = serverSocket.accept();
-    if (client != null) {
+  /**
+   * Accepts one waiting client in non-blocking mode, or returns null if none waits or accepting
+   * failed. A failure (typically "Too many open files") pauses accepting for {@link
+   * #ACCEPT_BACKOFF}: the client stays queued in the kernel, and the loop must not spin on a
+   * listening socket that stays readable. Other clients are served meanwhile.
+   */
+  final SocketChannel acceptClient() {
+    SocketChannel client;
+    try {
+      client = serverSocket.accept();
+    } catch (IOException e) {
+      acceptPausedUntil = System.nanoTime() + ACCEPT_BACKOFF.toNanos();
+      warn(
+          "cannot accept a client ("
+              + e.getMessage()
+              + "); trying again in "
+              + ACCEPT_BACKOFF.toMillis()
+              + " ms");
+      return null;
+    }
+    if (client == null) {
+      return null;
+    }
+    try {
       client.configureBlocking(false);
       client.setOption(StandardSocketOptions.TCP_NODELAY, true); // echo replies are small
+    } catch (IOException e) {
+      closeQuietly(client); // gone before we could set it up
+      return null;
     }
     return client;
+  }
+
+  /** Whether accepting is paused after a failure; resumes by itself when the pause is over. */
+  final boolean acceptPaused() {
+    if (acceptPausedUntil != 0 && System.nanoTime() - acceptPausedUntil >= 0) {
+      acceptPausedUntil = 0;
+    }
+    return acceptPausedUntil != 0;
+  }
+
+  /** The select timeout: none normally, the rest of the pause while accepting is paused. */
+  final Duration selectTimeout() {
+    return acceptPaused()
+        ? Duration.ofNanos(Math.max(1, acceptPausedUntil - System.nanoTime()))
+        : null;
   }
 
   /** Empties the wake-up pipe after a stop, so that the next serveForever does not stop at once. */
@@ -163,6 +211,15 @@ abstract class LoopServer implements EchoServer {
     } catch (IOException e) {
       return new InetSocketAddress(0);
     }
+  }
+
+  /**
+   * Prints a warning on stderr. Deliberately not java.util.logging: its formatter opens files (the
+   * time-zone database) on first use, which fails exactly when the process is out of file
+   * descriptors, the main reason to warn here.
+   */
+  static void warn(String message) {
+    System.err.println("socketkit echo server: " + message);
   }
 
   /** Closes a client, which also takes it out of the selector. */

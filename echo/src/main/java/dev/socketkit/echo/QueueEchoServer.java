@@ -84,7 +84,12 @@ public final class QueueEchoServer extends LoopServer {
 
   @Override
   void serveOnce() throws IOException {
-    Select.Ready<SelectableChannel> ready = Select.select(rSock, wSock, rSock, null);
+    if (acceptPaused()) {
+      rSock.remove(serverSocket);
+    } else {
+      rSock.add(serverSocket);
+    }
+    Select.Ready<SelectableChannel> ready = Select.select(rSock, wSock, rSock, selectTimeout());
     for (SelectableChannel s : ready.reads()) {
       if (s == serverSocket) {
         accept();
@@ -102,7 +107,7 @@ public final class QueueEchoServer extends LoopServer {
     }
   }
 
-  private void accept() throws IOException {
+  private void accept() {
     for (int i = 0; i < ACCEPTS_PER_PASS; i++) {
       SocketChannel client = acceptClient();
       if (client == null) {

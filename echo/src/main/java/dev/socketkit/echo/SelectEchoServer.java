@@ -72,7 +72,13 @@ public final class SelectEchoServer extends LoopServer {
 
   @Override
   void serveOnce() throws IOException {
-    Select.Ready<SelectableChannel> ready = Select.select(socks, waitingToWrite, List.of(), null);
+    if (acceptPaused()) {
+      socks.remove(serverSocket);
+    } else {
+      socks.add(serverSocket);
+    }
+    Select.Ready<SelectableChannel> ready =
+        Select.select(socks, waitingToWrite, List.of(), selectTimeout());
     for (SelectableChannel s : ready.reads()) {
       if (s == serverSocket) {
         accept();
@@ -85,7 +91,7 @@ public final class SelectEchoServer extends LoopServer {
     }
   }
 
-  private void accept() throws IOException {
+  private void accept() {
     for (int i = 0; i < ACCEPTS_PER_PASS; i++) {
       SocketChannel client = acceptClient();
       if (client == null) {

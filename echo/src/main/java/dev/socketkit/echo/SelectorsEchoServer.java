@@ -49,6 +49,7 @@ public final class SelectorsEchoServer extends LoopServer implements EventLoop.A
   }
 
   private final EventLoop loop;
+  private boolean acceptingPaused;
   private final ByteBuffer buffer;
   private final List<Client> clients = new ArrayList<>(); // for close() only
 
@@ -81,7 +82,12 @@ public final class SelectorsEchoServer extends LoopServer implements EventLoop.A
 
   @Override
   void serveOnce() throws IOException {
-    loop.select(null, this);
+    boolean paused = acceptPaused();
+    if (paused != acceptingPaused) {
+      acceptingPaused = paused;
+      loop.modify(loop.registration(serverSocket), paused ? 0 : EventLoop.READ);
+    }
+    loop.select(selectTimeout(), this);
   }
 
   /** Called by the loop for each ready channel. */
@@ -102,22 +108,18 @@ public final class SelectorsEchoServer extends LoopServer implements EventLoop.A
 
   private void accept() {
     for (int i = 0; i < ACCEPTS_PER_PASS; i++) {
-      SocketChannel channel = null;
+      SocketChannel channel = acceptClient();
+      if (channel == null) {
+        return;
+      }
       try {
-        channel = acceptClient();
-        if (channel == null) {
-          return;
-        }
         EventLoop.Registration registration = loop.register(channel, EventLoop.READ, null);
         Client client = new Client(channel, registration);
         registration.attach(client);
         client.index = clients.size();
         clients.add(client);
       } catch (IOException e) {
-        if (channel != null) {
-          closeQuietly(channel); // this client could not be set up; the others go on
-        }
-        return;
+        closeQuietly(channel); // this client could not be set up; the others go on
       }
     }
   }

@@ -44,8 +44,18 @@ final class ChildServer {
   /** Starts {@code mainClass} in a new JVM with this test's classpath and the given JVM flags. */
   static Process start(Class<?> mainClass, List<String> jvmFlags, String... args)
       throws IOException {
+    return start(List.of(), mainClass, jvmFlags, args);
+  }
+
+  /**
+   * Starts {@code mainClass} in a new JVM, its command prefixed by {@code wrapper} (for example
+   * {@code bash -c 'ulimit -n 200; exec "$0" "$@"'}).
+   */
+  static Process start(
+      List<String> wrapper, Class<?> mainClass, List<String> jvmFlags, String... args)
+      throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = new java.util.ArrayList<>();
+    List<String> command = new java.util.ArrayList<>(wrapper);
     command.add(java);
     command.addAll(jvmFlags);
     command.add("-cp");

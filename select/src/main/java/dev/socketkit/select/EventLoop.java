@@ -162,7 +162,8 @@ public final class EventLoop implements Closeable {
    *     without watching anything yet
    * @param data any object the caller wants back with each event; may be null
    * @throws IllegalArgumentException if {@code events} has other bits
-   * @throws IllegalStateException if the channel is already registered with this loop
+   * @throws IllegalStateException if the channel is already registered with this loop, or was
+   *     unregistered by an action of the select call that is running
    * @throws java.nio.channels.ClosedChannelException if the channel is closed
    * @throws IOException if the channel cannot be switched to non-blocking mode
    */
@@ -174,8 +175,12 @@ public final class EventLoop implements Closeable {
       if (existing.isValid()) {
         throw new IllegalStateException(channel + " is already registered");
       }
-      selector.selectNow(
-          EventLoop::ignore); // a cancelled key must be flushed before registering again
+      if (action != null) {
+        // Flushing the cancelled key takes a select, which must not run inside one.
+        throw new IllegalStateException(
+            channel + " was unregistered during this select; register it again after it returns");
+      }
+      selector.selectNow(EventLoop::ignore); // flushes the cancelled key before registering again
     }
     if (channel.isBlocking()) {
       channel.configureBlocking(false);
@@ -210,12 +215,17 @@ public final class EventLoop implements Closeable {
 
   /**
    * Stops watching the channel now, so that it can be put back in blocking mode or registered
-   * elsewhere: Python's {@code sel.unregister(fileobj)}. Does not close the channel.
+   * elsewhere: Python's {@code sel.unregister(fileobj)}. Called from an {@link Action}, the channel
+   * stops being reported at once and is fully deregistered by the next select (until then it cannot
+   * be put back in blocking mode). Does not close the channel.
    */
   public void unregister(Registration registration) throws IOException {
     registration.key.cancel();
-    selector.selectNow(
-        EventLoop::ignore); // completes the deregistration now, as configureBlocking requires
+    if (action == null) {
+      // Completes the deregistration now, as configureBlocking requires. Inside an action (a
+      // select is running) the next select completes it.
+      selector.selectNow(EventLoop::ignore);
+    }
   }
 
   /** The registration of {@code channel} with this loop, or null: Python's {@code sel.get_key}. */

@@ -113,4 +113,29 @@ class EventLoopTest {
       assertThat(selecting.get(10, TimeUnit.SECONDS)).isZero();
     }
   }
+
+  @Test
+  void anActionMayUnregisterAChannelAndItIsNotReportedAgain() throws Exception {
+    try (EventLoop loop = EventLoop.open();
+        ServerSocketChannel server = listen();
+        SocketChannel client = SocketChannel.open(server.getLocalAddress());
+        SocketChannel accepted = server.accept()) {
+      loop.register(accepted, EventLoop.WRITE, "accepted");
+      List<String> seen = new ArrayList<>();
+      loop.select(
+          Duration.ofSeconds(10),
+          (registration, events) -> {
+            seen.add((String) registration.data());
+            try {
+              loop.unregister(registration);
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          });
+      assertThat(seen).containsExactly("accepted");
+      assertThat(loop.select(Duration.ofMillis(50), (r, e) -> seen.add("again"))).isZero();
+      accepted.configureBlocking(true); // the select that followed completed the deregistration
+      assertThat(client.isConnected()).isTrue();
+    }
+  }
 }
