@@ -8,6 +8,9 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -43,6 +46,14 @@ final class EchoClientCommand implements Callable<Integer> {
   boolean udp;
 
   @Option(
+      names = "--unix",
+      paramLabel = "PATH",
+      description =
+          "Connect to the Unix-domain socket at PATH instead of TCP (--host and --port are then"
+              + " unused).")
+  Path unix;
+
+  @Option(
       names = "--wait",
       defaultValue = "5",
       paramLabel = "SECONDS",
@@ -56,13 +67,18 @@ final class EchoClientCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (unix != null && udp) {
+      throw new CommandFailure(
+          "--udp cannot be used with --unix: the JDK has no Unix-domain datagram sockets");
+    }
     if (port < 1 || port > 65_535) {
       throw new CommandFailure("bad port " + port + " (expected 1 to 65535)");
     }
     if (!(waitSeconds >= 0)) {
       throw new CommandFailure("bad --wait " + waitSeconds + " (expected seconds >= 0)");
     }
-    SocketAddress server = new InetSocketAddress(host, port);
+    SocketAddress server =
+        unix != null ? UnixDomainSocketAddress.of(unix) : new InetSocketAddress(host, port);
     String where = (udp ? "udp " : "") + Serving.format(server);
     PrintWriter out = spec.commandLine().getOut();
     EchoClient.Result result;
@@ -78,6 +94,13 @@ final class EchoClientCommand implements Callable<Integer> {
     } catch (ConnectException | PortUnreachableException e) {
       throw new CommandFailure(
           "cannot reach an echo server at " + where + ": the connection was refused", e);
+    } catch (SocketException e) {
+      if (unix == null) {
+        throw e;
+      }
+      // A Unix socket path with no server: "No such file or directory", "Connection refused".
+      throw new CommandFailure(
+          "cannot reach an echo server at " + where + ": " + e.getMessage(), e);
     }
     if (!result.complete()) {
       PrintWriter err = spec.commandLine().getErr();

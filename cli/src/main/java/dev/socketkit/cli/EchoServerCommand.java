@@ -9,8 +9,11 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,15 +24,15 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Lecture sections 2 and 6 (and, in other modes, 7 and 8): an echo server on {@code --host} and
- * {@code --port}, in the {@code --mode} chosen.
+ * Lecture sections 2, 6, 7 and 8: an echo server on {@code --host} and {@code --port}, in the
+ * {@code --mode} chosen.
  *
  * <p>Each mode is one {@link Mode} constant and one case of the switch in {@link #call()}.
  */
 @Command(
     name = "echo-server",
     mixinStandardHelpOptions = true,
-    description = "Run an echo server (lecture sections 2 and 6).")
+    description = "Run an echo server (lecture sections 2, 6, 7 and 8).")
 final class EchoServerCommand implements Callable<Integer> {
   /** How the server is written: the lecture section it shows. */
   enum Mode {
@@ -38,7 +41,15 @@ final class EchoServerCommand implements Callable<Integer> {
     /** Section 6: Select.select with r_sock, w_sock and a queue per client. */
     QUEUE("queue"),
     /** Python's selectors: register once, O(ready) per wait; the fastest single-threaded mode. */
-    SELECTORS("selectors");
+    SELECTORS("selectors"),
+    /** Section 7: socketserver's TCPServer, one client at a time. */
+    TCP("tcp"),
+    /** Section 8: ThreadingTCPServer, a thread per client. */
+    THREADING_TCP("threading-tcp"),
+    /** Section 7: socketserver's UDPServer. */
+    UDP("udp"),
+    /** Section 8: ThreadingUDPServer, a thread per datagram. */
+    THREADING_UDP("threading-udp");
 
     final String label;
 
@@ -74,6 +85,35 @@ final class EchoServerCommand implements Callable<Integer> {
     }
   }
 
+  /** What {@code --threads} asked for. */
+  record ThreadsChoice(String label, int poolSize) {
+    @Override
+    public String toString() {
+      return label;
+    }
+  }
+
+  /** Parses {@code --threads}: virtual, platform, or a pool size. */
+  static final class ThreadsConverter implements ITypeConverter<ThreadsChoice> {
+    @Override
+    public ThreadsChoice convert(String value) {
+      String v = value.trim().toLowerCase(Locale.ROOT);
+      if (v.equals("virtual") || v.equals("platform")) {
+        return new ThreadsChoice(v, 0);
+      }
+      try {
+        int n = Integer.parseInt(v);
+        if (n >= 1) {
+          return new ThreadsChoice(v, n);
+        }
+      } catch (NumberFormatException ignored) {
+        // Falls through to the one error sentence below.
+      }
+      throw new TypeConversionException(
+          "bad --threads '" + value + "' (expected virtual, platform or a pool size >= 1)");
+    }
+  }
+
   /** Parses a byte count with an optional binary suffix: 65536, 64K, 1M, 2G. */
   static final class ByteSize implements ITypeConverter<Long> {
     @Override
@@ -104,8 +144,9 @@ final class EchoServerCommand implements Callable<Integer> {
       converter = Mode.Converter.class,
       defaultValue = "select",
       description =
-          "select (section 2), queue (section 6) or selectors (registration-based, fastest);"
-              + " default: ${DEFAULT-VALUE}.")
+          "select (section 2), queue (section 6), selectors (registration-based, fastest),"
+              + " tcp, udp (section 7: socketserver, one request at a time), threading-tcp or"
+              + " threading-udp (section 8: a thread per request); default: ${DEFAULT-VALUE}.")
   Mode mode;
 
   @Option(
@@ -131,6 +172,24 @@ final class EchoServerCommand implements Callable<Integer> {
   long maxPending;
 
   @Option(
+      names = "--unix",
+      paramLabel = "PATH",
+      description =
+          "Serve a Unix-domain socket at PATH instead of TCP (--mode tcp and threading-tcp;"
+              + " --host and --port are then unused). The socket file is removed on exit.")
+  Path unix;
+
+  @Option(
+      names = "--threads",
+      converter = ThreadsConverter.class,
+      paramLabel = "virtual|platform|N",
+      description =
+          "For threading-tcp and threading-udp: a virtual thread per request (the default on JDK"
+              + " 21+), a platform thread per request (the default on JDK 17), or a pool of N"
+              + " threads.")
+  ThreadsChoice threads;
+
+  @Option(
       names = "--verbose",
       description = "Print each message received, with its sender, as the lecture's server does.")
   boolean verbose;
@@ -140,12 +199,26 @@ final class EchoServerCommand implements Callable<Integer> {
     if (port < 0 || port > 65_535) {
       throw new CommandFailure("bad port " + port + " (expected 0 to 65535)");
     }
-    SocketAddress address = new InetSocketAddress(host, port);
+    boolean socketServer = !EnumSet.of(Mode.SELECT, Mode.QUEUE, Mode.SELECTORS).contains(mode);
+    if (unix != null && !socketServer) {
+      throw new CommandFailure(
+          "--unix works with --mode tcp and threading-tcp; the " + mode + " server listens on TCP");
+    }
+    if (threads != null && mode != Mode.THREADING_TCP && mode != Mode.THREADING_UDP) {
+      throw new CommandFailure(
+          "--threads applies to --mode threading-tcp and threading-udp, not " + mode);
+    }
+    SocketAddress address =
+        unix != null ? UnixDomainSocketAddress.of(unix) : new InetSocketAddress(host, port);
     // One case per mode; an expression switch, so a new Mode without its case does not compile.
     return switch (mode) {
       case SELECT -> serve(new SelectEchoServer(address, maxPending, listener()));
       case QUEUE -> serve(new QueueEchoServer(address, maxPending, listener()));
       case SELECTORS -> serve(new SelectorsEchoServer(address, maxPending, listener()));
+      case TCP, THREADING_TCP, UDP, THREADING_UDP -> {
+        SocketServerModes.serve(this, address);
+        yield 0;
+      }
     };
   }
 
@@ -172,7 +245,7 @@ final class EchoServerCommand implements Callable<Integer> {
   }
 
   /** The lecture's {@code print(addr, data.decode())}, for {@code --verbose}. */
-  private void print(SocketAddress from, ByteBuffer data) {
+  void print(SocketAddress from, ByteBuffer data) {
     PrintWriter out = spec.commandLine().getOut();
     String text = StandardCharsets.UTF_8.decode(data).toString();
     out.println("received from " + Serving.format(from) + ": " + text.stripTrailing());

@@ -161,6 +161,8 @@ class EchoCommandsTest {
     commandLine.setErr(new PrintWriter(err));
     assertThat(commandLine.execute("echo-server", "--mode", "bogus")).isEqualTo(2);
     assertThat(err.toString())
-        .contains("unknown mode 'bogus' (expected one of: select, queue, selectors)");
+        .contains(
+            "unknown mode 'bogus' (expected one of: select, queue, selectors, tcp,"
+                + " threading-tcp, udp, threading-udp)");
   }
 }

@@ -59,7 +59,7 @@ public final class LineInputStream extends InputStream {
       if (position == count && !fill()) {
         break;
       }
-      int end = Math.min(count, position + wanted);
+      int end = position + Math.min(count - position, wanted); // no overflow: wanted may be huge
       int newline = -1;
       for (int i = position; i < end; i++) {
         if (buffer[i] == '\n') {

@@ -83,17 +83,28 @@ public class TcpServer extends BaseServer<SocketChannel> {
     this.address = Objects.requireNonNull(address, "address");
     this.socket = openFor(address, family);
     if (bindAndActivate) {
+      bindAndActivate();
+    }
+  }
+
+  /**
+   * Binds and activates the server, as the constructor does when {@code bindAndActivate} is true:
+   * Python's {@code server.server_bind(); server.server_activate()} after constructing with {@code
+   * bind_and_activate=False} and setting options. On failure closes the channel and throws.
+   *
+   * @throws IOException if binding or activating fails; the channel is then closed
+   */
+  public final void bindAndActivate() throws IOException {
+    try {
+      serverBind();
+      serverActivate();
+    } catch (IOException | RuntimeException | Error e) {
       try {
-        serverBind();
-        serverActivate();
-      } catch (IOException | RuntimeException | Error e) {
-        try {
-          socket.close();
-        } catch (IOException closing) {
-          e.addSuppressed(closing);
-        }
-        throw e;
+        socket.close();
+      } catch (IOException closing) {
+        e.addSuppressed(closing);
       }
+      throw e;
     }
   }
 

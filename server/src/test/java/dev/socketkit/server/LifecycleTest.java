@@ -1,0 +1,501 @@
+package dev.socketkit.server;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The request loop's hooks and the threading settings, as CPython's test_socketserver. */
+@Timeout(30)
+class LifecycleTest {
+  private static final InetSocketAddress ANY_PORT =
+      new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+
+  static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      Thread.sleep(5); // polling a condition with a deadline
+    }
+  }
+
+  @Test
+  void verifyRequestFalseClosesTheRequestWithoutAHandler() throws Exception {
+    AtomicInteger handlers = new AtomicInteger();
+    try (TcpServer server =
+            new TcpServer(
+                ANY_PORT,
+                () -> {
+                  handlers.incrementAndGet();
+                  return new EchoHandlers.StreamEcho();
+                }) {
+              @Override
+              protected boolean verifyRequest(SocketChannel request, SocketAddress client) {
+                return false;
+              }
+            };
+        Serving serving = Serving.start(server);
+        SocketChannel client = Clients.connect(serving.address())) {
+      client.socket().setSoTimeout(10_000);
+      Clients.write(client, "hello\n");
+      InputStream in = client.socket().getInputStream();
+      assertThat(in.read()).as("closed without an answer").isEqualTo(-1);
+      assertThat(handlers).hasValue(0);
+    }
+  }
+
+  @Test
+  void finishedRequestThreadsAreNotKept() throws Exception {
+    try (var server = new ThreadingTcpServer(ANY_PORT, EchoHandlers.StreamEcho::new);
+        Serving serving = Serving.start(server)) {
+      for (int i = 0; i < 10; i++) {
+        assertThat(Clients.streamEcho(serving.address(), "x" + i))
+            .isEqualTo("x" + i + "|again x" + i);
+      }
+      await(() -> server.activeRequestThreads() == 0, "no finished request thread is kept");
+    }
+  }
+
+  /** Records which of setup, handle and finish ran; fails where told. */
+  static final class Recording extends StreamRequestHandler {
+    static final List<String> calls = new CopyOnWriteArrayList<>();
+    static volatile String failIn = "";
+
+    @Override
+    protected void setup() throws IOException {
+      calls.add("setup");
+      if (failIn.equals("setup")) {
+        throw new IOException("setup failed");
+      }
+      super.setup();
+    }
+
+    @Override
+    protected void handle() throws IOException {
+      calls.add("handle");
+      if (failIn.equals("handle")) {
+        throw new IOException("handle failed");
+      }
+    }
+
+    @Override
+    protected void finish() throws IOException {
+      calls.add("finish");
+      super.finish();
+    }
+  }
+
+  private static List<String> runRecording(String failIn) throws Exception {
+    Recording.calls.clear();
+    Recording.failIn = failIn;
+    ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+    try (TcpServer server =
+            new TcpServer(ANY_PORT, Recording::new) {
+              @Override
+              protected void handleError(SocketChannel r, SocketAddress c, Throwable e) {
+                errors.add(e);
+              }
+            };
+        Serving serving = Serving.start(server);
+        SocketChannel client = Clients.connect(serving.address())) {
+      client.socket().setSoTimeout(10_000);
+      assertThat(client.socket().getInputStream().read()).isEqualTo(-1);
+      await(() -> Recording.calls.size() >= (failIn.equals("setup") ? 1 : 3), "the handler ran");
+      if (!failIn.isEmpty()) {
+        await(() -> !errors.isEmpty(), "handleError was called");
+        assertThat(errors)
+            .singleElement()
+            .satisfies(e -> assertThat(e).hasMessage(failIn + " failed"));
+      }
+      return List.copyOf(Recording.calls);
+    }
+  }
+
+  @Test
+  void finishRunsAfterHandle() throws Exception {
+    assertThat(runRecording("")).containsExactly("setup", "handle", "finish");
+  }
+
+  @Test
+  void finishRunsWhenHandleThrows() throws Exception {
+    assertThat(runRecording("handle")).containsExactly("setup", "handle", "finish");
+  }
+
+  @Test
+  void neitherHandleNorFinishRunsWhenSetupThrows() throws Exception {
+    assertThat(runRecording("setup")).containsExactly("setup");
+  }
+
+  @Test
+  void defaultHandleErrorPrintsLikePythonAndTheServerKeepsServing() throws Exception {
+    PrintStream original = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, US_ASCII));
+    try (TcpServer server =
+            new TcpServer(
+                ANY_PORT,
+                () ->
+                    new StreamRequestHandler() {
+                      @Override
+                      protected void handle() throws IOException {
+                        if (rfile.readLine().length > 0) {
+                          throw new IllegalStateException("handler bug");
+                        }
+                      }
+                    });
+        Serving serving = Serving.start(server)) {
+      for (int i = 0; i < 2; i++) {
+        try (SocketChannel client = Clients.connect(serving.address())) {
+          client.socket().setSoTimeout(10_000);
+          Clients.write(client, "go\n");
+          assertThat(client.socket().getInputStream().read()).isEqualTo(-1);
+        }
+      }
+      await(
+          () -> captured.toString(US_ASCII).split("handler bug", -1).length == 3,
+          "both failures were reported");
+    } finally {
+      System.setErr(original);
+    }
+    String report = captured.toString(US_ASCII);
+    assertThat(report)
+        .startsWith("-".repeat(40))
+        .contains("Exception occurred during processing of request from /127.0.0.1:")
+        .contains("java.lang.IllegalStateException: handler bug");
+  }
+
+  @Test
+  void shutdownBeforeServeForeverMakesItReturnAtOnce() throws Exception {
+    try (TcpServer server = new TcpServer(ANY_PORT, EchoHandlers.StreamEcho::new)) {
+      server.shutdown(); // returns: nothing is serving
+      Thread thread = new Thread(server::serveForever);
+      thread.start();
+      thread.join(10_000);
+      assertThat(thread.isAlive()).isFalse();
+    }
+  }
+
+  @Test
+  void shutdownFromAnotherThreadWaitsUntilServeForeverHasReturned() throws Exception {
+    try (TcpServer server = new TcpServer(ANY_PORT, EchoHandlers.StreamEcho::new)) {
+      AtomicBoolean returned = new AtomicBoolean();
+      CountDownLatch serving = new CountDownLatch(1);
+      Thread thread =
+          new Thread(
+              () -> {
+                serving.countDown();
+                server.serveForever(Duration.ofMillis(20));
+                returned.set(true);
+              });
+      thread.start();
+      assertThat(serving.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(Clients.streamEcho(server.serverAddress(), "a")).isEqualTo("a|again a");
+      server.shutdown();
+      thread.join(10_000);
+      assertThat(returned).isTrue();
+    }
+  }
+
+  @Test
+  void serveForeverOnAClosedServerIsRefused() throws Exception {
+    TcpServer server = new TcpServer(ANY_PORT, EchoHandlers.StreamEcho::new);
+    server.close();
+    server.close(); // idempotent
+    assertThatThrownBy(server::serveForever).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void handleRequestCallsHandleTimeoutWhenNoRequestComes() throws Exception {
+    AtomicInteger timeouts = new AtomicInteger();
+    try (TcpServer server =
+        new TcpServer(ANY_PORT, EchoHandlers.StreamEcho::new) {
+          @Override
+          protected void handleTimeout() {
+            timeouts.incrementAndGet();
+          }
+        }) {
+      server.setTimeout(Duration.ofMillis(50));
+      server.handleRequest();
+      assertThat(timeouts).hasValue(1);
+    }
+  }
+
+  @Test
+  void handleRequestHandlesOneWaitingRequest() throws Exception {
+    AtomicInteger timeouts = new AtomicInteger();
+    try (TcpServer server =
+            new TcpServer(ANY_PORT, EchoHandlers.ChannelEcho::new) {
+              @Override
+              protected void handleTimeout() {
+                timeouts.incrementAndGet();
+              }
+            };
+        SocketChannel client = Clients.connect(server.serverAddress())) {
+      Clients.write(client, "once\n");
+      client.shutdownOutput();
+      server.setTimeout(Duration.ofSeconds(10));
+      server.handleRequest();
+      client.socket().setSoTimeout(10_000);
+      assertThat(Clients.readLine(client.socket().getInputStream())).isEqualTo("once");
+      assertThat(timeouts).hasValue(0);
+    }
+  }
+
+  @Test
+  void serviceActionsRunWhileServing() throws Exception {
+    CountDownLatch actions = new CountDownLatch(3);
+    try (TcpServer server =
+            new TcpServer(ANY_PORT, EchoHandlers.StreamEcho::new) {
+              @Override
+              protected void serviceActions() {
+                actions.countDown();
+              }
+            };
+        Serving serving = Serving.start(server)) {
+      assertThat(actions.await(10, TimeUnit.SECONDS)).as(serving.address() + " polled").isTrue();
+    }
+  }
+
+  @Test
+  void aHandlerTimeoutEndsAStalledReadWithSocketTimeoutException() throws Exception {
+    ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+    try (TcpServer server =
+            new TcpServer(
+                ANY_PORT,
+                () ->
+                    new StreamRequestHandler() {
+                      {
+                        timeout = Duration.ofMillis(100);
+                      }
+
+                      @Override
+                      protected void handle() throws IOException {
+                        rfile.readLine();
+                      }
+                    }) {
+              @Override
+              protected void handleError(SocketChannel r, SocketAddress c, Throwable e) {
+                errors.add(e);
+              }
+            };
+        Serving serving = Serving.start(server);
+        SocketChannel stalled = Clients.connect(serving.address())) {
+      stalled.socket().setSoTimeout(10_000);
+      assertThat(stalled.socket().getInputStream().read()).isEqualTo(-1);
+      await(() -> !errors.isEmpty(), "the timeout was reported");
+      assertThat(errors).singleElement().isInstanceOf(SocketTimeoutException.class);
+    }
+  }
+
+  /** A handler that waits for the test's signal, then records that it finished. */
+  static final class Blocking extends BaseRequestHandler<SocketChannel> {
+    static volatile CountDownLatch started = new CountDownLatch(1);
+    static volatile CountDownLatch release = new CountDownLatch(1);
+    static final AtomicBoolean done = new AtomicBoolean();
+    static volatile Thread thread;
+
+    @Override
+    protected void handle() {
+      thread = Thread.currentThread();
+      started.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      done.set(true);
+    }
+
+    static void reset() {
+      started = new CountDownLatch(1);
+      release = new CountDownLatch(1);
+      done.set(false);
+    }
+  }
+
+  private static boolean closeWhileAHandlerRuns(boolean blockOnClose) throws Exception {
+    Blocking.reset();
+    var server = new ThreadingTcpServer(ANY_PORT, Blocking::new);
+    server.setThreading(Threading.platformThreads());
+    server.setBlockOnClose(blockOnClose);
+    AtomicBoolean doneWhenCloseReturned = new AtomicBoolean();
+    try (Serving serving = Serving.start(server);
+        SocketChannel client = Clients.connect(serving.address())) {
+      assertThat(Blocking.started.await(10, TimeUnit.SECONDS)).as(client + " served").isTrue();
+      Thread closer =
+          new Thread(
+              () -> {
+                server.close();
+                doneWhenCloseReturned.set(Blocking.done.get());
+              });
+      closer.start();
+      await(
+          () -> closer.getState() == Thread.State.WAITING || !closer.isAlive(),
+          "close() waits or has returned");
+      Blocking.release.countDown();
+      closer.join(10_000);
+      assertThat(closer.isAlive()).isFalse();
+    } finally {
+      Blocking.release.countDown();
+      server.close();
+    }
+    return doneWhenCloseReturned.get();
+  }
+
+  @Test
+  void closeWaitsForRunningRequestThreadsWhenBlockOnClose() throws Exception {
+    assertThat(closeWhileAHandlerRuns(true)).isTrue();
+  }
+
+  @Test
+  void closeDoesNotWaitForRequestThreadsWithoutBlockOnClose() throws Exception {
+    assertThat(closeWhileAHandlerRuns(false)).isFalse();
+  }
+
+  @Test
+  void daemonThreadsDecidesWhetherPlatformRequestThreadsAreDaemons() throws Exception {
+    for (boolean daemon : new boolean[] {false, true}) {
+      Blocking.reset();
+      try (var server = new ThreadingTcpServer(ANY_PORT, Blocking::new)) {
+        server.setThreading(Threading.platformThreads());
+        server.setDaemonThreads(daemon);
+        try (Serving serving = Serving.start(server);
+            SocketChannel client = Clients.connect(serving.address())) {
+          assertThat(Blocking.started.await(10, TimeUnit.SECONDS)).as(client + " served").isTrue();
+          assertThat(Blocking.thread.isDaemon()).isEqualTo(daemon);
+        } finally {
+          Blocking.release.countDown();
+        }
+      }
+    }
+  }
+
+  @Test
+  void aPoolNeverRunsMoreHandlersAtOnceThanItHasThreads() throws Exception {
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    try (TcpServer server =
+        new TcpServer(
+            ANY_PORT,
+            () ->
+                new StreamRequestHandler() {
+                  @Override
+                  protected void handle() throws IOException {
+                    most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    try {
+                      byte[] line;
+                      for (line = rfile.readLine(); line.length > 0; line = rfile.readLine()) {
+                        wfile.write(line);
+                      }
+                    } finally {
+                      running.decrementAndGet();
+                    }
+                  }
+                })) {
+      server.setThreading(Threading.pool(2));
+      try (Serving serving = Serving.start(server)) {
+        List<Thread> clients = new CopyOnWriteArrayList<>();
+        ConcurrentLinkedQueue<String> answers = new ConcurrentLinkedQueue<>();
+        for (int i = 0; i < 6; i++) {
+          String text = "c" + i;
+          Thread client =
+              new Thread(
+                  () -> {
+                    try {
+                      answers.add(Clients.streamEcho(serving.address(), text));
+                    } catch (Exception e) {
+                      answers.add("failed: " + e);
+                    }
+                  });
+          clients.add(client);
+          client.start();
+        }
+        for (Thread client : clients) {
+          client.join(20_000);
+        }
+        assertThat(answers).hasSize(6).allSatisfy(a -> assertThat(a).doesNotStartWith("failed"));
+        assertThat(most.get()).isBetween(1, 2);
+      }
+    }
+  }
+
+  @Test
+  void setThreadingAfterTheFirstThreadedRequestIsRefused() throws Exception {
+    try (var server = new ThreadingTcpServer(ANY_PORT, EchoHandlers.StreamEcho::new);
+        Serving serving = Serving.start(server)) {
+      assertThat(Clients.streamEcho(serving.address(), "a")).isEqualTo("a|again a");
+      assertThatThrownBy(() -> server.setThreading(Threading.none()))
+          .isInstanceOf(IllegalStateException.class);
+    }
+  }
+
+  @Test
+  void aHandlersAccessorsRefuseUseInItsConstructor() {
+    assertThatThrownBy(
+            () ->
+                new BaseRequestHandler<SocketChannel>() {
+                  {
+                    request();
+                  }
+
+                  @Override
+                  protected void handle() {}
+                })
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void closingRfileAndWfileLeavesTheConnectionToTheServer() throws Exception {
+    AtomicBoolean openAfterFinish = new AtomicBoolean();
+    CountDownLatch checked = new CountDownLatch(1);
+    try (TcpServer server =
+            new TcpServer(
+                ANY_PORT,
+                () ->
+                    new StreamRequestHandler() {
+                      @Override
+                      protected void handle() throws IOException {
+                        wfile.write(rfile.readLine());
+                      }
+
+                      @Override
+                      protected void finish() throws IOException {
+                        super.finish();
+                        openAfterFinish.set(request().isOpen());
+                        checked.countDown();
+                      }
+                    });
+        Serving serving = Serving.start(server);
+        SocketChannel client = Clients.connect(serving.address())) {
+      Clients.write(client, "hi\n");
+      client.socket().setSoTimeout(10_000);
+      InputStream in = Channels.newInputStream(client);
+      assertThat(Clients.readLine(in)).isEqualTo("hi");
+      assertThat(checked.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(openAfterFinish).isTrue();
+    }
+  }
+}
