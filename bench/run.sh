@@ -170,7 +170,7 @@ for repeat in $(seq 1 "$repeats"); do
         # shellcheck disable=SC2046  # the command is a list of words on purpose
         start_server "$name" $(echo_command "$peer") || continue
         report="$out/$name.txt"
-        if loadgen echo --port "$server_port" --connections "$connections" --size "$size" \
+        if loadgen echo --lines --port "$server_port" --connections "$connections" --size "$size" \
           --duration "$duration" --warmup "$warmup" --server-pid "$server_pid" >"$report" 2>&1; then
           rtps="$(field "$report" "round trips\/s:" 1)"
           p50="$(field "$report" "latency ms:" 2)"; p99="$(field "$report" "latency ms:" 4)"
@@ -204,7 +204,7 @@ for peer in "${profile_peers[@]}"; do
   cmd=($(echo_command "$peer"))
   cmd=("${cmd[0]}" "-XX:StartFlightRecording=filename=$jfr_file,settings=profile,dumponexit=true" "${cmd[@]:1}")
   start_server "profile-$peer" "${cmd[@]}" || continue
-  loadgen echo --port "$server_port" --connections 1000 --size 64 --duration "$duration" \
+  loadgen echo --lines --port "$server_port" --connections 1000 --size 64 --duration "$duration" \
     --warmup "$warmup" --server-pid "$server_pid" >"$out/profile-$peer.txt" 2>&1 || true
   stop_server
   jfr_tool="$(dirname "$(readlink -f "$(command -v "${cmd[0]}")")")/jfr"
@@ -230,7 +230,7 @@ for peer in "${c10k_peers[@]}"; do
   }
   rss() { awk '/VmRSS/ {print $2}' "/proc/$server_pid/status"; }
   heap_base="$(heap_used)"; rss_base="$(rss)"
-  loadgen echo --port "$server_port" --connections 10000 --size 64 --duration "$c10k_duration" \
+  loadgen echo --lines --port "$server_port" --connections 10000 --size 64 --duration "$c10k_duration" \
     --warmup 2 --server-pid "$server_pid" >"$out/$name.txt" 2>&1 &
   load_pid=$!
   # Wait until the window is running (all 10,000 connected), then measure the server under load.

@@ -74,6 +74,13 @@ final class BenchEchoCommand implements Runnable {
   double warmup;
 
   @Option(
+      names = "--lines",
+      description =
+          "End each message with a newline and keep newlines out of the rest, for servers that"
+              + " echo line by line (socketserver's StreamRequestHandler).")
+  boolean lines;
+
+  @Option(
       names = "--server-pid",
       defaultValue = "0",
       description = "Also report this process's CPU use over the counted window (Linux).")
@@ -91,7 +98,8 @@ final class BenchEchoCommand implements Runnable {
               pipeline,
               seconds("--duration", duration),
               seconds("--warmup", warmup),
-              serverPid);
+              serverPid,
+              lines);
     } catch (IllegalArgumentException e) {
       throw new CommandFailure("bad option: " + e.getMessage(), e);
     }

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param warmup how long the connections echo before counting starts (zero for none)
  * @param serverPid the server's process id, to report its CPU use over the counted window; 0 for
  *     none
+ * @param lines end every message with a newline and keep newlines out of the rest, for echo servers
+ *     that echo line by line (Python's {@code StreamRequestHandler.rfile.readline()})
  */
 public record EchoOptions(
     InetSocketAddress address,
@@ -25,7 +27,8 @@ public record EchoOptions(
     int pipeline,
     Duration duration,
     Duration warmup,
-    long serverPid) {
+    long serverPid,
+    boolean lines) {
   /** Checks every value; throws {@link IllegalArgumentException} naming the one that is wrong. */
   public EchoOptions {
     Objects.requireNonNull(address, "address");

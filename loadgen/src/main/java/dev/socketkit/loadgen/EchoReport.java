@@ -56,12 +56,13 @@ public record EchoReport(
     text.append(
         String.format(
             Locale.ROOT,
-            "bench echo %s:%d: %d connections, %d-byte messages, pipeline %d, %.1f s counted"
+            "bench echo %s:%d: %d connections, %d-byte messages%s, pipeline %d, %.1f s counted"
                 + " after %.1f s warm-up%n",
             options.address().getHostString(),
             options.address().getPort(),
             options.connections(),
             options.size(),
+            options.lines() ? " (lines)" : "",
             options.pipeline(),
             seconds,
             options.warmup().toMillis() / 1000.0));

@@ -15,7 +15,14 @@ class EchoLoadTest {
   private static EchoOptions options(
       InetSocketAddress address, int connections, int size, int pipeline) {
     return new EchoOptions(
-        address, connections, size, pipeline, Duration.ofMillis(500), Duration.ofMillis(100), 0);
+        address,
+        connections,
+        size,
+        pipeline,
+        Duration.ofMillis(500),
+        Duration.ofMillis(100),
+        0,
+        false);
   }
 
   @Test
@@ -87,7 +94,8 @@ class EchoLoadTest {
     }
     EchoReport report =
         EchoLoad.run(
-            new EchoOptions(closed, 3, 64, 1, Duration.ofMinutes(5), Duration.ofMinutes(1), 0));
+            new EchoOptions(
+                closed, 3, 64, 1, Duration.ofMinutes(5), Duration.ofMinutes(1), 0, false));
 
     assertThat(report.connectErrors()).isEqualTo(3);
     assertThat(report.roundTrips()).isZero();
@@ -105,7 +113,8 @@ class EchoLoadTest {
                   1,
                   Duration.ofMillis(300),
                   Duration.ZERO,
-                  ProcessHandle.current().pid()));
+                  ProcessHandle.current().pid(),
+                  false));
 
       assertThat(report.serverCpu()).isPositive();
       assertThat(report.generatorCpu()).isPositive();
@@ -114,15 +123,31 @@ class EchoLoadTest {
   }
 
   @Test
+  void sendsNewlineTerminatedMessagesToALineEchoServer() throws Exception {
+    try (TestEchoServer server = TestEchoServer.lineByLine()) {
+      EchoReport report =
+          EchoLoad.run(
+              new EchoOptions(
+                  server.address(), 3, 300, 2, Duration.ofMillis(300), Duration.ZERO, 0, true));
+
+      assertThat(report.errors()).isZero();
+      assertThat(report.roundTrips()).isPositive();
+      assertThat(report.format()).contains("300-byte messages (lines)");
+    }
+  }
+
+  @Test
   void rejectsOptionsThatCannotBeRun() {
     InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 1);
     assertThatThrownBy(
-            () -> new EchoOptions(address, 0, 64, 1, Duration.ofSeconds(1), Duration.ZERO, 0))
+            () ->
+                new EchoOptions(address, 0, 64, 1, Duration.ofSeconds(1), Duration.ZERO, 0, false))
         .hasMessageContaining("connections: 0");
     assertThatThrownBy(
-            () -> new EchoOptions(address, 1, 0, 1, Duration.ofSeconds(1), Duration.ZERO, 0))
+            () -> new EchoOptions(address, 1, 0, 1, Duration.ofSeconds(1), Duration.ZERO, 0, false))
         .hasMessageContaining("size: 0");
-    assertThatThrownBy(() -> new EchoOptions(address, 1, 64, 1, Duration.ZERO, Duration.ZERO, 0))
+    assertThatThrownBy(
+            () -> new EchoOptions(address, 1, 64, 1, Duration.ZERO, Duration.ZERO, 0, false))
         .hasMessageContaining("duration");
   }
 }

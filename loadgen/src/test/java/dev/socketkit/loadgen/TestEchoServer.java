@@ -21,6 +21,7 @@ final class TestEchoServer implements AutoCloseable {
   private final long corruptAt;
   private final long closeAfter;
   private final int holdFirstEchoUntil;
+  private boolean lineByLine;
 
   private TestEchoServer(long corruptAt, long closeAfter, int holdFirstEchoUntil)
       throws IOException {
@@ -53,6 +54,13 @@ final class TestEchoServer implements AutoCloseable {
     return new TestEchoServer(-1, -1, bytes);
   }
 
+  /** Echoes whole lines only, as Python's StreamRequestHandler with readline() does. */
+  static TestEchoServer lineByLine() throws IOException {
+    TestEchoServer server = new TestEchoServer(-1, -1, 0);
+    server.lineByLine = true;
+    return server;
+  }
+
   InetSocketAddress address() {
     return (InetSocketAddress) listener.getLocalSocketAddress();
   }
@@ -76,6 +84,10 @@ final class TestEchoServer implements AutoCloseable {
         InputStream in = socket.getInputStream();
         OutputStream out = socket.getOutputStream()) {
       socket.setTcpNoDelay(true);
+      if (lineByLine) {
+        echoLines(in, out);
+        return;
+      }
       byte[] buffer = new byte[65536];
       long echoed = 0;
       if (holdFirstEchoUntil > 0) {
@@ -97,6 +109,17 @@ final class TestEchoServer implements AutoCloseable {
       }
     } catch (IOException e) {
       // the client went away: normal at the end of a run
+    }
+  }
+
+  private static void echoLines(InputStream in, OutputStream out) throws IOException {
+    java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+    for (int b = in.read(); b >= 0; b = in.read()) {
+      line.write(b);
+      if (b == '\n') {
+        line.writeTo(out);
+        line.reset();
+      }
     }
   }
 

@@ -273,6 +273,14 @@ public final class EchoDriver {
       channel = SocketChannel.open();
       payload = new byte[options.size()];
       new SplittableRandom(id * 0x9E3779B97F4A7C15L).nextBytes(payload);
+      if (options.lines()) {
+        for (int i = 0; i < payload.length; i++) {
+          if (payload[i] == '\n') {
+            payload[i] = ' ';
+          }
+        }
+        payload[payload.length - 1] = '\n';
+      }
       expected = ByteBuffer.wrap(payload);
       out = ByteBuffer.allocate(options.size() * options.pipeline());
       sentAt = new long[options.pipeline()];
