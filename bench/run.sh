@@ -291,7 +291,8 @@ for peer in "${mjpeg_peers[@]}"; do
     name="mjpeg-$peer-$viewers"
     # shellcheck disable=SC2046
     start_server "$name" $(mjpeg_command "$peer") || break
-    loadgen mjpeg "http://127.0.0.1:$server_port/stream.mjpg" --viewers "$viewers" \
+    # --max-connecting 4: below the listen backlog of 5 that socketserver-based servers keep
+    loadgen mjpeg "http://127.0.0.1:$server_port/stream.mjpg" --viewers "$viewers" --max-connecting 4 \
       --duration "$mjpeg_duration" --warmup 2 --server-pid "$server_pid" >"$out/$name.txt" 2>&1 || true
     stop_server
     r="$out/$name.txt"

@@ -55,6 +55,14 @@ final class BenchMjpegCommand implements Runnable {
   double warmup;
 
   @Option(
+      names = "--max-connecting",
+      defaultValue = "64",
+      description =
+          "Most viewers connecting at once (until their response starts); keep it below the"
+              + " server's listen backlog (default: ${DEFAULT-VALUE}).")
+  int maxConnecting;
+
+  @Option(
       names = "--server-pid",
       defaultValue = "0",
       description = "Also report this process's CPU use over the counted window (Linux).")
@@ -70,7 +78,8 @@ final class BenchMjpegCommand implements Runnable {
               viewers,
               BenchEchoCommand.seconds("--duration", duration),
               BenchEchoCommand.seconds("--warmup", warmup),
-              serverPid);
+              serverPid,
+              maxConnecting);
     } catch (URISyntaxException | IllegalArgumentException e) {
       throw new CommandFailure("bad option: " + e.getMessage(), e);
     }

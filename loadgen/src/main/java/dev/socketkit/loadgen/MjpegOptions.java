@@ -14,9 +14,12 @@ import java.util.Objects;
  * @param warmup how long viewers watch before counting starts (zero for none)
  * @param serverPid the server's process id, to report its CPU use over the counted window; 0 for
  *     none
+ * @param maxConnecting most viewers that may be connecting or waiting for the first byte of their
+ *     response at once; keep it below the server's listen backlog (Python's socketserver listens
+ *     with 5) so that a burst of viewers does not overflow it into SYN retransmits
  */
 public record MjpegOptions(
-    URI url, int viewers, Duration duration, Duration warmup, long serverPid) {
+    URI url, int viewers, Duration duration, Duration warmup, long serverPid, int maxConnecting) {
   /** Checks every value; throws {@link IllegalArgumentException} naming the one that is wrong. */
   public MjpegOptions {
     Objects.requireNonNull(url, "url");
@@ -33,6 +36,9 @@ public record MjpegOptions(
     }
     if (warmup.isNegative()) {
       throw new IllegalArgumentException("warmup: " + warmup + " (expected: >= 0)");
+    }
+    if (maxConnecting < 1) {
+      throw new IllegalArgumentException("maxConnecting: " + maxConnecting + " (expected: >= 1)");
     }
     if (serverPid < 0) {
       throw new IllegalArgumentException("serverPid: " + serverPid + " (expected: >= 0)");

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class MjpegLoadTest {
   private static MjpegOptions options(URI url, int viewers, Duration duration) {
-    return new MjpegOptions(url, viewers, duration, Duration.ofMillis(200), 0);
+    return new MjpegOptions(url, viewers, duration, Duration.ofMillis(200), 0, 64);
   }
 
   @Test
@@ -52,6 +52,19 @@ class MjpegLoadTest {
 
     assertThat(report.connectErrors()).isEqualTo(4);
     assertThat(report.frames()).isZero();
+  }
+
+  @Test
+  void letsOnlyMaxConnectingViewersWaitForAResponseAtOnce() throws Exception {
+    try (TestMjpegServer server = new TestMjpegServer(50, false, 100)) {
+      MjpegReport report =
+          MjpegLoad.run(
+              new MjpegOptions(server.url(), 8, Duration.ofMillis(300), Duration.ZERO, 0, 2));
+
+      assertThat(report.errors()).isZero();
+      assertThat(report.fpsMin()).isPositive();
+      assertThat(server.mostUnanswered()).isBetween(1, 2);
+    }
   }
 
   @Test

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -26,14 +27,28 @@ final class TestMjpegServer implements AutoCloseable {
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final int fps;
   private final boolean corruptTenthBoundary;
+  private final int answerDelayMillis;
+  private final AtomicInteger unanswered = new AtomicInteger();
+  private final AtomicInteger mostUnanswered = new AtomicInteger();
 
   TestMjpegServer(int fps, boolean corruptTenthBoundary) throws IOException {
+    this(fps, corruptTenthBoundary, 1);
+  }
+
+  /** A server that waits {@code answerDelayMillis} before answering each viewer. */
+  TestMjpegServer(int fps, boolean corruptTenthBoundary, int answerDelayMillis) throws IOException {
+    this.answerDelayMillis = answerDelayMillis;
     this.fps = fps;
     this.corruptTenthBoundary = corruptTenthBoundary;
     listener = new ServerSocket(0, 1000, InetAddress.getLoopbackAddress());
     Thread acceptor = new Thread(this::acceptLoop, "test-mjpeg-accept");
     acceptor.setDaemon(true);
     acceptor.start();
+  }
+
+  /** The most viewers that were accepted and not yet answered at one time. */
+  int mostUnanswered() {
+    return mostUnanswered.get();
   }
 
   URI url() {
@@ -45,6 +60,7 @@ final class TestMjpegServer implements AutoCloseable {
       try {
         Socket socket = listener.accept();
         sockets.add(socket);
+        mostUnanswered.accumulateAndGet(unanswered.incrementAndGet(), Math::max);
         Thread worker = new Thread(() -> stream(socket), "test-mjpeg");
         worker.setDaemon(true);
         worker.start();
@@ -70,6 +86,8 @@ final class TestMjpegServer implements AutoCloseable {
     try (socket;
         InputStream in = socket.getInputStream();
         OutputStream out = socket.getOutputStream()) {
+      Thread.sleep(answerDelayMillis); // a slow server: what --max-connecting is for
+      unanswered.decrementAndGet();
       ByteArrayOutputStream request = new ByteArrayOutputStream();
       while (!request.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
         int b = in.read();
@@ -118,6 +136,8 @@ final class TestMjpegServer implements AutoCloseable {
       }
     } catch (IOException e) {
       // the viewer went away: normal at the end of a run
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

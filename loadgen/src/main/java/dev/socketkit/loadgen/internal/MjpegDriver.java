@@ -23,7 +23,10 @@ import org.HdrHistogram.Histogram;
  * One thread, one Selector, one shared 256 KiB read buffer: a viewer's bytes are parsed by its
  * MultipartScanner straight out of the shared buffer, so 3,000 viewers of a 30 fps stream cost 3,000
  * small parser states and no frame copies. The request is HTTP/1.0 so that no server answers with
- * chunked encoding. Frame age is the wall-clock time (Instant.now(), the clock servers stamp
+ * chunked encoding. A viewer counts as connecting until the first byte of its response arrives,
+ * and at most maxConnecting viewers connect at once: a server that accepts slowly (a listen
+ * backlog of 5, as Python's socketserver) would otherwise see its backlog overflow and the extra
+ * viewers wait seconds on SYN retransmits while appearing connected. Frame age is the wall-clock time (Instant.now(), the clock servers stamp
  * X-Timestamp with) read when a part's last byte has been parsed, minus its X-Timestamp. It is read
  * per part, not derived from nanoTime: the two clocks drift apart by up to 0.5 ms per second while
  * NTP slews, as much as the 5 ms being measured over a 10 s run. Connects are paced as in
@@ -32,7 +35,6 @@ import org.HdrHistogram.Histogram;
 
 /** The event loop behind {@link dev.socketkit.loadgen.MjpegLoad}; one use per instance. */
 public final class MjpegDriver {
-  private static final int MAX_PENDING_CONNECTS = 64;
   private static final long CONNECT_PHASE_NANOS = TimeUnit.SECONDS.toNanos(60);
   private static final int READ_BUFFER = 256 * 1024;
   private static final long HIGHEST_MICROS = TimeUnit.MINUTES.toMicros(10);
@@ -97,7 +99,7 @@ public final class MjpegDriver {
     long windowEnd = Long.MAX_VALUE;
     long countStart = 0;
     while (true) {
-      while (pendingConnects < MAX_PENDING_CONNECTS && started < options.viewers()) {
+      while (pendingConnects < options.maxConnecting() && started < options.viewers()) {
         startConnect();
       }
       if (windowStart == Long.MAX_VALUE && started == options.viewers() && pendingConnects == 0) {
@@ -172,6 +174,7 @@ public final class MjpegDriver {
       return;
     }
     viewers.add(viewer);
+    pendingConnects++; // until the first byte of the response, or close
     try {
       SocketChannel channel = viewer.channel;
       channel.configureBlocking(false);
@@ -180,7 +183,6 @@ public final class MjpegDriver {
         established(viewer);
       } else {
         viewer.key = channel.register(selector, SelectionKey.OP_CONNECT, viewer);
-        pendingConnects++;
       }
     } catch (IOException | RuntimeException e) {
       connectErrors++;
@@ -190,20 +192,19 @@ public final class MjpegDriver {
 
   private void abandonPendingConnects() {
     for (Viewer viewer : viewers) {
-      if (!viewer.established && viewer.channel.isOpen()) {
+      if (!viewer.answered && viewer.channel.isOpen()) {
         connectErrors++;
-        pendingConnects--;
         viewer.close();
       }
     }
     started = options.viewers();
+    pendingConnects = 0;
   }
 
   private void handle(SelectionKey key) {
     Viewer viewer = (Viewer) key.attachment();
     try {
       if (key.isConnectable()) {
-        pendingConnects--;
         try {
           viewer.channel.finishConnect();
         } catch (IOException e) {
@@ -252,6 +253,10 @@ public final class MjpegDriver {
       if (n == 0) {
         return;
       }
+      if (!viewer.answered) {
+        viewer.answered = true; // no longer connecting: let the next viewer in
+        pendingConnects--;
+      }
       if (counting) {
         bytes += n;
       }
@@ -276,6 +281,7 @@ public final class MjpegDriver {
     final MultipartScanner scanner = new MultipartScanner(this::part);
     SelectionKey key;
     boolean established;
+    boolean answered; // the server sent a first byte
     long frames;
 
     Viewer() throws IOException {
@@ -296,6 +302,10 @@ public final class MjpegDriver {
     }
 
     void close() {
+      if (!answered) {
+        pendingConnects--; // it will never answer now (NIO may have closed it already)
+        answered = true;
+      }
       if (established && channel.isOpen()) {
         alive--;
       }
