@@ -209,7 +209,7 @@ for peer in "${profile_peers[@]}"; do
   stop_server
   jfr_tool="$(dirname "$(readlink -f "$(command -v "${cmd[0]}")")")/jfr"
   if [ -f "$jfr_file" ] && [ -x "$jfr_tool" ]; then
-    "$jfr_tool" print --events jdk.ExecutionSample "$jfr_file" >"$out/profile-$peer.samples.txt" 2>/dev/null || true
+    "$jfr_tool" print --stack-depth 64 --events jdk.ExecutionSample "$jfr_file" >"$out/profile-$peer.samples.txt" 2>/dev/null || true
     log "profiled $peer: $(grep -c 'jdk.ExecutionSample' "$out/profile-$peer.samples.txt" || true) samples"
   fi
 done
