@@ -169,8 +169,8 @@ public final class Chart {
       g.fillRect(legendX, legendY - 9, 12, 10);
       g.setColor(Color.BLACK);
       g.drawString(peer, legendX + 16, legendY);
-      legendX += 160;
-      if (legendX > plotRight - 150) {
+      legendX += 230;
+      if (legendX > plotRight - 220) {
         legendX = plotLeft;
         legendY += 18;
       }
