@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side benchmarks of socketkit against Netty and the lecture's Python servers.
 #
-#   bench/run.sh            full run (about an hour on 2 cores), writes docs/benchmarks.md + .png
+#   bench/run.sh            full run (about 40 minutes on 2 cores), writes docs/benchmarks.md + .png
 #   bench/run.sh --quick    short durations, one repeat: a few minutes, for checking the pipeline
 #
 # Every server is pinned to CPU 0 and every load generator to CPU 1 (taskset, util-linux). Echo
