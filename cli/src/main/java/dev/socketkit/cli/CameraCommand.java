@@ -41,8 +41,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     subcommands = {CameraCommand.Passwd.class, CameraCommand.Token.class},
     description = {
-      "Serves a camera to web browsers as MJPEG (lecture section 9):",
-      "/ (live page), /stream.mjpg, /snapshot.jpg, /state (JSON)."
+      "Serve a camera to web browsers as MJPEG (lecture section 9).",
+      "Paths: / (live page), /stream.mjpg, /snapshot.jpg, /state (JSON);",
+      "/events (motion events) and /recordings (segments) when surveillance is on."
     })
 final class CameraCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -17,12 +17,13 @@ import picocli.CommandLine.Spec;
     versionProvider = SocketkitCommand.Version.class,
     description = "The programs of the lecture on Python socket programming, in Java.",
     subcommands = {
-      QueuesCommand.class,
       EchoServerCommand.class,
       EchoClientCommand.class,
       GuiClientCommand.class,
+      QueuesCommand.class,
       HttpServerCommand.class,
       CameraCommand.class,
+      BenchCommand.class,
     })
 final class SocketkitCommand implements Runnable {
   @Spec CommandSpec spec;

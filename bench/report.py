@@ -1,0 +1,340 @@
+"""Turns bench/run.sh's raw results into the generated part of docs/benchmarks.md.
+
+    python3 bench/report.py RESULTS_DIR docs/benchmarks.md
+
+Reads echo.tsv, c10k.tsv, mjpeg.tsv, jmh.json, machine.txt and profile-*.samples.txt from
+RESULTS_DIR; writes RESULTS_DIR/chart.tsv for the chart; replaces the text between
+<!-- generated:start --> and <!-- generated:end --> in the markdown file (creating the file with
+the markers when it does not exist), so the hand-written interpretation around them stays.
+Every number printed comes from the raw files; nothing is filled in.
+"""
+import collections
+import csv
+import glob
+import json
+import os
+import re
+import statistics
+import sys
+
+START = "<!-- generated:start -->"
+END = "<!-- generated:end -->"
+
+
+def rows(path):
+    if not os.path.exists(path):
+        return []
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def num(value):
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if value != value else value  # NaN (JMH's error with too few iterations)
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def fmt(value, digits=0):
+    if value is None:
+        return "–"
+    return f"{value:,.{digits}f}"
+
+
+def size_label(size):
+    size = int(size)
+    return f"{size // 1024} KiB" if size % 1024 == 0 else f"{size} B"
+
+
+def per_cpu(row):
+    """Round trips per CPU-second the server actually got: robust when the machine is shared."""
+    rtps, cpu = num(row["rtps"]), num(row["server_cpu"])
+    return rtps / (cpu / 100) if rtps is not None and cpu else None
+
+
+def echo_section(out, lines, chart):
+    data = rows(os.path.join(out, "echo.tsv"))
+    if not data:
+        lines.append("No echo results.\n")
+        return {}
+    groups = collections.defaultdict(list)
+    peers = []
+    for row in data:
+        groups[(row["connections"], row["size"], row["peer"])].append(row)
+        if row["peer"] not in peers:
+            peers.append(row["peer"])
+    configs = sorted({(int(r["connections"]), int(r["size"])) for r in data})
+    best = {}
+    chart.append("size\tpeer\tconnections\tvalue")
+    for connections, size in configs:
+        lines.append(f"\n#### {connections:,} connections, {size_label(size)} messages\n")
+        lines.append(
+            "| server | round trips/s (median) | × Netty NIO | round trips per server CPU-second |"
+            " × Netty NIO per CPU | p50 ms | p99 ms | errors | server CPU | load-generator CPU | runs |"
+        )
+        lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        netty = groups.get((str(connections), str(size), "netty-nio"), [])
+        base = median(num(r["rtps"]) for r in netty)
+        base_per_cpu = median(per_cpu(r) for r in netty)
+        for peer in peers:
+            runs = groups.get((str(connections), str(size), peer), [])
+            if not runs:
+                continue
+            rtps = median(num(r["rtps"]) for r in runs)
+            ratio = rtps / base if rtps is not None and base else None
+            efficiency = median(per_cpu(r) for r in runs)
+            efficiency_ratio = (
+                efficiency / base_per_cpu if efficiency is not None and base_per_cpu else None
+            )
+            errors = [r["errors"] for r in runs]
+            failed = sum(1 for e in errors if e == "failed")
+            error_count = sum(int(e) for e in errors if e not in ("failed", ""))
+            error_text = f"{error_count}" + (f" ({failed} runs failed)" if failed else "")
+            lines.append(
+                f"| {peer} | {fmt(rtps)} | {fmt(ratio, 2)} | {fmt(efficiency)} |"
+                f" {fmt(efficiency_ratio, 2)} |"
+                f" {fmt(median(num(r['p50_ms']) for r in runs), 3)} |"
+                f" {fmt(median(num(r['p99_ms']) for r in runs), 3)} | {error_text} |"
+                f" {fmt(median(num(r['server_cpu']) for r in runs))} % |"
+                f" {fmt(median(num(r['load_cpu']) for r in runs))} % | {len(runs)} |"
+            )
+            if rtps is not None:
+                chart.append(f"{size_label(size)}\t{peer}\t{connections}\t{rtps:.1f}")
+            if peer.startswith("socketkit-") and rtps is not None and ratio is not None:
+                key = (connections, size)
+                if key not in best or ratio > best[key][1]:
+                    best[key] = (peer, ratio, efficiency_ratio)
+    return best
+
+
+def c10k_section(out, lines):
+    data = rows(os.path.join(out, "c10k.tsv"))
+    if not data:
+        lines.append("No C10K results.\n")
+        return None
+    lines.append(
+        "| server (-Xmx64m) | connections | round trips/s | errors | open at the end |"
+        " heap / connection | RSS / connection | heap with 10k open | RSS with 10k open |"
+    )
+    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    result = {}
+    for row in data:
+        n = int(row["connections"])
+        hb, hl, rb, rl = (num(row[k]) for k in ("heap_base_kb", "heap_load_kb", "rss_base_kb", "rss_load_kb"))
+        heap_per = (hl - hb) * 1024 / n if hb is not None and hl is not None else None
+        rss_per = (rl - rb) * 1024 / n if rb is not None and rl is not None else None
+        lines.append(
+            f"| {row['peer']} | {n:,} | {fmt(num(row['rtps']))} | {row['errors'] or '–'} |"
+            f" {row['open'] or '–'} | {fmt(heap_per)} B | {fmt(rss_per)} B |"
+            f" {fmt(hl / 1024 if hl is not None else None, 1)} MiB |"
+            f" {fmt(rl / 1024 if rl is not None else None, 1)} MiB |"
+        )
+        result[row["peer"]] = row
+    return result
+
+
+def mjpeg_section(out, lines):
+    data = rows(os.path.join(out, "mjpeg.tsv"))
+    if not data:
+        lines.append("No MJPEG results.\n")
+        return {}
+    lines.append(
+        "| server | viewers | fps min | fps median | fps max | frame age p50 ms | p99 ms | max ms |"
+        " errors | server CPU | CPU per viewer | load-generator CPU | MB/s |"
+    )
+    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    summary = {}
+    for row in data:
+        viewers = int(row["viewers"])
+        cpu = num(row["server_cpu"])
+        per = cpu / viewers if cpu is not None else None
+        bytes_s = num(row["bytes_s"])
+        lines.append(
+            f"| {row['peer']} | {viewers:,} | {fmt(num(row['fps_min']), 1)} |"
+            f" {fmt(num(row['fps_median']), 1)} | {fmt(num(row['fps_max']), 1)} |"
+            f" {fmt(num(row['p50_ms']), 2)} | {fmt(num(row['p99_ms']), 2)} |"
+            f" {fmt(num(row['max_ms']), 2)} | {row['errors'] or '–'} | {fmt(cpu)} % |"
+            f" {fmt(per, 3)} % | {fmt(num(row['load_cpu']))} % |"
+            f" {fmt(bytes_s / 1e6 if bytes_s is not None else None, 1)} |"
+        )
+        s = summary.setdefault(row["peer"], {"best": None, "rows": {}})
+        s["rows"][viewers] = row
+        fmin = num(row["fps_min"])
+        if fmin is not None and fmin >= 28 and row["errors"] == "0":
+            if s["best"] is None or viewers > s["best"]:
+                s["best"] = viewers
+    lines.append("")
+    for peer, s in summary.items():
+        best = s["best"]
+        tried = max(s["rows"])
+        lines.append(
+            f"- **{peer}**: largest viewer count measured with every viewer at ≥ 28 fps and no"
+            f" errors: **{fmt(best) if best else 'none'}** (largest count tried: {tried:,})."
+        )
+    return summary
+
+
+def jmh_section(out, lines):
+    path = os.path.join(out, "jmh.json")
+    if not os.path.exists(path):
+        lines.append("No JMH results.\n")
+        return
+    with open(path) as f:
+        results = json.load(f)
+    lines.append("| benchmark | parameters | score | ± error | unit |")
+    lines.append("|---|---|---:|---:|---|")
+    for r in results:
+        params = ", ".join(f"{k}={v}" for k, v in (r.get("params") or {}).items())
+        m = r["primaryMetric"]
+        lines.append(
+            f"| {r['benchmark'].split('.')[-2]}.{r['benchmark'].split('.')[-1]} | {params} |"
+            f" {fmt(num(m['score']), 3)} | {fmt(num(m['scoreError']), 3)} | {m['scoreUnit']} |"
+        )
+
+
+def profile_section(out, lines):
+    files = sorted(glob.glob(os.path.join(out, "profile-*.samples.txt")))
+    if not files:
+        lines.append("No profiles.\n")
+        return
+    for path in files:
+        peer = os.path.basename(path)[len("profile-"):-len(".samples.txt")]
+        top = collections.Counter()
+        own = collections.Counter()
+        total = 0
+        with open(path) as f:
+            stack = None
+            for line in f:
+                if "stackTrace = [" in line:
+                    stack = []
+                    continue
+                if stack is not None:
+                    text = line.strip()
+                    if text.startswith("]") or not text:
+                        if stack:
+                            total += 1
+                            top[stack[0]] += 1
+                            mine = next((s for s in stack if s.startswith(("dev.socketkit", "io.netty"))), None)
+                            if mine:
+                                own[mine] += 1
+                        stack = None
+                        continue
+                    if text != "...":
+                        stack.append(re.sub(r"\s+line:.*$", "", text))
+        report = os.path.join(out, f"profile-{peer}.txt")
+        rtps = None
+        if os.path.exists(report):
+            with open(report) as f:
+                m = re.search(r"round trips/s: ([0-9.]+)", f.read())
+                rtps = float(m.group(1)) if m else None
+        lines.append(
+            f"\n**{peer}** at 1,000 connections × 64 B ({total:,} samples,"
+            f" {fmt(rtps)} round trips/s while recording). Top frames (self):\n"
+        )
+        lines.append("| share | frame |")
+        lines.append("|---:|---|")
+        for frame, count in top.most_common(12):
+            lines.append(f"| {100 * count / max(total, 1):.1f} % | `{frame}` |")
+        lines.append("\nFirst socketkit/Netty frame on the stack (where the time is spent from our code):\n")
+        lines.append("| share | frame |")
+        lines.append("|---:|---|")
+        for frame, count in own.most_common(8):
+            lines.append(f"| {100 * count / max(total, 1):.1f} % | `{frame}` |")
+
+
+def targets_section(best, c10k, mjpeg, lines):
+    lines.append("| target | result | met? |")
+    lines.append("|---|---|---|")
+    for (connections, size), (peer, ratio, efficiency_ratio) in sorted(best.items()):
+        lines.append(
+            f"| fastest socketkit mode ≥ 1.0× Netty NIO, {connections:,} × {size_label(size)} |"
+            f" {peer}: {ratio:.2f}× round trips/s ({fmt(efficiency_ratio, 2)}× per server CPU-second) |"
+            f" {'yes' if ratio >= 1.0 else f'no ({(1 - ratio) * 100:.0f} % short)'} |"
+        )
+    if not best:
+        lines.append("| fastest socketkit mode ≥ 1.0× Netty NIO | no socketkit echo server was available | not measured |")
+    sk = next((row for peer, row in (c10k or {}).items() if peer.startswith("socketkit")), None)
+    if sk:
+        ok = sk["errors"] == "0" and sk["open"] == "10000"
+        lines.append(
+            f"| 10,000 connections at -Xmx64m, no errors | {sk['peer']}: errors {sk['errors']},"
+            f" open {sk['open']} | {'yes' if ok else 'no'} |"
+        )
+    else:
+        lines.append("| 10,000 connections at -Xmx64m, no errors | no socketkit echo server was available | not measured |")
+    cam = (mjpeg or {}).get("socketkit-camera")
+    if cam:
+        best_viewers = cam["best"] or 0
+        lines.append(
+            f"| MJPEG ≥ 3,000 viewers at ≥ 28 fps, one core, -Xmx256m | {best_viewers:,} |"
+            f" {'yes' if best_viewers >= 3000 else 'no'} |"
+        )
+        for viewers, limit, column, label in ((100, 5, "p50_ms", "median"), (1000, 15, "p50_ms", "median"), (1000, 100, "p99_ms", "p99")):
+            row = cam["rows"].get(viewers)
+            value = num(row[column]) if row else None
+            lines.append(
+                f"| frame age {label} < {limit} ms at {viewers:,} viewers | {fmt(value, 2)} ms |"
+                f" {'not measured' if value is None else ('yes' if value < limit else 'no')} |"
+            )
+    else:
+        lines.append("| MJPEG fan-out targets | socketkit's camera was not available | not measured |")
+
+
+def main():
+    out, markdown = sys.argv[1], sys.argv[2]
+    lines = []
+    chart = []
+    lines.append(START)
+    lines.append("")
+    lines.append("_Generated by `bench/run.sh`; do not edit between the markers._\n")
+    lines.append("### Machine and run\n")
+    lines.append("```")
+    with open(os.path.join(out, "machine.txt")) as f:
+        lines.append(f.read().rstrip())
+    lines.append("```\n")
+    lines.append("### Targets\n")
+    target_lines = []
+    lines.append("@@TARGETS@@")
+    lines.append("\n### Echo, side by side\n")
+    lines.append("Server pinned to CPU 0, `socketkit bench echo` pinned to CPU 1, pipeline 1. CPU columns are"
+                 " the medians of each process's CPU over the counted window, in % of one core.\n")
+    best = echo_section(out, lines, chart)
+    lines.append("\n![Echo round trips per second against connections](benchmarks.png)\n")
+    lines.append("### C10K: 10,000 connections at -Xmx64m\n")
+    lines.append("Heap is measured with `jcmd GC.run` then `GC.heap_info` before the connections and while"
+                 " all 10,000 are open; RSS from `/proc/PID/status`. Per connection = the difference / 10,000.\n")
+    c10k = c10k_section(out, lines)
+    lines.append("\n### MJPEG fan-out, 640x480 at 30 fps\n")
+    mjpeg = mjpeg_section(out, lines)
+    lines.append("\n### JMH microbenchmarks\n")
+    jmh_section(out, lines)
+    lines.append("\n### Profiles (JFR execution samples)\n")
+    profile_section(out, lines)
+    lines.append("")
+    lines.append(END)
+    targets_section(best, c10k, mjpeg, target_lines)
+    text = "\n".join(lines).replace("@@TARGETS@@", "\n".join(target_lines))
+
+    if os.path.exists(markdown):
+        with open(markdown) as f:
+            old = f.read()
+    else:
+        old = "# Benchmarks\n\n" + START + "\n" + END + "\n"
+    if START in old and END in old:
+        new = old[: old.index(START)] + text + old[old.index(END) + len(END):]
+    else:
+        new = old.rstrip() + "\n\n" + text + "\n"
+    with open(markdown, "w") as f:
+        f.write(new)
+    with open(os.path.join(out, "chart.tsv"), "w") as f:
+        f.write("\n".join(chart) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+package dev.socketkit.loadgen;
+
+import java.util.Locale;
+
+/**
+ * The outcome of one {@link MjpegLoad#run}, over the counted window only (after the warm-up).
+ *
+ * @param options what was run
+ * @param seconds length of the counted window, in seconds
+ * @param fpsMin frames per second of the slowest viewer (a viewer that failed counts with what it
+ *     received)
+ * @param fpsMedian median frames per second over the viewers
+ * @param fpsMax frames per second of the fastest viewer
+ * @param frames frames received by all viewers in the window
+ * @param bytesPerSecond bytes received per second by all viewers together
+ * @param p50Micros median frame age on arrival (receive time minus the part's {@code X-Timestamp}),
+ *     microseconds; -1 when no part carried a timestamp
+ * @param p99Micros 99th percentile frame age, microseconds; -1 as above
+ * @param maxMicros oldest frame on arrival, microseconds; -1 as above
+ * @param connectErrors viewers that could not connect
+ * @param protocolErrors viewers closed because of a bad status, a bad multipart stream, a part that
+ *     is not a JPEG, or a Content-Length that does not match
+ * @param closedErrors viewers whose stream the server ended or reset
+ * @param generatorCpu CPU of the generator's process over the window, as a fraction of one core
+ * @param serverCpu the same for the server's process, or -1 when not measured
+ */
+public record MjpegReport(
+    MjpegOptions options,
+    double seconds,
+    double fpsMin,
+    double fpsMedian,
+    double fpsMax,
+    long frames,
+    double bytesPerSecond,
+    long p50Micros,
+    long p99Micros,
+    long maxMicros,
+    long connectErrors,
+    long protocolErrors,
+    long closedErrors,
+    double generatorCpu,
+    double serverCpu) {
+
+  /** All errors: connect, protocol and closed. */
+  public long errors() {
+    return connectErrors + protocolErrors + closedErrors;
+  }
+
+  /**
+   * The report as {@code socketkit bench mjpeg} prints it: lines starting with fixed labels that
+   * scripts may match ({@code fps per viewer:}, {@code bytes/s:}, {@code frame age ms:}, {@code
+   * errors:}, {@code cpu:}).
+   */
+  public String format() {
+    StringBuilder text = new StringBuilder();
+    text.append(
+        String.format(
+            Locale.ROOT,
+            "bench mjpeg %s: %d viewers, %.1f s counted after %.1f s warm-up%n",
+            options.url(),
+            options.viewers(),
+            seconds,
+            options.warmup().toMillis() / 1000.0));
+    text.append(
+        String.format(
+            Locale.ROOT,
+            "fps per viewer: min %.1f median %.1f max %.1f (%d frames)%n",
+            fpsMin,
+            fpsMedian,
+            fpsMax,
+            frames));
+    text.append(String.format(Locale.ROOT, "bytes/s: %.0f%n", bytesPerSecond));
+    if (p50Micros < 0) {
+      text.append("frame age ms: not measured (no X-Timestamp in the parts)%n".formatted());
+    } else {
+      text.append(
+          String.format(
+              Locale.ROOT,
+              "frame age ms: p50 %.3f p99 %.3f max %.3f%n",
+              p50Micros / 1000.0,
+              p99Micros / 1000.0,
+              maxMicros / 1000.0));
+    }
+    text.append(
+        String.format(
+            Locale.ROOT,
+            "errors: %d (connect %d, protocol %d, closed %d)%n",
+            errors(),
+            connectErrors,
+            protocolErrors,
+            closedErrors));
+    text.append(
+        String.format(
+            Locale.ROOT,
+            "cpu: load generator %.1f%% of one core; server %s%n",
+            generatorCpu * 100,
+            serverCpu < 0
+                ? "not measured (give --server-pid)"
+                : String.format(
+                    Locale.ROOT,
+                    "%.1f%% of one core (%.3f%% per viewer)",
+                    serverCpu * 100,
+                    serverCpu * 100 / options.viewers())));
+    return text.toString();
+  }
+}

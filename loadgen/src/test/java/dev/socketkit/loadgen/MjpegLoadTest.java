@@ -1,0 +1,87 @@
+package dev.socketkit.loadgen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Duration;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class MjpegLoadTest {
+  private static MjpegOptions options(URI url, int viewers, Duration duration) {
+    return new MjpegOptions(url, viewers, duration, Duration.ofMillis(200), 0, 64);
+  }
+
+  @Test
+  void everyViewerReceivesTheStreamsFramesWithTheirAge() throws Exception {
+    try (TestMjpegServer server = new TestMjpegServer(50, false)) {
+      MjpegReport report = MjpegLoad.run(options(server.url(), 20, Duration.ofSeconds(1)));
+
+      assertThat(report.errors()).isZero();
+      // 50 fps for a second: every viewer gets frames, none gets more than the server sent.
+      assertThat(report.fpsMin()).isGreaterThan(10);
+      assertThat(report.fpsMax()).isLessThan(80);
+      assertThat(report.fpsMin()).isLessThanOrEqualTo(report.fpsMedian());
+      assertThat(report.frames()).isGreaterThanOrEqualTo(20 * 10);
+      assertThat(report.bytesPerSecond()).isGreaterThan(20 * 10 * 5000);
+      assertThat(report.p50Micros()).isNotNegative().isLessThanOrEqualTo(report.p99Micros());
+      assertThat(report.format()).contains("20 viewers", "fps per viewer: min ", "frame age ms: ");
+    }
+  }
+
+  @Test
+  void countsAStreamWithACorruptedBoundaryAsAProtocolError() throws Exception {
+    try (TestMjpegServer server = new TestMjpegServer(100, true)) {
+      MjpegReport report = MjpegLoad.run(options(server.url(), 5, Duration.ofMillis(500)));
+
+      assertThat(report.protocolErrors()).isEqualTo(5);
+      assertThat(report.format()).contains("errors: 5 (connect 0, protocol 5, closed 0)");
+    }
+  }
+
+  @Test
+  void countsViewersThatCannotConnect() throws Exception {
+    URI closed;
+    try (TestMjpegServer server = new TestMjpegServer(1, false)) {
+      closed = server.url();
+    }
+    MjpegReport report = MjpegLoad.run(options(closed, 4, Duration.ofMinutes(5)));
+
+    assertThat(report.connectErrors()).isEqualTo(4);
+    assertThat(report.frames()).isZero();
+  }
+
+  @Test
+  void letsOnlyMaxConnectingViewersWaitForAResponseAtOnce() throws Exception {
+    try (TestMjpegServer server = new TestMjpegServer(50, false, 100)) {
+      MjpegReport report =
+          MjpegLoad.run(
+              new MjpegOptions(server.url(), 8, Duration.ofMillis(300), Duration.ZERO, 0, 2));
+
+      assertThat(report.errors()).isZero();
+      assertThat(report.fpsMin()).isPositive();
+      assertThat(server.mostUnanswered()).isBetween(1, 2);
+    }
+  }
+
+  @Test
+  void rejectsAUrlThatIsNotHttp() {
+    assertThatThrownBy(
+            () -> options(URI.create("https://127.0.0.1/stream.mjpg"), 1, Duration.ofSeconds(1)))
+        .hasMessageContaining("expected: http://");
+  }
+
+  @Test
+  @Tag("soak")
+  void aThousandViewersFromOneThread() throws Exception {
+    try (TestMjpegServer server = new TestMjpegServer(10, false)) {
+      MjpegReport report = MjpegLoad.run(options(server.url(), 1000, Duration.ofSeconds(3)));
+
+      assertThat(report.errors()).isZero();
+      assertThat(report.fpsMin()).isGreaterThan(5);
+    }
+  }
+}
