@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -88,17 +88,18 @@ class EchoLoadTest {
 
   @Test
   void countsRefusedConnectionsAndReturnsWithoutWaitingOutTheWindow() throws Exception {
-    InetSocketAddress closed;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closed = (InetSocketAddress) socket.getLocalSocketAddress();
-    }
-    EchoReport report =
-        EchoLoad.run(
-            new EchoOptions(
-                closed, 3, 64, 1, Duration.ofMinutes(5), Duration.ofMinutes(1), 0, false));
+    // Bound but not listening: connects are refused at once, and no one else can take the port.
+    try (Socket reserved = new Socket()) {
+      reserved.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      InetSocketAddress closed = (InetSocketAddress) reserved.getLocalSocketAddress();
+      EchoReport report =
+          EchoLoad.run(
+              new EchoOptions(
+                  closed, 3, 64, 1, Duration.ofMinutes(5), Duration.ofMinutes(1), 0, false));
 
-    assertThat(report.connectErrors()).isEqualTo(3);
-    assertThat(report.roundTrips()).isZero();
+      assertThat(report.connectErrors()).isEqualTo(3);
+      assertThat(report.roundTrips()).isZero();
+    }
   }
 
   @Test
