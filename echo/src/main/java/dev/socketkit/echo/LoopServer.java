@@ -99,14 +99,18 @@ abstract class LoopServer implements EchoServer {
       }
     } finally {
       stopRequested = false;
-      // NIO defers closing a registered channel's descriptor until its selector selects again;
-      // this thread may never select again, so deregister now and let close() really close.
-      forgetChannels();
-      drainWakeup();
-      synchronized (lock) {
-        served = null;
+      try {
+        // NIO defers closing a registered channel's descriptor until its selector selects again;
+        // this thread may never select again, so deregister now and let close() really close.
+        forgetChannels();
+        drainWakeup();
+      } finally {
+        // Even if deregistering failed: otherwise shutdown() and close() would wait in vain.
+        synchronized (lock) {
+          served = null;
+        }
+        done.countDown();
       }
-      done.countDown();
     }
   }
 
@@ -151,11 +155,11 @@ abstract class LoopServer implements EchoServer {
       if (closed) {
         return;
       }
-    }
-    shutdown();
-    synchronized (lock) {
+      // Set before shutdown() returns, so that a second close() (the shutdown hook and the
+      // command's try-with-resources both close on Ctrl-C) cannot run closeClients() alongside.
       closed = true;
     }
+    shutdown();
     try {
       closeClients();
       closeLingering(true);
