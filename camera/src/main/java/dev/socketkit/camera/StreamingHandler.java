@@ -75,8 +75,8 @@ public class StreamingHandler extends BaseHttpRequestHandler {
   }
 
   /**
-   * {@code POST /recordings/NAME/delete}, from the recordings page's delete button; refused with 403
-   * when it comes from another site's page ({@code Origin} or {@code Sec-Fetch-Site}).
+   * {@code POST /recordings/NAME/delete}, from the recordings page's delete button; refused with
+   * 403 when it comes from another site's page ({@code Origin} or {@code Sec-Fetch-Site}).
    */
   @Override
   protected void doPOST() throws IOException {

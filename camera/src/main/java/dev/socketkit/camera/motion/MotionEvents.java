@@ -26,8 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Threading: the detector's thread calls the {@link MotionListener} methods; request threads
  * call {@link #page} and {@link #find}; the hooks run one at a time on a worker thread of their
  * own, behind a short queue (when programs are slower than events, later runs are skipped and
- * counted, never queued without bound). {@link #close()} stops the worker, waiting for a running
- * program at most its timeout.
+ * counted, never queued without bound). {@link #close()} lets the running and queued programs
+ * finish for at most 10 seconds, then kills a program still running (with its child processes) and
+ * drops the runs not yet started.
  */
 public final class MotionEvents implements MotionListener, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(MotionEvents.class.getName());
@@ -146,13 +147,23 @@ public final class MotionEvents implements MotionListener, AutoCloseable {
     return hooksSkipped.get();
   }
 
-  /** Stops running hooks; waits for one running at most 10 seconds. */
+  /**
+   * Stops running hooks: waits at most 10 seconds for the running and queued programs, then kills a
+   * program still running (and its child processes) and drops the runs not yet started.
+   */
   @Override
   public void close() {
     hooks.shutdown();
     try {
-      hooks.awaitTermination(10, TimeUnit.SECONDS);
+      if (!hooks.awaitTermination(10, TimeUnit.SECONDS)) {
+        int dropped = hooks.shutdownNow().size(); // interrupts the running hook: EventHook kills it
+        if (dropped > 0) {
+          LOG.log(Level.WARNING, dropped + " motion hook runs dropped at shutdown");
+        }
+        hooks.awaitTermination(5, TimeUnit.SECONDS);
+      }
     } catch (InterruptedException e) {
+      hooks.shutdownNow();
       Thread.currentThread().interrupt();
     }
   }
