@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -17,6 +18,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 /**
  * The camera's recent motion events: kept for {@code /events} (newest first, paged), with their
@@ -53,7 +55,7 @@ public final class MotionEvents implements MotionListener, AutoCloseable {
    *
    * @param capacity how many recent events are kept (with their snapshots, in memory)
    * @param snapshotDirectory where snapshot files for the hooks are written (created when needed);
-   *     the last {@code capacity} are kept
+   *     the last {@code capacity} are kept, counting those an earlier run left there
    * @param onStart run when an event starts, or null
    * @param onEnd run when an event ends, or null
    * @param downstream told of every start and end, in order, on the detector's thread
@@ -74,6 +76,7 @@ public final class MotionEvents implements MotionListener, AutoCloseable {
     this.onStart = onStart;
     this.onEnd = onEnd;
     this.downstream = List.copyOf(downstream);
+    seedSnapshots();
     this.hooks =
         new ThreadPoolExecutor(
             1,
@@ -195,6 +198,25 @@ public final class MotionEvents implements MotionListener, AutoCloseable {
     env.put("SOCKETKIT_EVENT_PEAK", String.format(Locale.ROOT, "%.4f", event.peakScore()));
     env.put("SOCKETKIT_EVENT_SNAPSHOT", writeSnapshot(event));
     hook.run(env);
+  }
+
+  /**
+   * Takes in the snapshots an earlier run left in the directory, oldest first (their names are
+   * event ids, which sort by time), so the cap on kept snapshots holds across restarts.
+   */
+  private void seedSnapshots() {
+    if (snapshotDirectory == null || !Files.isDirectory(snapshotDirectory)) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(snapshotDirectory)) {
+      files
+          .filter(f -> f.getFileName().toString().endsWith(".jpg") && Files.isRegularFile(f))
+          .map(Path::toAbsolutePath)
+          .sorted(Comparator.comparing(f -> f.getFileName().toString()))
+          .forEach(snapshotFiles::addLast);
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "cannot list the earlier motion snapshots: " + e.getMessage());
+    }
   }
 
   /** Writes the event's snapshot for the hook; returns its path, or "" if it cannot be written. */

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,6 +90,26 @@ class MotionEventsTest {
     for (ProcessHandle process : processes) {
       process.onExit().get(10, TimeUnit.SECONDS);
       assertThat(process.isAlive()).isFalse();
+    }
+  }
+
+  @Test
+  void theSnapshotCapCountsTheSnapshotsAnEarlierRunLeft() throws Exception {
+    Path snaps = Files.createDirectories(dir.resolve("snaps"));
+    for (String old :
+        List.of("20260101T000000.000Z", "20260101T000001.000Z", "20260101T000002.000Z")) {
+      Files.write(snaps.resolve(old + ".jpg"), new byte[] {9});
+    }
+    Files.writeString(snaps.resolve("notes.txt"), "not a snapshot");
+    EventHook hook = new EventHook(List.of("/bin/sh", "-c", "exit 0"), Duration.ofSeconds(20));
+    MotionEvent e = event(0, 2);
+    try (MotionEvents events = new MotionEvents("cam", 3, snaps, hook, null, List.of())) {
+      events.started(new MotionEvent(e.startMicros(), -1, 0.05, e.startMicros(), e.snapshot()));
+    } // close() waits for the hook, which wrote the snapshot
+    try (Stream<Path> files = Files.list(snaps)) {
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .containsExactlyInAnyOrder(
+              "20260101T000001.000Z.jpg", "20260101T000002.000Z.jpg", e.id() + ".jpg", "notes.txt");
     }
   }
 }
