@@ -52,9 +52,17 @@ if [ -z "$server_java" ]; then
     if [ -n "$feature" ] && [ "$feature" -ge 21 ]; then server_java="$home/bin/java"; break; fi
   done
 fi
-for tool in taskset python3 mvn; do
-  command -v "$tool" >/dev/null || { echo "run.sh: $tool is required" >&2; exit 1; }
+# Every tool the run needs, checked now rather than when a later section reaches it.
+jcmd_tool="$(dirname "$(readlink -f "$(command -v "$server_java" || echo "$server_java")")")/jcmd"
+missing=()
+for tool in taskset python3 mvn ss ffmpeg; do
+  command -v "$tool" >/dev/null || missing+=("$tool")
 done
+[ -x "$jcmd_tool" ] || missing+=("jcmd (looked for $jcmd_tool, next to the server java)")
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "run.sh: missing tools: ${missing[*]}; install them (ss is in iproute2, jcmd in a JDK) and run again" >&2
+  exit 1
+fi
 
 out="$root/bench/target/results"
 rm -rf "$out"
@@ -222,7 +230,6 @@ for peer in "${c10k_peers[@]}"; do
   name="c10k-$peer"
   # shellcheck disable=SC2046
   start_server "$name" $(echo_command "$peer" -Xmx64m) || continue
-  jcmd_tool="$(dirname "$(readlink -f "$(command -v "$server_java")")")/jcmd"
   heap_used() { # KB of heap in use after a full GC
     "$jcmd_tool" "$server_pid" GC.run >/dev/null 2>&1 || true
     "$jcmd_tool" "$server_pid" GC.heap_info 2>/dev/null \
@@ -230,9 +237,12 @@ for peer in "${c10k_peers[@]}"; do
   }
   rss() { awk '/VmRSS/ {print $2}' "/proc/$server_pid/status"; }
   heap_base="$(heap_used)"; rss_base="$(rss)"
-  loadgen echo --lines --port "$server_port" --connections 10000 --size 64 --duration "$c10k_duration" \
-    --warmup 2 --server-pid "$server_pid" >"$out/$name.txt" 2>&1 &
+  # Not through loadgen(): started directly, $! is the java process itself, so cleanup stops it.
+  (ulimit -n 20000; exec taskset -c "$load_cpu" java -Xmx1g -jar "$jar" bench echo --lines \
+    --port "$server_port" --connections 10000 --size 64 --duration "$c10k_duration" \
+    --warmup 2 --server-pid "$server_pid") >"$out/$name.txt" 2>&1 &
   load_pid=$!
+  pids+=("$load_pid")
   # Wait until the window is running (all 10,000 connected), then measure the server under load.
   for _ in $(seq 1 600); do
     established="$(ss -Htn state established "( sport = :$server_port )" 2>/dev/null | wc -l)"

@@ -43,11 +43,11 @@ def main():
                 continue
             try:
                 data = s.recv(BUFSIZE)
-            except ConnectionError:
+                if data:
+                    s.sendall(data)
+            except ConnectionError:  # a reset between recv and sendall ends this client only
                 data = b""
-            if data:
-                s.sendall(data)
-            else:
+            if not data:
                 socks.remove(s)
                 s.close()
 

@@ -74,7 +74,10 @@ public class StreamingHandler extends BaseHttpRequestHandler {
     }
   }
 
-  /** {@code POST /recordings/NAME/delete}, from the recordings page's delete button. */
+  /**
+   * {@code POST /recordings/NAME/delete}, from the recordings page's delete button; refused with
+   * 403 when it comes from another site's page ({@code Origin} or {@code Sec-Fetch-Site}).
+   */
   @Override
   protected void doPOST() throws IOException {
     otherMethod("POST");
@@ -95,9 +98,39 @@ public class StreamingHandler extends BaseHttpRequestHandler {
     if (!authorised(query(question < 0 ? "" : target.substring(question + 1)))) {
       return;
     }
+    if (crossSite()) {
+      sendError(
+          403,
+          "Forbidden",
+          "A page from another site may not change the camera's recordings (cross-site request).");
+      return;
+    }
     if (!surveillance(method, route, target, question)) {
       sendError(405, "Method Not Allowed", method + " is only for /recordings/NAME.");
     }
+  }
+
+  /**
+   * Whether a state-changing request comes from another site's page: the browser sends Basic
+   * credentials along with it, so such a request must be refused (cross-site request forgery). True
+   * when {@code Sec-Fetch-Site} is present and is neither {@code same-origin} nor {@code none}, or
+   * when {@code Origin} is present and its host and port differ from the {@code Host} header.
+   */
+  private boolean crossSite() {
+    String site = headers().get("Sec-Fetch-Site");
+    if (site != null
+        && !site.trim().equalsIgnoreCase("same-origin")
+        && !site.trim().equalsIgnoreCase("none")) {
+      return true;
+    }
+    String origin = headers().get("Origin");
+    if (origin == null) {
+      return false;
+    }
+    String host = headers().get("Host");
+    int scheme = origin.indexOf("://");
+    String originHost = scheme < 0 ? origin.trim() : origin.substring(scheme + 3).trim();
+    return host == null || !originHost.equalsIgnoreCase(host.trim());
   }
 
   /**

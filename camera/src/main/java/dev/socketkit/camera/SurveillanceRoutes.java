@@ -9,6 +9,7 @@ import dev.socketkit.camera.motion.MotionEvents;
 import dev.socketkit.camera.recording.AviFile;
 import dev.socketkit.camera.recording.Recorder;
 import dev.socketkit.camera.recording.Segments;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -390,7 +391,10 @@ public final class SurveillanceRoutes {
               buffer.clear().limit((int) Math.min(buffer.capacity(), left));
               int n = in.read(buffer);
               if (n < 0) {
-                break;
+                // Fewer bytes than Content-Length: end the connection rather than let the next
+                // response be read as the rest of this body.
+                throw new EOFException(
+                    segment.name() + " ended " + left + " bytes before the announced length");
               }
               out.write(buffer.array(), 0, n);
               left -= n;
@@ -400,8 +404,16 @@ public final class SurveillanceRoutes {
   }
 
   /** The segment's frames as a multipart MJPEG stream, paced at the segment's frame rate. */
-  private Reply play(Segments.Segment segment) throws IOException {
-    AviFile.Info info = AviFile.inspect(segment.file());
+  private Reply play(Segments.Segment segment) {
+    AviFile.Info info;
+    try {
+      info = AviFile.inspect(segment.file());
+    } catch (NoSuchFileException e) {
+      return Reply.text(404, "No such recording: " + segment.name());
+    } catch (IOException e) {
+      return Reply.text(
+          500, "Recording " + segment.name() + " cannot be played: " + e.getMessage());
+    }
     long frameNanos = (long) (1e9 / (info.fps() > 0 ? info.fps() : 10));
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Age", "0");

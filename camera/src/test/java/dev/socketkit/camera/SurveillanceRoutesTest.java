@@ -1,6 +1,7 @@
 package dev.socketkit.camera;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +11,7 @@ import dev.socketkit.camera.recording.AviWriter;
 import dev.socketkit.camera.recording.Segments;
 import dev.socketkit.camera.recording.SyntheticFrames;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -179,5 +181,31 @@ class SurveillanceRoutesTest {
     assertThat(file).doesNotExist();
     assertThat(get(routes, "DELETE", "/recordings/cam-20261115T104640Z.avi", null).status())
         .isEqualTo(404);
+  }
+
+  @Test
+  void aDownloadOfAFileThatShrinksFailsInsteadOfSendingTooFewBytes() throws Exception {
+    Path file = dir.resolve("cam-20261115T104640Z.avi");
+    Files.write(file, new byte[200_000]);
+    SurveillanceRoutes routes = new SurveillanceRoutes(null, new Segments(dir), null);
+    SurveillanceRoutes.Reply download =
+        get(routes, "GET", "/recordings/cam-20261115T104640Z.avi", null);
+    assertThat(download.length()).isEqualTo(200_000);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      channel.truncate(1000);
+    }
+    assertThatThrownBy(() -> body(download)).isInstanceOf(EOFException.class);
+  }
+
+  @Test
+  void playingACorruptRecordingAnswersAnError() throws Exception {
+    Files.write(
+        dir.resolve("cam-20261115T104640Z.avi"),
+        "not an avi file".getBytes(StandardCharsets.UTF_8));
+    SurveillanceRoutes routes = new SurveillanceRoutes(null, new Segments(dir), null);
+    SurveillanceRoutes.Reply play =
+        get(routes, "GET", "/recordings/cam-20261115T104640Z.avi/play.mjpg", null);
+    assertThat(play.status()).isEqualTo(500);
+    assertThat(new String(body(play), StandardCharsets.UTF_8)).contains("cannot be played");
   }
 }

@@ -220,4 +220,52 @@ class SurveillanceServerTest {
       assertThat(recorder.segments().find(name)).isEmpty();
     }
   }
+
+  @Test
+  void aPageFromAnotherSiteCannotDeleteARecordingButTheRecordingsPageCan() throws Exception {
+    Recorder recorder = new Recorder(continuous(dir.resolve("rec")));
+    try (Camera camera = CameraServerTest.camera().start();
+        Surveillance surveillance =
+            new Surveillance(camera.hub(), "test", null, null, null, recorder, null)) {
+      surveillance.start();
+      camera.serveSurveillance(
+          surveillance, new SurveillanceRoutes(null, recorder.segments(), recorder));
+      int port = CameraServerTest.port(camera);
+      await("two segments are finished", () -> recorder.segmentsFinished() >= 2);
+      List<Segments.Segment> segments = recorder.segments().list();
+      String first = segments.get(0).name();
+      String second = segments.get(1).name();
+
+      assertThat(
+              request(
+                      port,
+                      "POST",
+                      "/recordings/" + first + "/delete",
+                      "Origin: http://evil.example\r\n")
+                  .code())
+          .isEqualTo(403);
+      assertThat(
+              request(
+                      port,
+                      "POST",
+                      "/recordings/" + first + "/delete",
+                      "Sec-Fetch-Site: cross-site\r\n")
+                  .code())
+          .isEqualTo(403);
+      assertThat(request(port, "DELETE", "/recordings/" + first, "Origin: null\r\n").code())
+          .isEqualTo(403);
+      assertThat(segments.get(0).file()).exists();
+
+      CameraServerTest.Response sameOrigin =
+          request(
+              port,
+              "POST",
+              "/recordings/" + first + "/delete",
+              "Origin: http://x\r\nSec-Fetch-Site: same-origin\r\n");
+      assertThat(sameOrigin.code()).isEqualTo(303);
+      assertThat(segments.get(0).file()).doesNotExist();
+      assertThat(request(port, "DELETE", "/recordings/" + second).code()).isEqualTo(204);
+      assertThat(segments.get(1).file()).doesNotExist();
+    }
+  }
 }

@@ -186,6 +186,7 @@ final class CameraCommand implements Callable<Integer> {
       surveillance.start();
     } catch (IOException | RuntimeException e) {
       camera.close();
+      surveillanceOptions.deleteTemporarySnapshots();
       if (e instanceof CommandFailure failure) {
         throw failure;
       }
@@ -197,6 +198,7 @@ final class CameraCommand implements Callable<Integer> {
             () -> {
               camera.close();
               surveillance.close(); // after the source stops: finishes the segment being written
+              surveillanceOptions.deleteTemporarySnapshots();
             });
     Serving.announce(spec.commandLine().getOut(), camera.address());
     stopped.await();

@@ -8,9 +8,14 @@ import dev.socketkit.camera.motion.MotionSettings;
 import dev.socketkit.camera.recording.RecordMode;
 import dev.socketkit.camera.recording.RecordingSettings;
 import dev.socketkit.camera.recording.Segments;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
@@ -23,6 +28,11 @@ import picocli.CommandLine.Option;
  * <p>Used on the command's thread only.
  */
 final class SurveillanceOptions {
+  private static final System.Logger LOG = System.getLogger(SurveillanceOptions.class.getName());
+
+  /** The snapshot directory made in the temporary directory, deleted at exit; or null. */
+  Path temporarySnapshots;
+
   @Option(
       names = "--motion",
       description =
@@ -192,12 +202,16 @@ final class SurveillanceOptions {
                 defaults.queueFrames(),
                 defaults.preCaptureBytes());
       }
-      Path snapshots =
-          recordDir != null || record != RecordMode.OFF
-              ? recordDirectory().resolve("events")
-              : Path.of(
-                  System.getProperty("java.io.tmpdir"),
-                  "socketkit-events-" + ProcessHandle.current().pid());
+      Path snapshots;
+      if (recordDir != null || record != RecordMode.OFF) {
+        snapshots = recordDirectory().resolve("events");
+      } else {
+        snapshots =
+            Path.of(
+                System.getProperty("java.io.tmpdir"),
+                "socketkit-events-" + ProcessHandle.current().pid());
+        temporarySnapshots = snapshots;
+      }
       return new Surveillance(hub, cameraName, motionSettings, start, end, recording, snapshots);
     } catch (IllegalArgumentException e) {
       throw new CommandFailure("bad surveillance setting: " + e.getMessage(), e);
@@ -225,6 +239,29 @@ final class SurveillanceOptions {
             ? surveillance.recorder().segments()
             : recordDir != null ? new Segments(recordDir) : null;
     return new SurveillanceRoutes(surveillance.events(), segments, surveillance.recorder());
+  }
+
+  /**
+   * Deletes the temporary snapshot directory {@link #create} chose when there is no record
+   * directory; call after the surveillance is closed (its hooks no longer read the snapshots).
+   */
+  void deleteTemporarySnapshots() {
+    Path directory = temporarySnapshots;
+    if (directory == null || !Files.isDirectory(directory)) {
+      return;
+    }
+    try {
+      List<Path> files;
+      try (Stream<Path> listing = Files.list(directory)) {
+        files = listing.toList();
+      }
+      for (Path file : files) {
+        Files.deleteIfExists(file);
+      }
+      Files.deleteIfExists(directory);
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "cannot delete the motion snapshots in " + directory + ": " + e);
+    }
   }
 
   private Path recordDirectory() {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.socketkit.camera.FrameHub;
 import dev.socketkit.camera.Surveillance;
 import dev.socketkit.camera.recording.RecordMode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,5 +118,27 @@ class SurveillanceOptionsTest {
     assertThat(new SurveillanceOptions.ByteSize().convert("500M")).isEqualTo(500L << 20);
     assertThat(new SurveillanceOptions.ByteSize().convert("1.5GiB")).isEqualTo(3L << 29);
     assertThat(new SurveillanceOptions.ByteSize().convert("1234")).isEqualTo(1234L);
+  }
+
+  @Test
+  void theTemporarySnapshotDirectoryIsDeletedAtExitButARecordDirectoryIsKept() throws Exception {
+    SurveillanceOptions options = parse("--motion", "--on-motion-start", "true");
+    try (Surveillance s = options.create(new FrameHub(), "cam", 30)) {
+      assertThat(s.enabled()).isTrue();
+      assertThat(options.temporarySnapshots).isNotNull();
+      Files.createDirectories(options.temporarySnapshots);
+      Files.write(options.temporarySnapshots.resolve("20260101T000000.000Z.jpg"), new byte[] {1});
+    }
+    options.deleteTemporarySnapshots();
+    assertThat(options.temporarySnapshots).doesNotExist();
+
+    SurveillanceOptions recording = parse("--motion", "--record-dir", dir.toString());
+    try (Surveillance s = recording.create(new FrameHub(), "cam", 30)) {
+      assertThat(s.enabled()).isTrue();
+      assertThat(recording.temporarySnapshots).isNull();
+    }
+    Files.createDirectories(dir.resolve("events"));
+    recording.deleteTemporarySnapshots();
+    assertThat(dir.resolve("events")).exists();
   }
 }

@@ -3,10 +3,15 @@ package dev.socketkit.loadgen;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -150,5 +155,46 @@ class EchoLoadTest {
     assertThatThrownBy(
             () -> new EchoOptions(address, 1, 64, 1, Duration.ZERO, Duration.ZERO, 0, false))
         .hasMessageContaining("duration");
+  }
+
+  @Test
+  void eachLatencySampleIsThatMessagesRoundTripIncludingTheServersDelay() throws Exception {
+    try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread server =
+          new Thread(
+              () -> {
+                try (Socket socket = listener.accept()) {
+                  InputStream in = socket.getInputStream();
+                  OutputStream out = socket.getOutputStream();
+                  while (true) {
+                    byte[] message = in.readNBytes(64);
+                    if (message.length < 64) {
+                      break;
+                    }
+                    TimeUnit.MILLISECONDS.sleep(30); // the server's think time, measured below
+                    out.write(message);
+                  }
+                } catch (IOException | InterruptedException ignored) {
+                  // The driver closed the connection at the end of its run.
+                }
+              });
+      server.setDaemon(true);
+      server.start();
+      EchoReport report =
+          EchoLoad.run(
+              new EchoOptions(
+                  (InetSocketAddress) listener.getLocalSocketAddress(),
+                  1,
+                  64,
+                  1,
+                  Duration.ofMillis(600),
+                  Duration.ZERO,
+                  0,
+                  false));
+      assertThat(report.errors()).isZero();
+      assertThat(report.roundTrips()).isPositive();
+      assertThat(report.p50Micros()).isGreaterThanOrEqualTo(30_000);
+      server.join(TimeUnit.SECONDS.toMillis(10));
+    }
   }
 }

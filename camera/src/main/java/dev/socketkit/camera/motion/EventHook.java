@@ -134,6 +134,7 @@ public final class EventHook {
       }
       return code;
     } catch (InterruptedException e) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
       Thread.currentThread().interrupt();
       return -1;

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -17,6 +18,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 /**
  * The camera's recent motion events: kept for {@code /events} (newest first, paged), with their
@@ -26,8 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Threading: the detector's thread calls the {@link MotionListener} methods; request threads
  * call {@link #page} and {@link #find}; the hooks run one at a time on a worker thread of their
  * own, behind a short queue (when programs are slower than events, later runs are skipped and
- * counted, never queued without bound). {@link #close()} stops the worker, waiting for a running
- * program at most its timeout.
+ * counted, never queued without bound). {@link #close()} lets the running and queued programs
+ * finish for at most 10 seconds, then kills a program still running (with its child processes) and
+ * drops the runs not yet started.
  */
 public final class MotionEvents implements MotionListener, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(MotionEvents.class.getName());
@@ -52,7 +55,7 @@ public final class MotionEvents implements MotionListener, AutoCloseable {
    *
    * @param capacity how many recent events are kept (with their snapshots, in memory)
    * @param snapshotDirectory where snapshot files for the hooks are written (created when needed);
-   *     the last {@code capacity} are kept
+   *     the last {@code capacity} are kept, counting those an earlier run left there
    * @param onStart run when an event starts, or null
    * @param onEnd run when an event ends, or null
    * @param downstream told of every start and end, in order, on the detector's thread
@@ -73,6 +76,7 @@ public final class MotionEvents implements MotionListener, AutoCloseable {
     this.onStart = onStart;
     this.onEnd = onEnd;
     this.downstream = List.copyOf(downstream);
+    seedSnapshots();
     this.hooks =
         new ThreadPoolExecutor(
             1,
@@ -146,13 +150,23 @@ public final class MotionEvents implements MotionListener, AutoCloseable {
     return hooksSkipped.get();
   }
 
-  /** Stops running hooks; waits for one running at most 10 seconds. */
+  /**
+   * Stops running hooks: waits at most 10 seconds for the running and queued programs, then kills a
+   * program still running (and its child processes) and drops the runs not yet started.
+   */
   @Override
   public void close() {
     hooks.shutdown();
     try {
-      hooks.awaitTermination(10, TimeUnit.SECONDS);
+      if (!hooks.awaitTermination(10, TimeUnit.SECONDS)) {
+        int dropped = hooks.shutdownNow().size(); // interrupts the running hook: EventHook kills it
+        if (dropped > 0) {
+          LOG.log(Level.WARNING, dropped + " motion hook runs dropped at shutdown");
+        }
+        hooks.awaitTermination(5, TimeUnit.SECONDS);
+      }
     } catch (InterruptedException e) {
+      hooks.shutdownNow();
       Thread.currentThread().interrupt();
     }
   }
@@ -184,6 +198,25 @@ public final class MotionEvents implements MotionListener, AutoCloseable {
     env.put("SOCKETKIT_EVENT_PEAK", String.format(Locale.ROOT, "%.4f", event.peakScore()));
     env.put("SOCKETKIT_EVENT_SNAPSHOT", writeSnapshot(event));
     hook.run(env);
+  }
+
+  /**
+   * Takes in the snapshots an earlier run left in the directory, oldest first (their names are
+   * event ids, which sort by time), so the cap on kept snapshots holds across restarts.
+   */
+  private void seedSnapshots() {
+    if (snapshotDirectory == null || !Files.isDirectory(snapshotDirectory)) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(snapshotDirectory)) {
+      files
+          .filter(f -> f.getFileName().toString().endsWith(".jpg") && Files.isRegularFile(f))
+          .map(Path::toAbsolutePath)
+          .sorted(Comparator.comparing(f -> f.getFileName().toString()))
+          .forEach(snapshotFiles::addLast);
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "cannot list the earlier motion snapshots: " + e.getMessage());
+    }
   }
 
   /** Writes the event's snapshot for the hook; returns its path, or "" if it cannot be written. */

@@ -2,7 +2,9 @@ package dev.socketkit.camera.motion;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -36,6 +38,7 @@ public final class MotionWatcher implements AutoCloseable {
   private final AtomicLong analysed = new AtomicLong();
   private final Thread thread;
   private volatile boolean running;
+  private final AtomicBoolean closed = new AtomicBoolean();
   private volatile String lastError;
 
   /** A watcher reporting events to {@code listener}; nothing happens until {@link #start()}. */
@@ -79,10 +82,17 @@ public final class MotionWatcher implements AutoCloseable {
     return lastError;
   }
 
-  /** Stops the thread, ending an event going on; waits for it at most 5 seconds. Idempotent. */
+  /**
+   * Stops the thread, ending an event going on; waits for it at most 5 seconds. Frees the JPEG
+   * decoder, also when {@link #start()} was never called. Idempotent.
+   */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     if (!running) {
+      detector.close(); // never started: no thread will free the JPEG reader
       return;
     }
     running = false;
@@ -130,10 +140,12 @@ public final class MotionWatcher implements AutoCloseable {
       analysed.incrementAndGet();
       lastError = null;
     } catch (IOException e) {
-      if (!e.getMessage().equals(lastError)) {
-        LOG.log(Level.WARNING, "motion detection skipped a frame: " + e.getMessage());
+      // Some decoders throw without a message: never let that end the detector's thread.
+      String message = e.getMessage() != null ? e.getMessage() : e.toString();
+      if (!Objects.equals(message, lastError)) {
+        LOG.log(Level.WARNING, "motion detection skipped a frame: " + message);
       }
-      lastError = e.getMessage();
+      lastError = message;
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "motion detection failed on a frame", e);
     }

@@ -15,7 +15,7 @@ import java.util.Arrays;
  *
  * <p>Crash safety: the header is written first with provisional sizes and no index flag; {@link
  * #sync()} rewrites the header's sizes and frame count in place and forces the file to disk, so
- * after a {@code kill -9} the file is readable up to the last sync, and {@link AviRepair} can
+ * after a {@code kill -9} the file is readable up to the last sync, and {@link AviFile#repair} can
  * rebuild the header and index from the frames that made it to disk. {@link #close()} appends the
  * index and sets the index flag, which is what marks a segment finished.
  *

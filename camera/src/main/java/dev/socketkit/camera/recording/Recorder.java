@@ -367,14 +367,19 @@ public final class Recorder implements AutoCloseable {
         segments.newFile(
             settings.cameraName(),
             Instant.ofEpochSecond(startMicros / 1_000_000, (startMicros % 1_000_000) * 1000));
-    SeekableByteChannel channel = opener.open(writerFile);
+    // Named as in progress before the file exists, so a DELETE can never unlink the live segment.
+    currentName = writerFile.getFileName().toString();
+    SeekableByteChannel channel = null;
     try {
+      channel = opener.open(writerFile);
       writer = new AviWriter(channel, first.width(), first.height(), settings.nominalFps());
     } catch (IOException | RuntimeException e) {
-      channel.close();
+      currentName = null;
+      if (channel != null) {
+        channel.close();
+      }
       throw e;
     }
-    currentName = writerFile.getFileName().toString();
     segmentStartMicros = startMicros;
     lastSyncMicros = startMicros;
     for (Item earlier; (earlier = ring.pollFirst()) != null; ) {

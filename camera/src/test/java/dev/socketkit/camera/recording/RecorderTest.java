@@ -12,6 +12,10 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -230,5 +234,44 @@ class RecorderTest {
     public void close() throws IOException {
       file.close();
     }
+  }
+
+  @Test
+  void aSegmentIsInProgressFromTheMomentItsFileExists() throws Exception {
+    AtomicReference<Recorder> holder = new AtomicReference<>();
+    List<String> currentWhenOpened = new CopyOnWriteArrayList<>();
+    Recorder recorder =
+        new Recorder(
+            settings(RecordMode.CONTINUOUS, Duration.ofSeconds(2)),
+            file -> {
+              FileChannel channel =
+                  FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+              currentWhenOpened.add(file.getFileName() + "=" + holder.get().currentSegment());
+              return channel;
+            });
+    holder.set(recorder);
+    recorder.start();
+    recorder.offer(frame(0), T0, 160, 120);
+    recorder.close();
+    assertThat(currentWhenOpened)
+        .containsExactly("front_door-20261115T104640Z.avi=front_door-20261115T104640Z.avi");
+  }
+
+  @Test
+  void aSegmentThatCannotBeOpenedIsNotInProgress() throws Exception {
+    CountDownLatch tried = new CountDownLatch(1);
+    Recorder recorder =
+        new Recorder(
+            settings(RecordMode.CONTINUOUS, Duration.ofSeconds(2)),
+            file -> {
+              tried.countDown();
+              throw new IOException("No space left on device");
+            });
+    recorder.start();
+    recorder.offer(frame(0), T0, 160, 120);
+    assertThat(tried.await(20, TimeUnit.SECONDS)).isTrue();
+    recorder.close();
+    assertThat(recorder.currentSegment()).isNull();
+    assertThat(recorder.failure()).isNotNull();
   }
 }

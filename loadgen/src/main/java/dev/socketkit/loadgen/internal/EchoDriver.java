@@ -182,6 +182,9 @@ public final class EchoDriver {
   }
 
   private void handle(SelectionKey key) {
+    // The loop's clock is read before select() waits: each event needs the time it is handled
+    // at, so that a send and a completion time are those of this message's round trip.
+    now = System.nanoTime();
     Connection connection = (Connection) key.attachment();
     try {
       if (key.isConnectable()) {
