@@ -41,6 +41,23 @@ class AuthFileTest {
   }
 
   @Test
+  void aWrongPasswordForAUserWhoLoggedInStillPaysTheSlowHash() throws Exception {
+    Path file = dir.resolve("users");
+    AuthFile.setPassword(file, "alice", "right".toCharArray());
+    AuthFile auth = AuthFile.load(file);
+    assertThat(auth.check("alice", "right".toCharArray())).isTrue();
+    long afterLogin = auth.slowHashes();
+    assertThat(auth.check("alice", "right".toCharArray())).as("remembered").isTrue();
+    assertThat(auth.slowHashes())
+        .as("a remembered success is not hashed again")
+        .isEqualTo(afterLogin);
+    assertThat(auth.check("alice", "wrong".toCharArray())).isFalse();
+    assertThat(auth.slowHashes()).as("a wrong guess is hashed").isEqualTo(afterLogin + 1);
+    assertThat(auth.check("alice", "wrong".toCharArray())).isFalse();
+    assertThat(auth.slowHashes()).as("every wrong guess is hashed").isEqualTo(afterLogin + 2);
+  }
+
+  @Test
   void changingAPasswordReplacesTheOldOneAndKeepsTheTokenSecret() throws Exception {
     Path file = dir.resolve("users");
     AuthFile.setPassword(file, "alice", "one".toCharArray());
