@@ -287,6 +287,31 @@ class CameraServerTest {
   }
 
   @Test
+  void theLogNeverShowsALinksToken() throws Exception {
+    Path file = dir.resolve("users");
+    AuthFile.setPassword(file, "alice", "secret".toCharArray());
+    AuthFile auth = AuthFile.load(file);
+    String token = auth.makeToken(Duration.ofMinutes(5));
+    java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream original = System.err;
+    System.setErr(new java.io.PrintStream(log, true, StandardCharsets.UTF_8));
+    try (Camera camera = camera().auth(auth).start()) {
+      int port = port(camera);
+      assertThat(get(port, "/state?token=" + token + "&x=1").code()).isEqualTo(200);
+      assertThat(get(port, "/nowhere?token=" + token).code()).isEqualTo(404);
+      SourcesTest.await(
+          "both requests are logged",
+          Duration.ofSeconds(10),
+          () -> log.toString(StandardCharsets.UTF_8).contains("/nowhere"));
+    } finally {
+      System.setErr(original);
+    }
+    String text = log.toString(StandardCharsets.UTF_8);
+    assertThat(text).contains("/state?token=***&x=1", "/nowhere?token=***");
+    assertThat(text).doesNotContain(token, token.substring(token.indexOf('.') + 1));
+  }
+
+  @Test
   void refusesToListenBeyondThisMachineWithoutCredentials() {
     assertThatThrownBy(() -> camera().host("0.0.0.0").start())
         .isInstanceOf(IllegalStateException.class)
