@@ -56,6 +56,9 @@ public final class AuthFile {
   /** PBKDF2-HMAC-SHA256 iterations for new hashes (OWASP Password Storage Cheat Sheet, 2023). */
   public static final int ITERATIONS = 600_000;
 
+  /** The most iterations a loaded entry may ask for: more would make one check take minutes. */
+  private static final int MAX_ITERATIONS = 100_000_000;
+
   private static final String SECRET_PREFIX = "*token-secret:";
   private static final Pattern USER = Pattern.compile("[A-Za-z0-9._@+-]{1,64}");
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -95,6 +98,8 @@ public final class AuthFile {
       if (text.isEmpty() || text.startsWith("#")) {
         continue;
       }
+      String user;
+      Entry entry;
       try {
         if (text.startsWith(SECRET_PREFIX)) {
           secret = Base64.getDecoder().decode(text.substring(SECRET_PREFIX.length()));
@@ -106,12 +111,12 @@ public final class AuthFile {
             || !USER.matcher(parts[0]).matches()) {
           throw new IllegalArgumentException("bad line");
         }
-        users.put(
-            parts[0],
+        user = parts[0];
+        entry =
             new Entry(
                 Integer.parseInt(parts[2]),
                 Base64.getDecoder().decode(parts[3]),
-                Base64.getDecoder().decode(parts[4])));
+                Base64.getDecoder().decode(parts[4]));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             file
@@ -123,6 +128,22 @@ public final class AuthFile {
                 + " USER)",
             e);
       }
+      if (entry.iterations() < 1 || entry.iterations() > MAX_ITERATIONS) {
+        throw new IllegalArgumentException(
+            file
+                + " line "
+                + number
+                + " asks for "
+                + entry.iterations()
+                + " PBKDF2 iterations (expected: 1 to "
+                + MAX_ITERATIONS
+                + "; set the password again with: socketkit camera passwd "
+                + file
+                + " "
+                + user
+                + ")");
+      }
+      users.put(user, entry);
     }
     if (users.isEmpty()) {
       throw new IllegalArgumentException(

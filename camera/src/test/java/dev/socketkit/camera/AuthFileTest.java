@@ -91,6 +91,24 @@ class AuthFileTest {
   }
 
   @Test
+  void anEntryWithAnAbsurdIterationCountIsRefusedAtLoad() throws Exception {
+    Path file = dir.resolve("users");
+    AuthFile.setPassword(file, "alice", "pw".toCharArray());
+    String good = Files.readString(file);
+    for (String count : new String[] {"0", "-5", "100000001", "2147483647"}) {
+      Files.writeString(
+          file,
+          good.replace(
+              ":pbkdf2-sha256:" + AuthFile.ITERATIONS + ":", ":pbkdf2-sha256:" + count + ":"));
+      assertThatThrownBy(() -> AuthFile.load(file))
+          .as(count)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("asks for " + count + " PBKDF2 iterations")
+          .hasMessageContaining("socketkit camera passwd");
+    }
+  }
+
+  @Test
   void aMalformedFileIsOneReadableSentence() throws Exception {
     Path file = dir.resolve("users");
     Files.writeString(file, "alice:plaintext\n");
