@@ -91,6 +91,20 @@ class AuthFileTest {
   }
 
   @Test
+  void aTokenIsAcceptedUntilItsExpiryThenRefused() throws Exception {
+    Path file = dir.resolve("users");
+    AuthFile.setPassword(file, "alice", "pw".toCharArray());
+    AuthFile auth = AuthFile.load(file);
+    // Expiry is in whole seconds: two seconds of life leave at least one to check it in.
+    String token = auth.makeToken(Duration.ofSeconds(2));
+    assertThat(auth.checkToken(token)).as("fresh").isTrue();
+    SourcesTest.await("the token expires", Duration.ofSeconds(10), () -> !auth.checkToken(token));
+    assertThat(Instant.now().getEpochSecond())
+        .as("refused only once its expiry has come")
+        .isGreaterThanOrEqualTo(Long.parseLong(token.substring(0, token.indexOf('.'))));
+  }
+
+  @Test
   void anEntryWithAnAbsurdIterationCountIsRefusedAtLoad() throws Exception {
     Path file = dir.resolve("users");
     AuthFile.setPassword(file, "alice", "pw".toCharArray());
