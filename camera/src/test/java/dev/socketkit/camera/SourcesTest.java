@@ -308,4 +308,19 @@ class SourcesTest {
       assertThat(status.restarts()).isGreaterThanOrEqualTo(1);
     }
   }
+
+  @Test
+  void anInvalidRelayUrlIsRefusedWithoutShowingItsPassword() {
+    for (String url :
+        new String[] {"http://alice:se cret@cam/", "http://alice:se%zzcret@cam/x y"}) {
+      Throwable thrown =
+          org.assertj.core.api.Assertions.catchThrowable(
+              () -> FrameSource.parse(url, new FrameSource.Settings(160, 120, 10, 70, "t")));
+      assertThat(thrown).as(url).isInstanceOf(IllegalArgumentException.class);
+      for (Throwable t = thrown; t != null; t = t.getCause()) {
+        assertThat(String.valueOf(t.getMessage())).as(url).doesNotContain("se cret", "zzcret");
+      }
+      assertThat(thrown.getMessage()).startsWith("not a valid URL: ");
+    }
+  }
 }
