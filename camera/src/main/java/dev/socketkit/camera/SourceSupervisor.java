@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
  * viewers stay connected and see why.
  *
  * <p>Back-off starts at {@code 0.5 s} and doubles to at most {@code 10 s}; a source that ran for 30
- * s before failing starts again from 0.5 s. A watchdog (checking once a second) aborts a source
- * that published nothing for the stall timeout while someone wants frames.
+ * s before failing starts again from 0.5 s. A watchdog (checking four times a second) aborts a
+ * source that published nothing for the stall timeout while someone wants frames.
  *
  * <p>Threads: {@code camera-source} runs the source and the back-off; {@code camera-watchdog}
  * watches for stalls. {@link #status()} may be called from any thread. {@link #close()} stops both
