@@ -19,7 +19,9 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
@@ -39,9 +41,10 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Passwords are hashed with PBKDF2WithHmacSHA256 ({@value #ITERATIONS} iterations, OWASP's
  * figure) and a random salt per user; hashes are compared with {@link MessageDigest#isEqual}
  * (constant time). A check of an unknown user costs as much as a known one. Because a slow hash on
- * every request would make each page load cost seconds of CPU, a password that verified once is
- * remembered for this process as an HMAC under a random per-process key (never the password
- * itself), and later checks compare that HMAC in constant time.
+ * every request would make each page load cost seconds of CPU, a user and password pair that
+ * verified once is remembered for this process as an HMAC of both under a random per-process key
+ * (never the password itself); a later check of exactly that pair is a set lookup, and any other
+ * pair (a wrong guess for a user who logged in included) pays the slow hash.
  *
  * <p>Tokens are {@code EXPIRY.SIGNATURE}: the expiry in epoch seconds and the base64url HMAC-SHA256
  * of it under the file's token secret. Changing the secret (delete the line; {@code camera passwd}
@@ -52,6 +55,9 @@ import javax.crypto.spec.SecretKeySpec;
 public final class AuthFile {
   /** PBKDF2-HMAC-SHA256 iterations for new hashes (OWASP Password Storage Cheat Sheet, 2023). */
   public static final int ITERATIONS = 600_000;
+
+  /** The most iterations a loaded entry may ask for: more would make one check take minutes. */
+  private static final int MAX_ITERATIONS = 100_000_000;
 
   private static final String SECRET_PREFIX = "*token-secret:";
   private static final Pattern USER = Pattern.compile("[A-Za-z0-9._@+-]{1,64}");
@@ -64,7 +70,8 @@ public final class AuthFile {
   private final Map<String, Entry> users;
   private final byte[] tokenSecret;
   private final byte[] processKey = randomBytes(32);
-  private final Map<String, byte[]> verified = new ConcurrentHashMap<>();
+  private final Set<String> verified = ConcurrentHashMap.newKeySet();
+  private final AtomicLong slowHashes = new AtomicLong();
   private final Entry dummy = hash(new char[] {'x'}, randomBytes(16), ITERATIONS);
 
   @SuppressWarnings("ArrayRecordComponent") // private, never compared or exposed
@@ -91,6 +98,8 @@ public final class AuthFile {
       if (text.isEmpty() || text.startsWith("#")) {
         continue;
       }
+      String user;
+      Entry entry;
       try {
         if (text.startsWith(SECRET_PREFIX)) {
           secret = Base64.getDecoder().decode(text.substring(SECRET_PREFIX.length()));
@@ -102,12 +111,12 @@ public final class AuthFile {
             || !USER.matcher(parts[0]).matches()) {
           throw new IllegalArgumentException("bad line");
         }
-        users.put(
-            parts[0],
+        user = parts[0];
+        entry =
             new Entry(
                 Integer.parseInt(parts[2]),
                 Base64.getDecoder().decode(parts[3]),
-                Base64.getDecoder().decode(parts[4])));
+                Base64.getDecoder().decode(parts[4]));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             file
@@ -119,6 +128,22 @@ public final class AuthFile {
                 + " USER)",
             e);
       }
+      if (entry.iterations() < 1 || entry.iterations() > MAX_ITERATIONS) {
+        throw new IllegalArgumentException(
+            file
+                + " line "
+                + number
+                + " asks for "
+                + entry.iterations()
+                + " PBKDF2 iterations (expected: 1 to "
+                + MAX_ITERATIONS
+                + "; set the password again with: socketkit camera passwd "
+                + file
+                + " "
+                + user
+                + ")");
+      }
+      users.put(user, entry);
     }
     if (users.isEmpty()) {
       throw new IllegalArgumentException(
@@ -199,24 +224,32 @@ public final class AuthFile {
    */
   public boolean check(String user, char[] password) {
     Entry entry = users.get(user);
-    byte[] remembered = verified.get(user);
-    if (entry != null && remembered != null) {
-      return MessageDigest.isEqual(remembered, rememberKey(password));
+    // Only a user and password that verified before is remembered: a wrong guess for a user who
+    // logged in misses, and pays the slow hash like any other guess.
+    String remembered = rememberKey(user, password);
+    if (entry != null && verified.contains(remembered)) {
+      return true;
     }
     Entry against = entry != null ? entry : dummy;
     Entry computed;
     // One slow hash at a time: a client guessing passwords can take one core, never all of them.
     HASHING.acquireUninterruptibly();
     try {
+      slowHashes.incrementAndGet();
       computed = hash(password, against.salt(), against.iterations());
     } finally {
       HASHING.release();
     }
     boolean ok = MessageDigest.isEqual(computed.hash(), against.hash()) && entry != null;
     if (ok) {
-      verified.put(user, rememberKey(password));
+      verified.add(remembered);
     }
     return ok;
+  }
+
+  /** How many slow (PBKDF2) hashes {@link #check} has computed; for tests. */
+  long slowHashes() {
+    return slowHashes.get();
   }
 
   /**
@@ -291,8 +324,8 @@ public final class AuthFile {
     return hmac(tokenSecret, "socketkit-camera-link:" + expiry);
   }
 
-  private byte[] rememberKey(char[] password) {
-    return hmac(processKey, new String(password));
+  private String rememberKey(String user, char[] password) {
+    return B64.encodeToString(hmac(processKey, user + "\0" + new String(password)));
   }
 
   private static byte[] hmac(byte[] key, String text) {

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
  * viewers stay connected and see why.
  *
  * <p>Back-off starts at {@code 0.5 s} and doubles to at most {@code 10 s}; a source that ran for 30
- * s before failing starts again from 0.5 s. A watchdog (checking once a second) aborts a source
- * that published nothing for the stall timeout while someone wants frames.
+ * s before failing starts again from 0.5 s. A watchdog (checking four times a second) aborts a
+ * source that published nothing for the stall timeout while someone wants frames.
  *
  * <p>Threads: {@code camera-source} runs the source and the back-off; {@code camera-watchdog}
  * watches for stalls. {@link #status()} may be called from any thread. {@link #close()} stops both
@@ -89,6 +89,20 @@ public final class SourceSupervisor implements AutoCloseable {
   }
 
   private void superviseLoop() {
+    try {
+      superviseUntilClosed();
+    } catch (RuntimeException | Error e) {
+      // Outside the source's run (the NO SIGNAL frame, say): record why the camera stopped.
+      lastError = "the supervisor failed: " + e;
+      lastErrorAt = Instant.now();
+      LOG.log(Level.ERROR, "camera supervisor failed", e);
+      throw e;
+    } finally {
+      state = "stopped";
+    }
+  }
+
+  private void superviseUntilClosed() {
     long backoff = FIRST_BACKOFF_MILLIS;
     while (!closed) {
       state = "running";
@@ -108,6 +122,12 @@ public final class SourceSupervisor implements AutoCloseable {
         LOG.log(Level.WARNING, "camera source failed", e);
       } catch (Exception e) {
         why = stalled ? stallMessage() : String.valueOf(e.getMessage());
+      } catch (Error e) {
+        // A StackOverflowError in a parser or a direct-buffer OutOfMemoryError: the run is lost,
+        // the thread is not; restart with back-off like any failure, instead of dying silently
+        // while /state still says running.
+        why = "the source failed: " + e;
+        LOG.log(Level.ERROR, "camera source failed", e);
       }
       Thread.interrupted(); // an interrupt meant for the source run, not for the back-off
       if (closed) {
@@ -132,7 +152,6 @@ public final class SourceSupervisor implements AutoCloseable {
       }
       backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
     }
-    state = "stopped";
   }
 
   private String stallMessage() {
@@ -185,7 +204,11 @@ public final class SourceSupervisor implements AutoCloseable {
       if (now - Math.max(lastChange, runningSinceNanos) > stallNanos) {
         stalled = true;
         LOG.log(Level.WARNING, "camera source stalled; restarting it");
-        source.abort();
+        try {
+          source.abort();
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "aborting the stalled camera source failed", e);
+        }
         sourceThread.interrupt();
         lastChange = now;
       }

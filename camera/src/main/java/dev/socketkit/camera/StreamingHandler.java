@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The lecture's {@code StreamingHandler(BaseHTTPRequestHandler)}: {@link #doGET()} looks at {@link
@@ -41,6 +42,7 @@ public class StreamingHandler extends BaseHttpRequestHandler {
       new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
   private static final String PAGE = resource("index.html");
   private static final int MAX_VIEWER_FPS = 240;
+  private static final Pattern TOKEN = Pattern.compile("token=[^&\\s]*");
 
   /** Made by the server for each connection ({@code StreamingHandler::new}). */
   public StreamingHandler() {}
@@ -397,6 +399,17 @@ public class StreamingHandler extends BaseHttpRequestHandler {
     sendHeader("Connection", "close");
     endHeaders();
     setCloseConnection(true);
+  }
+
+  /**
+   * Logs as the base handler does, with every {@code token=VALUE} (a signed link, as good as a
+   * password until it expires) written as {@code token=***}: request lines and error messages carry
+   * the query string.
+   */
+  @Override
+  protected void logMessage(String format, Object... args) {
+    String message = String.format(java.util.Locale.ROOT, format, args);
+    super.logMessage("%s", TOKEN.matcher(message).replaceAll("token=***"));
   }
 
   private static String resource(String name) {

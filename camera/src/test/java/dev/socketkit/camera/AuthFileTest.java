@@ -41,6 +41,23 @@ class AuthFileTest {
   }
 
   @Test
+  void aWrongPasswordForAUserWhoLoggedInStillPaysTheSlowHash() throws Exception {
+    Path file = dir.resolve("users");
+    AuthFile.setPassword(file, "alice", "right".toCharArray());
+    AuthFile auth = AuthFile.load(file);
+    assertThat(auth.check("alice", "right".toCharArray())).isTrue();
+    long afterLogin = auth.slowHashes();
+    assertThat(auth.check("alice", "right".toCharArray())).as("remembered").isTrue();
+    assertThat(auth.slowHashes())
+        .as("a remembered success is not hashed again")
+        .isEqualTo(afterLogin);
+    assertThat(auth.check("alice", "wrong".toCharArray())).isFalse();
+    assertThat(auth.slowHashes()).as("a wrong guess is hashed").isEqualTo(afterLogin + 1);
+    assertThat(auth.check("alice", "wrong".toCharArray())).isFalse();
+    assertThat(auth.slowHashes()).as("every wrong guess is hashed").isEqualTo(afterLogin + 2);
+  }
+
+  @Test
   void changingAPasswordReplacesTheOldOneAndKeepsTheTokenSecret() throws Exception {
     Path file = dir.resolve("users");
     AuthFile.setPassword(file, "alice", "one".toCharArray());
@@ -71,6 +88,38 @@ class AuthFileTest {
     Path other = dir.resolve("other");
     AuthFile.setPassword(other, "alice", "pw".toCharArray());
     assertThat(AuthFile.load(other).checkToken(token)).as("another file's secret").isFalse();
+  }
+
+  @Test
+  void aTokenIsAcceptedUntilItsExpiryThenRefused() throws Exception {
+    Path file = dir.resolve("users");
+    AuthFile.setPassword(file, "alice", "pw".toCharArray());
+    AuthFile auth = AuthFile.load(file);
+    // Expiry is in whole seconds: two seconds of life leave at least one to check it in.
+    String token = auth.makeToken(Duration.ofSeconds(2));
+    assertThat(auth.checkToken(token)).as("fresh").isTrue();
+    SourcesTest.await("the token expires", Duration.ofSeconds(10), () -> !auth.checkToken(token));
+    assertThat(Instant.now().getEpochSecond())
+        .as("refused only once its expiry has come")
+        .isGreaterThanOrEqualTo(Long.parseLong(token.substring(0, token.indexOf('.'))));
+  }
+
+  @Test
+  void anEntryWithAnAbsurdIterationCountIsRefusedAtLoad() throws Exception {
+    Path file = dir.resolve("users");
+    AuthFile.setPassword(file, "alice", "pw".toCharArray());
+    String good = Files.readString(file);
+    for (String count : new String[] {"0", "-5", "100000001", "2147483647"}) {
+      Files.writeString(
+          file,
+          good.replace(
+              ":pbkdf2-sha256:" + AuthFile.ITERATIONS + ":", ":pbkdf2-sha256:" + count + ":"));
+      assertThatThrownBy(() -> AuthFile.load(file))
+          .as(count)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("asks for " + count + " PBKDF2 iterations")
+          .hasMessageContaining("socketkit camera passwd");
+    }
   }
 
   @Test

@@ -54,4 +54,18 @@ class JpegStreamSplitterTest {
     assertThat(splitter.next()).as("a truncated image at the end is dropped").isNull();
     assertThat(Jpeg.size(b)).containsExactly(96, 64);
   }
+
+  @Test
+  void thousandsOfEmptyScansInOneImageDoNotOverflowTheStack() throws Exception {
+    ByteArrayOutputStream stream = new ByteArrayOutputStream();
+    stream.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xD8});
+    for (int i = 0; i < 200_000; i++) {
+      stream.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xDA, 0x00, 0x02});
+    }
+    stream.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xD9});
+    byte[] bytes = stream.toByteArray();
+    JpegStreamSplitter splitter = new JpegStreamSplitter(new ByteArrayInputStream(bytes));
+    assertThat(splitter.next()).isEqualTo(bytes);
+    assertThat(splitter.next()).isNull();
+  }
 }

@@ -280,4 +280,47 @@ class SourcesTest {
       assertThat(supervisor.status().lastError()).startsWith("cannot run ffmpeg (is it installed?");
     }
   }
+
+  @Test
+  void aSourceThatThrowsAnErrorIsRestartedAndTheStateSaysWhy() throws Exception {
+    FrameHub hub = new FrameHub();
+    java.util.concurrent.atomic.AtomicInteger runs =
+        new java.util.concurrent.atomic.AtomicInteger();
+    FrameSource source =
+        new FrameSource() {
+          @Override
+          public String describe() {
+            return "overflowing";
+          }
+
+          @Override
+          public void run(FrameHub into) {
+            runs.incrementAndGet();
+            throw new StackOverflowError("deep");
+          }
+        };
+    try (SourceSupervisor supervisor =
+        new SourceSupervisor(source, hub, 160, 120, 70, Duration.ofSeconds(10))) {
+      supervisor.start();
+      await("the source is run again", Duration.ofSeconds(10), () -> runs.get() >= 2);
+      SourceSupervisor.Status status = supervisor.status();
+      assertThat(status.lastError()).contains("StackOverflowError", "deep");
+      assertThat(status.restarts()).isGreaterThanOrEqualTo(1);
+    }
+  }
+
+  @Test
+  void anInvalidRelayUrlIsRefusedWithoutShowingItsPassword() {
+    for (String url :
+        new String[] {"http://alice:se cret@cam/", "http://alice:se%zzcret@cam/x y"}) {
+      Throwable thrown =
+          org.assertj.core.api.Assertions.catchThrowable(
+              () -> FrameSource.parse(url, new FrameSource.Settings(160, 120, 10, 70, "t")));
+      assertThat(thrown).as(url).isInstanceOf(IllegalArgumentException.class);
+      for (Throwable t = thrown; t != null; t = t.getCause()) {
+        assertThat(String.valueOf(t.getMessage())).as(url).doesNotContain("se cret", "zzcret");
+      }
+      assertThat(thrown.getMessage()).startsWith("not a valid URL: ");
+    }
+  }
 }

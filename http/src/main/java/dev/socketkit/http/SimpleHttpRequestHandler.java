@@ -3,6 +3,7 @@ package dev.socketkit.http;
 import dev.socketkit.http.internal.LogLine;
 import dev.socketkit.http.internal.StaticFiles;
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -52,7 +53,66 @@ public class SimpleHttpRequestHandler extends BaseHttpRequestHandler {
     try (InputStream body = sendHead()) {
       if (body != null) {
         body.transferTo(wfile);
+        if (body instanceof ExactLength file && file.left > 0) {
+          // The file shrank after its length was sent: the client waits for bytes that will never
+          // come, and any next response would be read as the rest of this body.
+          setCloseConnection(true);
+        }
       }
+    }
+  }
+
+  /**
+   * A file's stream cut at the Content-Length sent for it, so that a file growing while it is
+   * copied cannot write past the body into what the client takes for the next response.
+   */
+  private static final class ExactLength extends FilterInputStream {
+    private long left;
+
+    ExactLength(InputStream in, long length) {
+      super(in);
+      this.left = length;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int b = in.read();
+      if (b >= 0) {
+        left--;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (left <= 0) {
+        return len == 0 ? 0 : -1;
+      }
+      int n = in.read(b, off, (int) Math.min(len, left));
+      if (n > 0) {
+        left -= n;
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long skipped = in.skip(Math.min(n, left));
+      left -= skipped;
+      return skipped;
+    }
+
+    @Override
+    public int available() throws IOException {
+      return (int) Math.min(in.available(), left);
+    }
+
+    @Override
+    public boolean markSupported() {
+      return false;
     }
   }
 
@@ -133,7 +193,7 @@ public class SimpleHttpRequestHandler extends BaseHttpRequestHandler {
       sendHeader("Content-Length", Long.toString(attributes.size()));
       sendHeader("Last-Modified", LogLine.httpDate(modified));
       endHeaders();
-      return in;
+      return new ExactLength(in, attributes.size());
     } catch (IOException | RuntimeException e) {
       in.close();
       throw e;

@@ -56,6 +56,59 @@ class SimpleHttpRequestHandlerTest {
     }
   }
 
+  /** A server whose file changes between the moment its length is sent and its copy. */
+  private Running serveChanging(String name, byte[] after) throws IOException {
+    return Running.threading(
+        () ->
+            new SimpleHttpRequestHandler(root) {
+              @Override
+              protected java.io.InputStream sendHead() throws IOException {
+                java.io.InputStream body = super.sendHead();
+                if (path().equals("/" + name)) {
+                  Files.write(root.resolve(name), after);
+                }
+                return body;
+              }
+
+              @Override
+              protected void logMessage(String format, Object... args) {}
+            });
+  }
+
+  @Test
+  void aFileThatGrowsWhileSentKeepsToItsLengthAndTheConnectionStaysUsable() throws Exception {
+    Files.writeString(root.resolve("log.txt"), "0123456789");
+    try (Running s =
+            serveChanging(
+                "log.txt", "0123456789 and then some more".getBytes(StandardCharsets.US_ASCII));
+        RawClient client = s.client()) {
+      Response first = client.get("/log.txt");
+      assertThat(first.header("Content-Length")).isEqualTo("10");
+      assertThat(first.text()).isEqualTo("0123456789");
+      Response second = client.get("/page.html");
+      assertThat(second.statusLine()).startsWith("HTTP/1.1 200");
+      assertThat(second.text()).isEqualTo("<p>page</p>");
+    }
+  }
+
+  @Test
+  void aFileThatShrinksWhileSentClosesTheConnection() throws Exception {
+    Files.writeString(root.resolve("log.txt"), "0123456789");
+    try (Running s = serveChanging("log.txt", "0123".getBytes(StandardCharsets.US_ASCII));
+        RawClient client = s.client()) {
+      client.send("GET /log.txt HTTP/1.1\r\nHost: test\r\n\r\n");
+      assertThat(client.readLine()).startsWith("HTTP/1.1 200");
+      for (String line = client.readLine(); !line.isEmpty(); line = client.readLine()) {
+        if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+          assertThat(line).endsWith("10");
+        }
+      }
+      assertThat(new String(client.readAll(), StandardCharsets.US_ASCII))
+          .as("what there was, then the end of the connection")
+          .isEqualTo("0123");
+    }
+  }
+
   @Test
   void servesAFileWithItsLengthTypeAndDate() throws Exception {
     try (Running s = serve()) {

@@ -133,11 +133,26 @@ public final class FfmpegSource implements FrameSource {
     }
   }
 
-  private static void kill(Process child) throws InterruptedException {
-    child.destroy();
-    if (!child.waitFor(2, TimeUnit.SECONDS)) {
+  /**
+   * Ends the child: asks it to stop, then kills it if it is still alive after a grace period. The
+   * caller's interrupt flag (a stop or a stall, the usual reason to be here) is cleared while
+   * waiting, since it would make every wait throw at once and the kill never come, and restored.
+   */
+  static void kill(Process child) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      child.destroy();
+      if (!child.waitFor(interrupted ? 500 : 2000, TimeUnit.MILLISECONDS)) {
+        child.destroyForcibly();
+        child.waitFor(2, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      interrupted = true;
       child.destroyForcibly();
-      child.waitFor(2, TimeUnit.SECONDS);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -113,69 +113,78 @@ public final class JpegStreamSplitter {
     }
   }
 
-  /** Handles one marker; returns a BODY_ result when the image ends, or -1 to go on. */
-  private int segment(int marker) throws IOException {
-    if (marker == 0xD8) {
-      return BODY_NEW_SOI;
-    }
-    frame.write(0xFF);
-    frame.write(marker);
-    if (marker == 0xD9) {
-      return BODY_DONE;
-    }
-    if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7) || marker == 0x00) {
-      return marker == 0x00 ? BODY_BROKEN : -1;
-    }
-    int high = read();
-    int low = read();
-    if (low < 0) {
-      return BODY_EOF;
-    }
-    frame.write(high);
-    frame.write(low);
-    int length = (high << 8) | low;
-    if (length < 2) {
-      return BODY_BROKEN;
-    }
-    if (!copy(length - 2)) {
-      return BODY_EOF;
-    }
-    if (frame.size() > MAX_FRAME) {
-      return BODY_BROKEN;
-    }
-    if (marker != 0xDA) {
-      return -1;
-    }
-    // Entropy-coded data after SOS, until a marker other than stuffing or restart.
+  /**
+   * Handles one marker (and, after a start of scan, the markers that end its entropy-coded data, in
+   * a loop: a stream of thousands of scans must not take thousands of stack frames); returns a
+   * BODY_ result when the image ends, or -1 to go on.
+   */
+  private int segment(int first) throws IOException {
+    int marker = first;
+    segments:
     while (true) {
-      if (pos == limit && !fill()) {
+      if (marker == 0xD8) {
+        return BODY_NEW_SOI;
+      }
+      frame.write(0xFF);
+      frame.write(marker);
+      if (marker == 0xD9) {
+        return BODY_DONE;
+      }
+      if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7) || marker == 0x00) {
+        return marker == 0x00 ? BODY_BROKEN : -1;
+      }
+      int high = read();
+      int low = read();
+      if (low < 0) {
         return BODY_EOF;
       }
-      int start = pos;
-      while (pos < limit && buf[pos] != (byte) 0xFF) {
-        pos++;
+      frame.write(high);
+      frame.write(low);
+      int length = (high << 8) | low;
+      if (length < 2) {
+        return BODY_BROKEN;
       }
-      frame.write(buf, start, pos - start);
+      if (!copy(length - 2)) {
+        return BODY_EOF;
+      }
       if (frame.size() > MAX_FRAME) {
         return BODY_BROKEN;
       }
-      if (pos == limit) {
-        continue;
+      if (marker != 0xDA) {
+        return -1;
       }
-      pos++; // the FF
-      int next = read();
-      while (next == 0xFF) {
-        next = read();
+      // Entropy-coded data after SOS, until a marker other than stuffing or restart.
+      while (true) {
+        if (pos == limit && !fill()) {
+          return BODY_EOF;
+        }
+        int start = pos;
+        while (pos < limit && buf[pos] != (byte) 0xFF) {
+          pos++;
+        }
+        frame.write(buf, start, pos - start);
+        if (frame.size() > MAX_FRAME) {
+          return BODY_BROKEN;
+        }
+        if (pos == limit) {
+          continue;
+        }
+        pos++; // the FF
+        int next = read();
+        while (next == 0xFF) {
+          next = read();
+        }
+        if (next < 0) {
+          return BODY_EOF;
+        }
+        if (next == 0x00 || (next >= 0xD0 && next <= 0xD7)) {
+          frame.write(0xFF);
+          frame.write(next);
+          continue;
+        }
+        marker = next;
+        continue segments;
       }
-      if (next < 0) {
-        return BODY_EOF;
-      }
-      if (next == 0x00 || (next >= 0xD0 && next <= 0xD7)) {
-        frame.write(0xFF);
-        frame.write(next);
-        continue;
-      }
-      return segment(next);
     }
   }
 

@@ -229,7 +229,26 @@ public final class MjpegFanOut implements AutoCloseable {
     addViewer(viewer);
     tasks.add(() -> register(viewer));
     selector.wakeup();
+    if (closed || !loop.isAlive()) {
+      // The loop may have run its last tasks already, and would never end this viewer.
+      endLate(viewer);
+    }
     return viewer;
+  }
+
+  /** Ends a viewer the loop will not serve, from the attaching thread. */
+  private void endLate(Viewer viewer) {
+    if (viewer.endReason == null) {
+      viewer.endReason = "the server is closing";
+    }
+    closeQuietly(viewer.channel);
+    removeViewer(viewer);
+  }
+
+  /** Runs {@code task} on the loop thread at its next pass; for tests. */
+  void runOnLoop(Runnable task) {
+    tasks.add(task);
+    selector.wakeup();
   }
 
   /**
@@ -380,6 +399,16 @@ public final class MjpegFanOut implements AutoCloseable {
         break;
       } catch (IOException | RuntimeException e) {
         LOG.log(Level.WARNING, "fan-out loop: " + e, e);
+      } catch (Error e) {
+        // Out of (direct) memory or stack: the viewers' state cannot be trusted, so end them all
+        // (their handlers return, their clients reconnect) and go on with fresh buffers, rather
+        // than let the thread die and leave every viewer waiting forever.
+        LOG.log(Level.ERROR, "fan-out loop failed; ending every viewer: " + e, e);
+        for (Viewer viewer : new ArrayList<>(streaming)) {
+          end(viewer, "the server failed: " + e);
+        }
+        current = null;
+        pool.clear();
       }
     }
     Runnable task;
@@ -410,6 +439,7 @@ public final class MjpegFanOut implements AutoCloseable {
     if (current != null) {
       current.current = false;
       release(current);
+      current = null; // released once, even if what follows fails
     }
     byte[] head = Parts.head(frame);
     byte[] jpeg = frame.jpeg();

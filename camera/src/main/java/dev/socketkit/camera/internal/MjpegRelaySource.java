@@ -33,6 +33,14 @@ public final class MjpegRelaySource implements FrameSource {
   private final String authorization;
   private volatile InputStream body;
 
+  // One client for every run: each has its own selector thread and connection pool, and Java 17's
+  // HttpClient cannot be closed, so a client per restart would pile them up until collected.
+  private final HttpClient client =
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(10))
+          .followRedirects(HttpClient.Redirect.NORMAL)
+          .build();
+
   /**
    * Relays the stream at {@code url}.
    *
@@ -43,7 +51,7 @@ public final class MjpegRelaySource implements FrameSource {
     try {
       parsed = new URI(url);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("not a valid URL: " + e.getMessage(), e);
+      throw invalid(e);
     }
     if (parsed.getHost() == null) {
       throw new IllegalArgumentException("not a valid URL (no host): " + FfmpegSource.redact(url));
@@ -67,12 +75,24 @@ public final class MjpegRelaySource implements FrameSource {
                 parsed.getQuery(),
                 null);
       } catch (URISyntaxException e) {
-        throw new IllegalArgumentException("not a valid URL: " + e.getMessage(), e);
+        throw invalid(e);
       }
     } else {
       authorization = null;
     }
     this.uri = parsed;
+  }
+
+  /**
+   * The URL's syntax error without the URL: its message and the exception quote the input, which
+   * may hold a password (where the error is, often), and end up in a log or an error line.
+   */
+  @SuppressWarnings("UnusedException") // on purpose: its message holds the password
+  private static IllegalArgumentException invalid(URISyntaxException e) {
+    return new IllegalArgumentException(
+        "not a valid URL: "
+            + e.getReason()
+            + (e.getIndex() >= 0 ? " at index " + e.getIndex() : ""));
   }
 
   @Override
@@ -82,11 +102,6 @@ public final class MjpegRelaySource implements FrameSource {
 
   @Override
   public void run(FrameHub hub) throws Exception {
-    HttpClient client =
-        HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .build();
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
     if (authorization != null) {
       request.header("Authorization", authorization);
