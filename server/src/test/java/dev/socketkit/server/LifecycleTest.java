@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
@@ -540,6 +541,74 @@ class LifecycleTest {
       assertThat(Clients.streamEcho(serving.address(), "a")).isEqualTo("a|again a");
       assertThatThrownBy(() -> server.setThreading(Threading.none()))
           .isInstanceOf(IllegalStateException.class);
+    }
+  }
+
+  /** Hands {@code server} a request after it was closed, as when close() races serveForever. */
+  private static void processAfterClose(TcpServer server) throws Exception {
+    try (ServerSocketChannel other = ServerSocketChannel.open().bind(ANY_PORT);
+        SocketChannel client = SocketChannel.open(other.getLocalAddress())) {
+      SocketChannel request = other.accept();
+      server.processRequest(request, client.getLocalAddress());
+      assertThat(request.isOpen()).as("the request is closed").isFalse();
+      client.socket().setSoTimeout(10_000);
+      assertThat(client.socket().getInputStream().read()).isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void aRequestHandedToAShutDownPoolIsClosedQuietly() throws Exception {
+    AtomicInteger handlers = new AtomicInteger();
+    AtomicInteger errors = new AtomicInteger();
+    TcpServer server =
+        new TcpServer(
+            ANY_PORT,
+            () -> {
+              handlers.incrementAndGet();
+              return new EchoHandlers.StreamEcho();
+            }) {
+          @Override
+          protected void handleError(SocketChannel r, SocketAddress c, Throwable e) {
+            errors.incrementAndGet();
+          }
+        };
+    try { // not try-with-resources: the test closes the server in the middle
+      server.setThreading(Threading.pool(1));
+      try (SocketChannel client = Clients.connect(server.serverAddress())) {
+        server.handleRequest(); // opens the pool
+        Clients.write(client, "hello\n");
+        client.shutdownOutput();
+        client.socket().setSoTimeout(10_000);
+        assertThat(client.socket().getInputStream().readAllBytes()).isNotEmpty();
+      }
+      server.close();
+      processAfterClose(server);
+      assertThat(handlers).hasValue(1);
+      assertThat(errors).hasValue(0);
+    } finally {
+      server.close();
+    }
+  }
+
+  @Test
+  void aRequestHandedToAClosedServerOpensNoRequestThreads() throws Exception {
+    AtomicInteger handlers = new AtomicInteger();
+    TcpServer server =
+        new TcpServer(
+            ANY_PORT,
+            () -> {
+              handlers.incrementAndGet();
+              return new EchoHandlers.StreamEcho();
+            });
+    try { // not try-with-resources: the test closes the server in the middle
+      server.setThreading(Threading.pool(1));
+      server.close();
+      processAfterClose(server);
+      assertThat(handlers).as("no handler runs after close").hasValue(0);
+      // setThreading is refused once request threads exist; it is allowed, so none were opened.
+      server.setThreading(Threading.none());
+    } finally {
+      server.close();
     }
   }
 
