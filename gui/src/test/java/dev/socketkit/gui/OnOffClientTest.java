@@ -169,6 +169,8 @@ class OnOffClientTest {
         handleUntil(client, is(ConnectionState.CONNECTED));
         assertThat(client.attempts()).isEqualTo(3);
 
+        // The client is connected once the kernel accepted; the server holds it a little later.
+        waitFor(() -> server.accepted() == 1, "the server to accept");
         server.dropConnections();
         Screen gone = handleUntil(client, is(ConnectionState.DISCONNECTED));
         assertThat(gone.status()).startsWith("disconnected: ").endsWith("; retrying in 1 s");
