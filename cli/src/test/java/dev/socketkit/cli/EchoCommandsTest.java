@@ -11,9 +11,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,20 +108,20 @@ class EchoCommandsTest {
 
   @Test
   void aRefusedConnectionIsOneSentenceAndExitCodeOne() throws Exception {
-    int port;
-    try (ServerSocketChannel closed = ServerSocketChannel.open()) {
-      closed.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      port = ((InetSocketAddress) closed.getLocalAddress()).getPort();
+    // Bound but not listening: connects are refused at once, and no one else can take the port.
+    try (Socket reserved = new Socket()) {
+      reserved.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      int port = reserved.getLocalPort();
+      List<String> result = runInProcess("a\n", "echo-client", "--port", String.valueOf(port));
+      assertThat(result.get(0)).isEqualTo("1");
+      assertThat(result.get(1)).isEmpty();
+      assertThat(result.get(2))
+          .isEqualTo(
+              "socketkit echo-client: cannot reach an echo server at 127.0.0.1:"
+                  + port
+                  + ": the connection was refused"
+                  + System.lineSeparator());
     }
-    List<String> result = runInProcess("a\n", "echo-client", "--port", String.valueOf(port));
-    assertThat(result.get(0)).isEqualTo("1");
-    assertThat(result.get(1)).isEmpty();
-    assertThat(result.get(2))
-        .isEqualTo(
-            "socketkit echo-client: cannot reach an echo server at 127.0.0.1:"
-                + port
-                + ": the connection was refused"
-                + System.lineSeparator());
   }
 
   @Test

@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
@@ -28,11 +28,14 @@ class SelectTest {
     return server;
   }
 
-  /** A loopback address where nobody listens: bound, then closed, so connecting is refused. */
-  private static SocketAddress refusingAddress() throws Exception {
-    try (ServerSocketChannel server = listen()) {
-      return server.getLocalAddress();
-    }
+  /**
+   * A socket bound to a loopback port but never listening: connects to its address are refused at
+   * once, and while it stays open no one else can take the port. The caller closes it.
+   */
+  private static Socket refusing() throws Exception {
+    Socket reserved = new Socket();
+    reserved.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    return reserved;
   }
 
   /** A connected pair: the client's end and the server's accepted end. */
@@ -272,10 +275,10 @@ class SelectTest {
 
   @Test
   void aRefusedNonBlockingConnectIsReportedInErrors() throws Exception {
-    SocketAddress refusing = refusingAddress();
-    try (SocketChannel client = SocketChannel.open()) {
+    try (Socket refusing = refusing();
+        SocketChannel client = SocketChannel.open()) {
       client.configureBlocking(false);
-      client.connect(refusing);
+      client.connect(refusing.getLocalSocketAddress());
       Select.Ready<SocketChannel> ready =
           Select.select(List.of(), List.of(client), List.of(client), Duration.ofSeconds(10));
       assertThat(ready.errors()).containsExactly(client);
@@ -286,10 +289,10 @@ class SelectTest {
 
   @Test
   void aRefusedConnectNotListedInErrorsIsReportedInWrites() throws Exception {
-    SocketAddress refusing = refusingAddress();
-    try (SocketChannel client = SocketChannel.open()) {
+    try (Socket refusing = refusing();
+        SocketChannel client = SocketChannel.open()) {
       client.configureBlocking(false);
-      client.connect(refusing);
+      client.connect(refusing.getLocalSocketAddress());
       Select.Ready<SocketChannel> ready =
           Select.select(List.of(), List.of(client), List.of(), Duration.ofSeconds(10));
       assertThat(ready.writes()).containsExactly(client);
