@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -396,6 +397,34 @@ class SelectTest {
       for (SocketChannel channel : accepted) {
         channel.close();
       }
+    }
+  }
+
+  @Test
+  void closeSelectorIfOpenClosesTheThreadsSelectorAndNeverOpensOne() throws Exception {
+    CompletableFuture<List<Boolean>> answers = new CompletableFuture<>();
+    Pipe pipe = Pipe.open();
+    try (Pipe.SourceChannel source = pipe.source();
+        Pipe.SinkChannel sink = pipe.sink()) {
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  boolean before = Select.closeSelectorIfOpen();
+                  Select.select(List.of(source), List.of(), List.of(), Duration.ZERO);
+                  boolean registered = source.isRegistered();
+                  boolean closed = Select.closeSelectorIfOpen();
+                  boolean again = Select.closeSelectorIfOpen();
+                  answers.complete(List.of(before, registered, closed, again));
+                } catch (Throwable e) {
+                  answers.completeExceptionally(e);
+                }
+              });
+      thread.start();
+      assertThat(answers.get(10, TimeUnit.SECONDS)).containsExactly(false, true, true, false);
+      assertThat(source.isRegistered()).as("deregistered when the selector closed").isFalse();
+      assertThat(source.isOpen()).isTrue();
+      assertThat(sink.isOpen()).isTrue();
     }
   }
 }

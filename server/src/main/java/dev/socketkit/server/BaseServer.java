@@ -475,6 +475,9 @@ public abstract class BaseServer<R> implements AutoCloseable {
       handleError(request, clientAddress, e);
     } finally {
       shutdownRequest(request);
+      // A handler may have used Select on this thread (ChannelStreams with a timeout, a full
+      // send buffer in DatagramRequest): release that selector now, not at some later GC.
+      Select.closeSelectorIfOpen();
     }
   }
 

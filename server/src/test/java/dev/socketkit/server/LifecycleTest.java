@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.socketkit.select.Select;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.channels.Channels;
+import java.nio.channels.Pipe;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -23,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -610,6 +613,44 @@ class LifecycleTest {
     } finally {
       server.close();
     }
+  }
+
+  @ParameterizedTest
+  @MethodSource("threadedAndPooled")
+  void aRequestThreadClosesTheSelectorItsHandlerUsed(Threading threading) throws Exception {
+    AtomicReference<Pipe.SourceChannel> watched = new AtomicReference<>();
+    try (TcpServer server =
+        new TcpServer(
+            ANY_PORT,
+            () ->
+                new StreamRequestHandler() {
+                  @Override
+                  protected void handle() throws IOException {
+                    Pipe pipe = Pipe.open();
+                    pipe.sink().close();
+                    // Registers the pipe with this request thread's selector.
+                    Select.select(List.of(pipe.source()), List.of(), List.of(), Duration.ZERO);
+                    watched.set(pipe.source());
+                  }
+                })) {
+      server.setThreading(threading);
+      try (Serving serving = Serving.start(server);
+          SocketChannel client = Clients.connect(serving.address())) {
+        client.socket().setSoTimeout(10_000);
+        assertThat(client.socket().getInputStream().read()).as("request ended").isEqualTo(-1);
+        await(() -> watched.get() != null, "the handler ran");
+        // A pool thread lives on, so only closing its selector deregisters the pipe.
+        await(() -> !watched.get().isRegistered(), "the request thread's selector is closed");
+      } finally {
+        if (watched.get() != null) {
+          watched.get().close();
+        }
+      }
+    }
+  }
+
+  static Stream<Threading> threadedAndPooled() {
+    return Stream.of(Threading.platformThreads(), Threading.pool(1));
   }
 
   @Test
