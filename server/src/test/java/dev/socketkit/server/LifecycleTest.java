@@ -360,6 +360,24 @@ class LifecycleTest {
   }
 
   @Test
+  void shutdownFromServiceActionsEndsServeForeverWithIllegalStateException() throws Exception {
+    try (TcpServer server =
+        new TcpServer(ANY_PORT, EchoHandlers.StreamEcho::new) {
+          @Override
+          protected void serviceActions() {
+            shutdown();
+          }
+        }) {
+      // Runs in the test's thread, which is the serving thread; serviceActions runs after the
+      // first poll interval.
+      assertThatThrownBy(() -> server.serveForever(Duration.ofMillis(10)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("called from the serving thread");
+      assertThat(server.isClosed()).isFalse();
+    }
+  }
+
+  @Test
   void serviceActionsRunWhileServing() throws Exception {
     CountDownLatch actions = new CountDownLatch(3);
     try (TcpServer server =
