@@ -124,6 +124,17 @@ class EchoCommandsTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"1e300", "86401", "-1", "NaN"})
+  void aWaitOutOfRangeIsOneSentenceAndExitCodeOne(String wait) throws Exception {
+    List<String> result = runInProcess("a\n", "echo-client", "--port", "7", "--wait", wait);
+    assertThat(result.get(0)).isEqualTo("1");
+    assertThat(result.get(1)).isEmpty();
+    assertThat(result.get(2))
+        .startsWith("socketkit echo-client: bad --wait ")
+        .endsWith(" (expected 0 to 86400 seconds)" + System.lineSeparator());
+  }
+
   @Test
   void overUdpEachLineIsOneDatagramAndEachReplyOneLine() throws Exception {
     try (DatagramChannel echo = DatagramChannel.open()) {
