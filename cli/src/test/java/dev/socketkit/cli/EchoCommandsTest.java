@@ -24,7 +24,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
-@Timeout(120)
+// SEPARATE_THREAD: a test blocked reading a child's stdout is not interruptible, so only running
+// it in another thread makes the timeout end it.
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class EchoCommandsTest {
   /** A {@code socketkit} command in its own JVM, as {@code bin/socketkit} runs it. */
   private static Process socketkit(String... args) throws IOException {
