@@ -58,9 +58,12 @@ final class EchoClientCommand implements Callable<Integer> {
       defaultValue = "5",
       paramLabel = "SECONDS",
       description =
-          "How long to wait at the end of stdin for echoes still outstanding; default:"
-              + " ${DEFAULT-VALUE}.")
+          "How long to wait at the end of stdin for echoes still outstanding, at most 86400"
+              + " (one day); default: ${DEFAULT-VALUE}.")
   double waitSeconds;
+
+  /** The longest --wait: one day, far below where the deadline's nanoseconds would overflow. */
+  static final long MAX_WAIT_SECONDS = 86_400;
 
   /** Where lines come from; stdin, replaced by tests. */
   InputStream input = System.in;
@@ -74,8 +77,9 @@ final class EchoClientCommand implements Callable<Integer> {
     if (port < 1 || port > 65_535) {
       throw new CommandFailure("bad port " + port + " (expected 1 to 65535)");
     }
-    if (!(waitSeconds >= 0)) {
-      throw new CommandFailure("bad --wait " + waitSeconds + " (expected seconds >= 0)");
+    if (!(waitSeconds >= 0 && waitSeconds <= MAX_WAIT_SECONDS)) {
+      throw new CommandFailure(
+          "bad --wait " + waitSeconds + " (expected 0 to " + MAX_WAIT_SECONDS + " seconds)");
     }
     SocketAddress server =
         unix != null ? UnixDomainSocketAddress.of(unix) : new InetSocketAddress(host, port);

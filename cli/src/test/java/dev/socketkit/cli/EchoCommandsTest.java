@@ -11,9 +11,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +24,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
-@Timeout(120)
+// SEPARATE_THREAD: a test blocked reading a child's stdout is not interruptible, so only running
+// it in another thread makes the timeout end it.
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class EchoCommandsTest {
   /** A {@code socketkit} command in its own JVM, as {@code bin/socketkit} runs it. */
   private static Process socketkit(String... args) throws IOException {
@@ -108,20 +110,31 @@ class EchoCommandsTest {
 
   @Test
   void aRefusedConnectionIsOneSentenceAndExitCodeOne() throws Exception {
-    int port;
-    try (ServerSocketChannel closed = ServerSocketChannel.open()) {
-      closed.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      port = ((InetSocketAddress) closed.getLocalAddress()).getPort();
+    // Bound but not listening: connects are refused at once, and no one else can take the port.
+    try (Socket reserved = new Socket()) {
+      reserved.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      int port = reserved.getLocalPort();
+      List<String> result = runInProcess("a\n", "echo-client", "--port", String.valueOf(port));
+      assertThat(result.get(0)).isEqualTo("1");
+      assertThat(result.get(1)).isEmpty();
+      assertThat(result.get(2))
+          .isEqualTo(
+              "socketkit echo-client: cannot reach an echo server at 127.0.0.1:"
+                  + port
+                  + ": the connection was refused"
+                  + System.lineSeparator());
     }
-    List<String> result = runInProcess("a\n", "echo-client", "--port", String.valueOf(port));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1e300", "86401", "-1", "NaN"})
+  void aWaitOutOfRangeIsOneSentenceAndExitCodeOne(String wait) throws Exception {
+    List<String> result = runInProcess("a\n", "echo-client", "--port", "7", "--wait", wait);
     assertThat(result.get(0)).isEqualTo("1");
     assertThat(result.get(1)).isEmpty();
     assertThat(result.get(2))
-        .isEqualTo(
-            "socketkit echo-client: cannot reach an echo server at 127.0.0.1:"
-                + port
-                + ": the connection was refused"
-                + System.lineSeparator());
+        .startsWith("socketkit echo-client: bad --wait ")
+        .endsWith(" (expected 0 to 86400 seconds)" + System.lineSeparator());
   }
 
   @Test

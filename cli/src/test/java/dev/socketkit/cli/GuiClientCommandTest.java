@@ -41,9 +41,17 @@ class GuiClientCommandTest {
     builder.environment().remove("WAYLAND_DISPLAY");
     builder.environment().putAll(env);
     Process process = builder.start();
-    process.getOutputStream().close();
-    // The outputs are one sentence at most; reading them whole after exit cannot fill a pipe.
-    assertThat(process.waitFor(50, TimeUnit.SECONDS)).as("the command exits").isTrue();
+    boolean exited = false;
+    try {
+      process.getOutputStream().close();
+      // The outputs are one sentence at most; reading them whole after exit cannot fill a pipe.
+      exited = process.waitFor(50, TimeUnit.SECONDS);
+    } finally {
+      if (!exited) {
+        process.destroyForcibly(); // do not leave a stuck child JVM behind the failed test
+      }
+    }
+    assertThat(exited).as("the command exits").isTrue();
     return new Result(
         process.exitValue(),
         new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),

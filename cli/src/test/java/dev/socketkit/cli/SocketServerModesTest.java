@@ -25,7 +25,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /** echo-server's socketserver modes (sections 7 and 8) and echo-client --unix, end to end. */
-@Timeout(120)
+// SEPARATE_THREAD: a test blocked reading a child's stdout is not interruptible, so only running
+// it in another thread makes the timeout end it.
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SocketServerModesTest {
   @TempDir Path dir;
 

@@ -145,7 +145,7 @@ public final class EchoClient implements Closeable {
           serverClosed = true;
         } else if (datagrams) {
           in.flip();
-          output.accept(StandardCharsets.UTF_8.decode(in).toString().stripTrailing());
+          output.accept(withoutLineEnd(StandardCharsets.UTF_8.decode(in).toString()));
           receivedLines++;
         } else {
           receivedBytes += n;
@@ -172,17 +172,19 @@ public final class EchoClient implements Closeable {
           !outgoing.isEmpty()
               || (datagrams ? receivedLines < sentLines : receivedBytes < sentBytes);
       if (inputEnded) {
-        if (!outstanding || serverClosed || System.nanoTime() - drainDeadline >= 0) {
+        long left = drainDeadline - System.nanoTime();
+        if (!outstanding || serverClosed || left <= 0) {
           break;
         }
-        pause();
+        awaitChannel(!outgoing.isEmpty(), Math.min(left, WAIT_SLICE_NANOS));
         continue;
       }
       if (serverClosed) {
         break;
       }
       if (outgoing.size() >= MAX_QUEUED_LINES) {
-        pause(); // the server is slow to take what we send: let the socket drain first
+        // The server is slow to take what we send: let the socket drain first.
+        awaitChannel(true, WAIT_SLICE_NANOS);
         continue;
       }
       Optional<String> line;
@@ -213,14 +215,31 @@ public final class EchoClient implements Closeable {
     return new Result(sentLines, receivedLines, complete);
   }
 
-  /** Waits a little while echoes are outstanding after the end of input. */
-  private static void pause() throws InterruptedIOException {
-    try {
-      Thread.sleep(1); // pacing a poll loop, not synchronising: select(..., 0) is the lecture's
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while waiting for echoes");
+  /** The longest one wait for the socket lasts when there is no input to poll for. */
+  private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+  /**
+   * Waits until the socket is readable (or writable, if {@code writing}), or {@code nanos} pass,
+   * when there is no input to poll for: the loop's own select(..., 0) then sees what is ready. A
+   * wait instead of a sleep, so the loop wakes for echoes at once and not a thousand times a
+   * second.
+   *
+   * @throws InterruptedIOException if the thread is interrupted (its interrupt status stays set)
+   */
+  private void awaitChannel(boolean writing, long nanos) throws IOException {
+    List<SelectableChannel> watched = List.of(channel);
+    Select.select(watched, writing ? watched : List.of(), List.of(), Duration.ofNanos(nanos));
+  }
+
+  /** A datagram's text without one line end ("\r\n", "\n" or "\r"); other spaces are kept. */
+  static String withoutLineEnd(String text) {
+    if (text.endsWith("\r\n")) {
+      return text.substring(0, text.length() - 2);
     }
+    if (text.endsWith("\n") || text.endsWith("\r")) {
+      return text.substring(0, text.length() - 1);
+    }
+    return text;
   }
 
   /** The reader thread: every line into the queue, then an empty Optional for end of input. */

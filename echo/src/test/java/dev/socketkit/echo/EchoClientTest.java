@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.socketkit.echo.RunningServer.Kind;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -62,5 +66,49 @@ class EchoClientTest {
         assertThat(printed).isEmpty();
       }
     }
+  }
+
+  @Test
+  void overUdpTrailingSpacesComeBackAsSent() throws Exception {
+    try (DatagramChannel echo = DatagramChannel.open()) {
+      echo.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      Thread server =
+          new Thread(
+              () -> {
+                ByteBuffer buffer = ByteBuffer.allocate(2048);
+                try {
+                  for (int i = 0; i < 2; i++) {
+                    buffer.clear();
+                    SocketAddress from = echo.receive(buffer);
+                    buffer.flip();
+                    echo.send(buffer, from);
+                  }
+                } catch (IOException ignored) {
+                  // The test closed the channel: the client's result tells what came back.
+                }
+              });
+      server.start();
+      List<String> printed = new ArrayList<>();
+      try (EchoClient client = EchoClient.udp(echo.getLocalAddress())) {
+        EchoClient.Result result =
+            client.run(
+                new ByteArrayInputStream("a  \n\tb \n".getBytes(StandardCharsets.UTF_8)),
+                printed::add,
+                Duration.ofSeconds(10));
+        assertThat(result.complete()).isTrue();
+      } finally {
+        server.join(10_000);
+      }
+      assertThat(printed).containsExactly("a  ", "\tb ");
+    }
+  }
+
+  @Test
+  void aDatagramLosesOnlyItsLineEnd() {
+    assertThat(EchoClient.withoutLineEnd("a \r\n")).isEqualTo("a ");
+    assertThat(EchoClient.withoutLineEnd("a \n")).isEqualTo("a ");
+    assertThat(EchoClient.withoutLineEnd("a \r")).isEqualTo("a ");
+    assertThat(EchoClient.withoutLineEnd("a\n\n")).isEqualTo("a\n");
+    assertThat(EchoClient.withoutLineEnd("a \t")).isEqualTo("a \t");
   }
 }

@@ -141,6 +141,32 @@ class SocketServerEchoTest {
   }
 
   @Test
+  void threadingTcpEchoesAMebibyteWithoutANewlineBeforeTheClientClosesItsSide() throws Exception {
+    byte[] sent = new byte[1024 * 1024];
+    for (int i = 0; i < sent.length; i++) {
+      sent[i] = (byte) ('a' + i % 26);
+    }
+    try (Running running = new Running(SocketServerEcho.open(Mode.THREADING_TCP, ANY_PORT, null));
+        SocketChannel client = connect(running.address())) {
+      ExecutorService writer = Executors.newSingleThreadExecutor();
+      try {
+        // Writes on its own thread so that the echo is read while the rest is still being sent.
+        Future<?> writing = writer.submit(() -> client.write(ByteBuffer.wrap(sent)));
+        ByteBuffer received = ByteBuffer.allocate(sent.length);
+        while (received.hasRemaining()) {
+          assertThat(client.read(received))
+              .as("echoed so far: %d", received.position())
+              .isPositive();
+        }
+        writing.get(10, TimeUnit.SECONDS);
+        assertThat(received.array()).isEqualTo(sent);
+      } finally {
+        writer.shutdownNow();
+      }
+    }
+  }
+
+  @Test
   void threadingIsOnlyForTheThreadingModes() {
     assertThatThrownBy(() -> SocketServerEcho.open(Mode.TCP, ANY_PORT, Threading.pool(2)))
         .isInstanceOf(IllegalArgumentException.class);

@@ -88,6 +88,7 @@ public final class OnOffClient implements AutoCloseable {
   private int pendingBytes;
 
   private SocketChannel channel; // null unless CONNECTING or CONNECTED
+  private SocketChannel lastChannel; // the last one opened, even once closed; for hasOpenSocket()
   private ConnectionState state = ConnectionState.DISCONNECTED;
   private long nextAttemptAt; // nanoTime of the next connect attempt while DISCONNECTED
   private long connectDeadline; // nanoTime at which a pending connect is abandoned
@@ -183,9 +184,13 @@ public final class OnOffClient implements AutoCloseable {
     return attempts;
   }
 
-  /** Whether the client holds an open socket (connecting or connected); for tests. */
+  /**
+   * Whether the client holds a socket's descriptor: a channel that is open (connecting or
+   * connected), or closed but still registered with the thread's selector, which keeps the
+   * descriptor until the key is deregistered; for tests.
+   */
   boolean hasOpenSocket() {
-    return channel != null && channel.isOpen();
+    return lastChannel != null && (lastChannel.isOpen() || lastChannel.isRegistered());
   }
 
   /** Whether bytes of a click are still waiting to be sent; for tests. */
@@ -213,6 +218,7 @@ public final class OnOffClient implements AutoCloseable {
     try {
       SocketChannel opened = SocketChannel.open();
       channel = opened;
+      lastChannel = opened;
       opened.configureBlocking(false);
       opened.setOption(StandardSocketOptions.TCP_NODELAY, true); // a click is one small write
       if (opened.connect(server)) {
@@ -328,6 +334,13 @@ public final class OnOffClient implements AutoCloseable {
     pendingBytes = 0;
     framer.clear();
     if (channel != null) {
+      try {
+        // Deregister first: NIO keeps a registered channel's descriptor open until its key is
+        // deregistered, which would be never once the window has closed and stops selecting.
+        Select.forget(channel);
+      } catch (IOException ignored) {
+        // The selector failed; closing the channel below is all that is left to do.
+      }
       try {
         channel.close();
       } catch (IOException ignored) {

@@ -55,7 +55,20 @@ class OnOffClientTest {
     return screen -> screen.connection() == state;
   }
 
-  /** A loopback port that nothing listens on (bound, then closed). */
+  /**
+   * A socket bound to a loopback port but never listening: connects to it are refused at once, and
+   * while it stays open no one else can take the port. The caller closes it.
+   */
+  private static Socket refusing() throws IOException {
+    Socket reserved = new Socket();
+    reserved.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    return reserved;
+  }
+
+  /**
+   * A loopback port that nothing listens on (bound, then closed), for a test that later listens on
+   * it; another test could take it meanwhile, so prefer {@link #refusing()}.
+   */
   private static InetSocketAddress unusedAddress() throws IOException {
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return new InetSocketAddress(InetAddress.getLoopbackAddress(), probe.getLocalPort());
@@ -128,8 +141,10 @@ class OnOffClientTest {
 
   @Test
   void saysDisconnectedAndRetriesWithDoublingDelaysWhenNoServerListens() throws Exception {
-    InetSocketAddress nowhere = unusedAddress();
-    try (OnOffClient client = new OnOffClient(nowhere, clock::get)) {
+    try (Socket refusing = refusing();
+        OnOffClient client =
+            new OnOffClient((InetSocketAddress) refusing.getLocalSocketAddress(), clock::get)) {
+      InetSocketAddress nowhere = (InetSocketAddress) refusing.getLocalSocketAddress();
       assertThat(client.screen().status()).startsWith("connecting to ");
       Screen refused =
           handleUntil(client, is(ConnectionState.DISCONNECTED).and(s -> client.attempts() == 1));
@@ -169,6 +184,8 @@ class OnOffClientTest {
         handleUntil(client, is(ConnectionState.CONNECTED));
         assertThat(client.attempts()).isEqualTo(3);
 
+        // The client is connected once the kernel accepted; the server holds it a little later.
+        waitFor(() -> server.accepted() == 1, "the server to accept");
         server.dropConnections();
         Screen gone = handleUntil(client, is(ConnectionState.DISCONNECTED));
         assertThat(gone.status()).startsWith("disconnected: ").endsWith("; retrying in 1 s");
@@ -214,7 +231,9 @@ class OnOffClientTest {
 
   @Test
   void aClickWhileDisconnectedTogglesTheButtonButIsNotSent() throws Exception {
-    try (OnOffClient client = new OnOffClient(unusedAddress(), clock::get)) {
+    try (Socket refusing = refusing();
+        OnOffClient client =
+            new OnOffClient((InetSocketAddress) refusing.getLocalSocketAddress(), clock::get)) {
       handleUntil(client, is(ConnectionState.DISCONNECTED).and(s -> client.attempts() == 1));
       Screen clicked = client.buttonCommand();
       assertThat(clicked.on()).isTrue();

@@ -30,8 +30,10 @@ import java.util.Objects;
  * Results are built by walking the caller's lists again, so they come back in the caller's order,
  * as CPython's select does, and hold the caller's own references.
  *
- * The loop of a thread that ends is closed by a Cleaner, so short-lived threads (one per request
- * in the threading servers) leak no descriptors.
+ * The loop of a thread that ends is closed by a Cleaner, but only once the garbage collector has
+ * found the thread's state unreachable, which may be long after the thread ended: until then its
+ * selector's descriptors stay open. Threads that may call select and then end or go back to a pool
+ * (the threading servers' request threads) call closeSelectorIfOpen when they are done.
  */
 
 /**
@@ -87,15 +89,18 @@ import java.util.Objects;
  *
  * <h2>Threads</h2>
  *
- * <p>Each calling thread has its own {@link Selector}, created on its first call and closed when
- * the thread ends (or by {@link #closeSelector()}). A channel may be passed to select from one
- * thread at a time. Once passed, a channel stays in non-blocking mode and registered with that
- * thread's selector until it is closed or {@link #forget(SelectableChannel)} is called; call {@code
- * forget} before switching it back to blocking mode or handing it to another thread's select.
+ * <p>Each calling thread has its own {@link Selector}, created on its first call and closed by
+ * {@link #closeSelectorIfOpen()}, or else some time after the thread ends, once the garbage
+ * collector finds it gone (pooled and short-lived threads should call {@code closeSelectorIfOpen}
+ * when done, or their descriptors stay open until a collection). A channel may be passed to select
+ * from one thread at a time. Once passed, a channel stays in non-blocking mode and registered with
+ * that thread's selector until it is closed or {@link #forget(SelectableChannel)} is called; call
+ * {@code forget} before switching it back to blocking mode or handing it to another thread's
+ * select.
  */
 public final class Select {
   private static final Cleaner CLEANER = Cleaner.create();
-  private static final ThreadLocal<State> STATE = ThreadLocal.withInitial(State::open);
+  private static final ThreadLocal<State> STATE = new ThreadLocal<>(); // null until first select
 
   private Select() {}
 
@@ -126,7 +131,12 @@ public final class Select {
     Objects.requireNonNull(writes, "writes");
     Objects.requireNonNull(errors, "errors");
     EventLoop.nanos(timeout); // rejects a negative timeout before anything is registered
-    return STATE.get().select(reads, writes, errors, timeout);
+    State state = STATE.get();
+    if (state == null) {
+      state = State.open();
+      STATE.set(state);
+    }
+    return state.select(reads, writes, errors, timeout);
   }
 
   /**
@@ -135,7 +145,11 @@ public final class Select {
    * selected.
    */
   public static void forget(SelectableChannel channel) throws IOException {
-    EventLoop loop = STATE.get().loop;
+    State state = STATE.get();
+    if (state == null) {
+      return; // this thread has no selector, so the channel is not registered with it
+    }
+    EventLoop loop = state.loop;
     EventLoop.Registration registration = loop.registration(channel);
     if (registration != null) {
       loop.unregister(registration);
@@ -143,13 +157,34 @@ public final class Select {
   }
 
   /**
-   * Closes the calling thread's selector now instead of when the thread ends. Channels it held stay
-   * open but are deregistered. The next {@link #select} call on this thread opens a new selector.
+   * Closes the calling thread's selector now instead of when the thread ends, if it has one; does
+   * not open one. Channels it held stay open but are deregistered. The next {@link #select} call on
+   * this thread opens a new selector. Same as {@link #closeSelectorIfOpen()}.
+   *
+   * @throws IOException never in practice; kept for compatibility (a failing close is ignored)
    */
   public static void closeSelector() throws IOException {
+    closeSelectorIfOpen();
+  }
+
+  /**
+   * Closes the calling thread's selector if it has one, and never opens one: for a thread that may
+   * have called {@link #select} and is about to end or go back to a pool, so that its selector's
+   * descriptors are released now rather than when the garbage collector finds the thread gone.
+   * Channels it held stay open but are deregistered; the next {@link #select} call on this thread
+   * opens a new selector. A failure to close the selector is ignored (there is nothing the caller
+   * could do). Python has no counterpart: its {@code select.select} keeps no state between calls.
+   *
+   * @return whether the thread had a selector
+   */
+  public static boolean closeSelectorIfOpen() {
     State state = STATE.get();
+    if (state == null) {
+      return false;
+    }
     STATE.remove();
     state.cleanable.clean();
+    return true;
   }
 
   /**

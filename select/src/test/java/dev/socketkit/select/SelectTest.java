@@ -7,8 +7,9 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
+import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -28,11 +29,14 @@ class SelectTest {
     return server;
   }
 
-  /** A loopback address where nobody listens: bound, then closed, so connecting is refused. */
-  private static SocketAddress refusingAddress() throws Exception {
-    try (ServerSocketChannel server = listen()) {
-      return server.getLocalAddress();
-    }
+  /**
+   * A socket bound to a loopback port but never listening: connects to its address are refused at
+   * once, and while it stays open no one else can take the port. The caller closes it.
+   */
+  private static Socket refusing() throws Exception {
+    Socket reserved = new Socket();
+    reserved.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    return reserved;
   }
 
   /** A connected pair: the client's end and the server's accepted end. */
@@ -272,10 +276,10 @@ class SelectTest {
 
   @Test
   void aRefusedNonBlockingConnectIsReportedInErrors() throws Exception {
-    SocketAddress refusing = refusingAddress();
-    try (SocketChannel client = SocketChannel.open()) {
+    try (Socket refusing = refusing();
+        SocketChannel client = SocketChannel.open()) {
       client.configureBlocking(false);
-      client.connect(refusing);
+      client.connect(refusing.getLocalSocketAddress());
       Select.Ready<SocketChannel> ready =
           Select.select(List.of(), List.of(client), List.of(client), Duration.ofSeconds(10));
       assertThat(ready.errors()).containsExactly(client);
@@ -286,10 +290,10 @@ class SelectTest {
 
   @Test
   void aRefusedConnectNotListedInErrorsIsReportedInWrites() throws Exception {
-    SocketAddress refusing = refusingAddress();
-    try (SocketChannel client = SocketChannel.open()) {
+    try (Socket refusing = refusing();
+        SocketChannel client = SocketChannel.open()) {
       client.configureBlocking(false);
-      client.connect(refusing);
+      client.connect(refusing.getLocalSocketAddress());
       Select.Ready<SocketChannel> ready =
           Select.select(List.of(), List.of(client), List.of(), Duration.ofSeconds(10));
       assertThat(ready.writes()).containsExactly(client);
@@ -393,6 +397,34 @@ class SelectTest {
       for (SocketChannel channel : accepted) {
         channel.close();
       }
+    }
+  }
+
+  @Test
+  void closeSelectorIfOpenClosesTheThreadsSelectorAndNeverOpensOne() throws Exception {
+    CompletableFuture<List<Boolean>> answers = new CompletableFuture<>();
+    Pipe pipe = Pipe.open();
+    try (Pipe.SourceChannel source = pipe.source();
+        Pipe.SinkChannel sink = pipe.sink()) {
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  boolean before = Select.closeSelectorIfOpen();
+                  Select.select(List.of(source), List.of(), List.of(), Duration.ZERO);
+                  boolean registered = source.isRegistered();
+                  boolean closed = Select.closeSelectorIfOpen();
+                  boolean again = Select.closeSelectorIfOpen();
+                  answers.complete(List.of(before, registered, closed, again));
+                } catch (Throwable e) {
+                  answers.completeExceptionally(e);
+                }
+              });
+      thread.start();
+      assertThat(answers.get(10, TimeUnit.SECONDS)).containsExactly(false, true, true, false);
+      assertThat(source.isRegistered()).as("deregistered when the selector closed").isFalse();
+      assertThat(source.isOpen()).isTrue();
+      assertThat(sink.isOpen()).isTrue();
     }
   }
 }

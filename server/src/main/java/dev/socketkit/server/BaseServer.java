@@ -12,6 +12,7 @@ import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -432,23 +433,35 @@ public abstract class BaseServer<R> implements AutoCloseable {
    * Runs the request: Python's {@code process_request()}. With {@link Threading#none()} calls
    * {@link #finishRequest} then {@link #shutdownRequest} in the serving thread; otherwise does the
    * same in a request thread, where an exception goes to {@link #handleError}, as in Python's
-   * {@code ThreadingMixIn.process_request_thread}. Runs in the serving thread.
+   * {@code ThreadingMixIn.process_request_thread}. A threading server that has been closed opens no
+   * request threads: it closes the request without a handler. Runs in the serving thread.
    *
    * @throws Exception whatever the handler threw (non-threading servers); the server passes it to
    *     {@link #handleError} and closes the request
    */
   protected void processRequest(R request, SocketAddress clientAddress) throws Exception {
-    RequestThreads threads = requestThreads();
-    if (threads == null) {
+    Threading chosen = threading;
+    if (!chosen.isThreaded()) {
       finishRequest(request, clientAddress);
       shutdownRequest(request);
       return;
     }
-    boolean started =
-        threads.execute(
-            () -> processRequestThread(request, clientAddress),
-            () -> shutdownFlag || !channel().isOpen(),
-            pollInterval);
+    RequestThreads threads = requestThreads(chosen);
+    boolean started = false;
+    if (threads != null) { // null: closed, so no request threads (nobody would stop new ones)
+      try {
+        started =
+            threads.execute(
+                () -> processRequestThread(request, clientAddress),
+                () -> shutdownFlag || !channel().isOpen(),
+                pollInterval);
+      } catch (RejectedExecutionException e) {
+        if (!isClosed()) {
+          throw e;
+        }
+        // close() shut the pool down meanwhile: the request is not started, which is no error.
+      }
+    }
     if (!started) {
       shutdownRequest(request);
     }
@@ -462,6 +475,9 @@ public abstract class BaseServer<R> implements AutoCloseable {
       handleError(request, clientAddress, e);
     } finally {
       shutdownRequest(request);
+      // A handler may have used Select on this thread (ChannelStreams with a timeout, a full
+      // send buffer in DatagramRequest): release that selector now, not at some later GC.
+      Select.closeSelectorIfOpen();
     }
   }
 
@@ -570,13 +586,13 @@ public abstract class BaseServer<R> implements AutoCloseable {
     }
   }
 
-  private RequestThreads requestThreads() {
-    Threading chosen = threading;
-    if (!chosen.isThreaded()) {
-      return null;
-    }
+  /** The request threads, opened on first use; null once closed if they were never opened. */
+  private RequestThreads requestThreads(Threading chosen) {
     synchronized (lock) {
       if (requestThreads == null) {
+        if (closed) {
+          return null; // close() has run: a pool opened now would never be shut down
+        }
         requestThreads = chosen.open(daemonThreads);
       }
       return requestThreads;

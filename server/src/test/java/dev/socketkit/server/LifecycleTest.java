@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.socketkit.select.Select;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +14,8 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.channels.Channels;
+import java.nio.channels.Pipe;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -356,6 +360,24 @@ class LifecycleTest {
   }
 
   @Test
+  void shutdownFromServiceActionsEndsServeForeverWithIllegalStateException() throws Exception {
+    try (TcpServer server =
+        new TcpServer(ANY_PORT, EchoHandlers.StreamEcho::new) {
+          @Override
+          protected void serviceActions() {
+            shutdown();
+          }
+        }) {
+      // Runs in the test's thread, which is the serving thread; serviceActions runs after the
+      // first poll interval.
+      assertThatThrownBy(() -> server.serveForever(Duration.ofMillis(10)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("called from the serving thread");
+      assertThat(server.isClosed()).isFalse();
+    }
+  }
+
+  @Test
   void serviceActionsRunWhileServing() throws Exception {
     CountDownLatch actions = new CountDownLatch(3);
     try (TcpServer server =
@@ -541,6 +563,112 @@ class LifecycleTest {
       assertThatThrownBy(() -> server.setThreading(Threading.none()))
           .isInstanceOf(IllegalStateException.class);
     }
+  }
+
+  /** Hands {@code server} a request after it was closed, as when close() races serveForever. */
+  private static void processAfterClose(TcpServer server) throws Exception {
+    try (ServerSocketChannel other = ServerSocketChannel.open().bind(ANY_PORT);
+        SocketChannel client = SocketChannel.open(other.getLocalAddress())) {
+      SocketChannel request = other.accept();
+      server.processRequest(request, client.getLocalAddress());
+      assertThat(request.isOpen()).as("the request is closed").isFalse();
+      client.socket().setSoTimeout(10_000);
+      assertThat(client.socket().getInputStream().read()).isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void aRequestHandedToAShutDownPoolIsClosedQuietly() throws Exception {
+    AtomicInteger handlers = new AtomicInteger();
+    AtomicInteger errors = new AtomicInteger();
+    TcpServer server =
+        new TcpServer(
+            ANY_PORT,
+            () -> {
+              handlers.incrementAndGet();
+              return new EchoHandlers.StreamEcho();
+            }) {
+          @Override
+          protected void handleError(SocketChannel r, SocketAddress c, Throwable e) {
+            errors.incrementAndGet();
+          }
+        };
+    try { // not try-with-resources: the test closes the server in the middle
+      server.setThreading(Threading.pool(1));
+      try (SocketChannel client = Clients.connect(server.serverAddress())) {
+        server.handleRequest(); // opens the pool
+        Clients.write(client, "hello\n");
+        client.shutdownOutput();
+        client.socket().setSoTimeout(10_000);
+        assertThat(client.socket().getInputStream().readAllBytes()).isNotEmpty();
+      }
+      server.close();
+      processAfterClose(server);
+      assertThat(handlers).hasValue(1);
+      assertThat(errors).hasValue(0);
+    } finally {
+      server.close();
+    }
+  }
+
+  @Test
+  void aRequestHandedToAClosedServerOpensNoRequestThreads() throws Exception {
+    AtomicInteger handlers = new AtomicInteger();
+    TcpServer server =
+        new TcpServer(
+            ANY_PORT,
+            () -> {
+              handlers.incrementAndGet();
+              return new EchoHandlers.StreamEcho();
+            });
+    try { // not try-with-resources: the test closes the server in the middle
+      server.setThreading(Threading.pool(1));
+      server.close();
+      processAfterClose(server);
+      assertThat(handlers).as("no handler runs after close").hasValue(0);
+      // setThreading is refused once request threads exist; it is allowed, so none were opened.
+      server.setThreading(Threading.none());
+    } finally {
+      server.close();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("threadedAndPooled")
+  void aRequestThreadClosesTheSelectorItsHandlerUsed(Threading threading) throws Exception {
+    AtomicReference<Pipe.SourceChannel> watched = new AtomicReference<>();
+    try (TcpServer server =
+        new TcpServer(
+            ANY_PORT,
+            () ->
+                new StreamRequestHandler() {
+                  @Override
+                  protected void handle() throws IOException {
+                    Pipe pipe = Pipe.open();
+                    pipe.sink().close();
+                    // Registers the pipe with this request thread's selector.
+                    Select.select(List.of(pipe.source()), List.of(), List.of(), Duration.ZERO);
+                    watched.set(pipe.source());
+                  }
+                })) {
+      server.setThreading(threading);
+      try (Serving serving = Serving.start(server);
+          SocketChannel client = Clients.connect(serving.address())) {
+        client.socket().setSoTimeout(10_000);
+        assertThat(client.socket().getInputStream().read()).as("request ended").isEqualTo(-1);
+        await(() -> watched.get() != null, "the handler ran");
+        // A pool thread lives on, so only closing its selector deregisters the pipe.
+        await(() -> !watched.get().isRegistered(), "the request thread's selector is closed");
+      } finally {
+        if (watched.get() != null) {
+          watched.get().close();
+        }
+      }
+    }
+  }
+
+  static Stream<Threading> threadedAndPooled() {
+    return Stream.of(Threading.platformThreads(), Threading.pool(1));
   }
 
   @Test
