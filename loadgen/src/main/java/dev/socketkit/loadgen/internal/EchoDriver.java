@@ -182,8 +182,8 @@ public final class EchoDriver {
   }
 
   private void handle(SelectionKey key) {
-    // The loop's clock is read before select() waits: each event needs the time it is handled
-    // at, so that a send and a completion time are those of this message's round trip.
+    // Read the clock for each event: the time taken before select() waited belongs to the previous
+    // pass, and a send or completion stamped with it would misplace this message's round trip.
     now = System.nanoTime();
     Connection connection = (Connection) key.attachment();
     try {
