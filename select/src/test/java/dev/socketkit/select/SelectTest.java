@@ -3,11 +3,12 @@ package dev.socketkit.select;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.socketkit.testkit.Await;
+import dev.socketkit.testkit.RefusingPort;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.nio.channels.SelectableChannel;
@@ -27,16 +28,6 @@ class SelectTest {
     ServerSocketChannel server = ServerSocketChannel.open();
     server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
     return server;
-  }
-
-  /**
-   * A socket bound to a loopback port but never listening: connects to its address are refused at
-   * once, and while it stays open no one else can take the port. The caller closes it.
-   */
-  private static Socket refusing() throws Exception {
-    Socket reserved = new Socket();
-    reserved.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    return reserved;
   }
 
   /** A connected pair: the client's end and the server's accepted end. */
@@ -113,17 +104,9 @@ class SelectTest {
   void nullTimeoutBlocksUntilAClientWaitsToBeAcceptedAndReturnsTheCallersObject() throws Exception {
     try (ServerSocketChannel server = listen();
         SocketChannel client = SocketChannel.open()) {
+      // The select is blocked: nothing is ready until the client connects.
       CompletableFuture<Select.Ready<SelectableChannel>> selecting =
-          CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  return Select.select(List.of(server), List.of(), List.of(), null);
-                } catch (Exception e) {
-                  throw new AssertionError(e);
-                }
-              });
-      // The select is blocked (or about to block): nothing is ready until the client connects.
-      assertThat(selecting).isNotDone();
+          BlockedSelect.start(() -> Select.select(List.of(server), List.of(), List.of(), null));
       client.connect(server.getLocalAddress());
       Select.Ready<SelectableChannel> ready = selecting.get(10, TimeUnit.SECONDS);
       assertThat(ready.reads()).singleElement().isSameAs(server);
@@ -186,11 +169,15 @@ class SelectTest {
                 accepted.get(4),
                 accepted.get(2),
                 accepted.get(1));
-        List<SocketChannel> readable = List.of();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (readable.size() < 3 && System.nanoTime() < deadline) {
-          readable = Select.select(asked, List.of(), List.of(), Duration.ofMillis(50)).reads();
-        }
+        List<SocketChannel> readable =
+            Await.value(
+                Duration.ofSeconds(10),
+                () -> {
+                  List<SocketChannel> reads =
+                      Select.select(asked, List.of(), List.of(), Duration.ofMillis(50)).reads();
+                  return reads.size() >= 3 ? reads : null;
+                },
+                () -> "three readable channels");
         assertThat(readable).hasSize(3);
         assertThat(readable.get(0)).isSameAs(accepted.get(3));
         assertThat(readable.get(1)).isSameAs(accepted.get(4));
@@ -258,15 +245,8 @@ class SelectTest {
         Pair pair = Pair.connect(server)) {
       SocketChannel accepted = pair.accepted();
       CompletableFuture<Select.Ready<SocketChannel>> selecting =
-          CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  return Select.select(List.of(accepted), List.of(), List.of(accepted), null);
-                } catch (Exception e) {
-                  throw new AssertionError(e);
-                }
-              });
-      assertThat(selecting).isNotDone();
+          BlockedSelect.start(
+              () -> Select.select(List.of(accepted), List.of(), List.of(accepted), null));
       accepted.close();
       Select.Ready<SocketChannel> ready = selecting.get(20, TimeUnit.SECONDS);
       assertThat(ready.errors()).containsExactly(accepted);
@@ -276,10 +256,10 @@ class SelectTest {
 
   @Test
   void aRefusedNonBlockingConnectIsReportedInErrors() throws Exception {
-    try (Socket refusing = refusing();
+    try (RefusingPort refusing = RefusingPort.open();
         SocketChannel client = SocketChannel.open()) {
       client.configureBlocking(false);
-      client.connect(refusing.getLocalSocketAddress());
+      client.connect(refusing.address());
       Select.Ready<SocketChannel> ready =
           Select.select(List.of(), List.of(client), List.of(client), Duration.ofSeconds(10));
       assertThat(ready.errors()).containsExactly(client);
@@ -290,10 +270,10 @@ class SelectTest {
 
   @Test
   void aRefusedConnectNotListedInErrorsIsReportedInWrites() throws Exception {
-    try (Socket refusing = refusing();
+    try (RefusingPort refusing = RefusingPort.open();
         SocketChannel client = SocketChannel.open()) {
       client.configureBlocking(false);
-      client.connect(refusing.getLocalSocketAddress());
+      client.connect(refusing.address());
       Select.Ready<SocketChannel> ready =
           Select.select(List.of(), List.of(client), List.of(), Duration.ofSeconds(10));
       assertThat(ready.writes()).containsExactly(client);
@@ -382,11 +362,15 @@ class SelectTest {
       }
       expected.addAll(expectedClients);
 
-      List<SocketChannel> readable = List.of();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (readable.size() < expected.size() && System.nanoTime() < deadline) {
-        readable = Select.select(all, List.of(), List.of(), Duration.ofMillis(100)).reads();
-      }
+      List<SocketChannel> readable =
+          Await.value(
+              Duration.ofSeconds(30),
+              () -> {
+                List<SocketChannel> reads =
+                    Select.select(all, List.of(), List.of(), Duration.ofMillis(100)).reads();
+                return reads.size() >= expected.size() ? reads : null;
+              },
+              () -> expected.size() + " readable channels");
       assertThat(readable).containsExactlyElementsOf(expected);
       assertThat(Select.select(List.of(), all, List.of(), Duration.ZERO).writes())
           .hasSize(2 * pairs);

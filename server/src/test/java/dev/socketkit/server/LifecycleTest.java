@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.socketkit.select.Select;
+import dev.socketkit.testkit.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,14 +40,9 @@ class LifecycleTest {
   private static final InetSocketAddress ANY_PORT =
       new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
 
-  static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      Thread.sleep(5); // polling a condition with a deadline
-    }
+  /** Waits up to 10 s, the deadline every wait in the server's tests has. */
+  static void await(BooleanSupplier condition, String what) throws Exception {
+    Await.until(Duration.ofSeconds(10), condition::getAsBoolean, () -> what);
   }
 
   @Test
