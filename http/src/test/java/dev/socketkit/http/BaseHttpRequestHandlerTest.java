@@ -2,7 +2,8 @@ package dev.socketkit.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.socketkit.http.RawClient.Response;
+import dev.socketkit.testkit.RawHttpClient;
+import dev.socketkit.testkit.RawHttpClient.Response;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -112,7 +113,7 @@ class BaseHttpRequestHandlerTest {
   }
 
   private Response exchange(Running running, String request) throws IOException {
-    try (RawClient client = running.client()) {
+    try (RawHttpClient client = running.client()) {
       return client.send(request).read();
     }
   }
@@ -204,7 +205,7 @@ class BaseHttpRequestHandlerTest {
   @Test
   void keepsTheConnectionWhenTheHandlerSendsKeepAlive() throws Exception {
     try (Running s = custom();
-        RawClient client = s.client()) {
+        RawHttpClient client = s.client()) {
       Response first = client.send("KEEP / HTTP/1.1\r\n\r\n").read();
       assertThat(first.header("Connection")).isEqualTo("keep-alive");
       assertThat(client.send("TEST / HTTP/1.1\r\n\r\n").read().status()).isEqualTo(204);
@@ -285,7 +286,7 @@ class BaseHttpRequestHandlerTest {
   @Test
   void answersHttp11WithServerDateAndTheBody() throws Exception {
     try (Running s = Running.threading(() -> new Data(log));
-        RawClient client = s.client()) {
+        RawHttpClient client = s.client()) {
       Response r = client.send("GET / HTTP/1.1\r\n\r\n").read();
       assertThat(r.statusLine()).isEqualTo("HTTP/1.1 200 OK");
       assertThat(r.headerLines())
@@ -309,7 +310,7 @@ class BaseHttpRequestHandlerTest {
   @Test
   void answersHttp09WithTheBodyAlone() throws Exception {
     try (Running s = Running.threading(() -> new Data(log));
-        RawClient client = s.client()) {
+        RawHttpClient client = s.client()) {
       client.send("GET / HTTP/0.9\r\n\r\n");
       assertThat(new String(client.readAll(), StandardCharsets.US_ASCII)).isEqualTo(DATA);
     }
@@ -326,7 +327,7 @@ class BaseHttpRequestHandlerTest {
   @Test
   void sends100ContinueBeforeTheResponse() throws Exception {
     try (Running s = Running.threading(() -> new Data(log));
-        RawClient client = s.client()) {
+        RawHttpClient client = s.client()) {
       client.send("GET / HTTP/1.1\r\nExpect: 100-continue\r\n\r\n");
       assertThat(client.readLine()).isEqualTo("HTTP/1.1 100 Continue");
       assertThat(client.readLine()).isEmpty();
@@ -346,7 +347,7 @@ class BaseHttpRequestHandlerTest {
                   handlers.add(h);
                   return h;
                 });
-        RawClient client = s.client()) {
+        RawHttpClient client = s.client()) {
       Response r =
           client
               .send("POST /upload HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n")
@@ -415,7 +416,7 @@ class BaseHttpRequestHandlerTest {
           protected void logMessage(String format, Object... args) {}
         };
     try (Running s = Running.threading(() -> parts);
-        RawClient client = s.client()) {
+        RawHttpClient client = s.client()) {
       Response r = client.send("GET / HTTP/1.1\r\n\r\n").read();
       assertThat(r.header("Connection")).isEqualTo("close");
       assertThat(r.text())
@@ -477,7 +478,7 @@ class BaseHttpRequestHandlerTest {
           protected void logMessage(String format, Object... args) {}
         };
     try (Running s = Running.threading(() -> counting);
-        RawClient client = s.client()) {
+        RawHttpClient client = s.client()) {
       client.send("GET / HTTP/1.1\r\n\r\n");
       assertThat(writes.poll(10, TimeUnit.SECONDS)).containsExactly("Foo: foo\r\nbar: bar\r\n\r\n");
     }

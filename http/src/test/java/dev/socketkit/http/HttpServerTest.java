@@ -2,7 +2,9 @@ package dev.socketkit.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.socketkit.http.RawClient.Response;
+import dev.socketkit.testkit.Await;
+import dev.socketkit.testkit.RawHttpClient;
+import dev.socketkit.testkit.RawHttpClient.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -78,7 +80,7 @@ class HttpServerTest {
 
   /** Another client is served normally: one bad connection harms no one else. */
   private static void assertStillServes(Running s) throws IOException {
-    try (RawClient other = s.client()) {
+    try (RawHttpClient other = s.client()) {
       assertThat(other.get("/other").text()).isEqualTo("hello /other");
     }
   }
@@ -86,7 +88,7 @@ class HttpServerTest {
   @Test
   void servesPipelinedRequestsInOrderOnOneConnection() throws Exception {
     try (Running s = hello();
-        RawClient client = s.client()) {
+        RawHttpClient client = s.client()) {
       String pipelined = "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n";
       pipelined += "POST /c HTTP/1.1\r\nContent-Length: 4\r\n\r\nbodyGET /d HTTP/1.1\r\n\r\n";
       client.send(pipelined);
@@ -103,7 +105,7 @@ class HttpServerTest {
   @Test
   void closesAfterConnectionClose() throws Exception {
     try (Running s = hello();
-        RawClient client = s.client()) {
+        RawHttpClient client = s.client()) {
       Response r = client.send("GET /a HTTP/1.1\r\nConnection: close\r\n\r\n").read();
       assertThat(r.header("Connection")).isEqualTo("close");
       assertThat(client.closedByServer()).isTrue();
@@ -113,11 +115,11 @@ class HttpServerTest {
   @Test
   void closesAfterAnHttp10RequestUnlessItAsksForKeepAlive() throws Exception {
     try (Running s = hello()) {
-      try (RawClient client = s.client()) {
+      try (RawHttpClient client = s.client()) {
         assertThat(client.send("GET /a HTTP/1.0\r\n\r\n").read().text()).isEqualTo("hello /a");
         assertThat(client.closedByServer()).isTrue();
       }
-      try (RawClient client = s.client()) {
+      try (RawHttpClient client = s.client()) {
         Response r = client.send("GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").read();
         assertThat(r.header("Connection")).isEqualTo("keep-alive");
         assertThat(client.send("GET /b HTTP/1.0\r\n\r\n").read().text()).isEqualTo("hello /b");
@@ -129,7 +131,7 @@ class HttpServerTest {
   @Test
   void answersHeadWithTheHeadersOfGetAndNoBody() throws Exception {
     try (Running s = hello();
-        RawClient client = s.client()) {
+        RawHttpClient client = s.client()) {
       Response head = client.send("HEAD /abc HTTP/1.1\r\n\r\n").read(true);
       assertThat(head.header("Content-Length")).isEqualTo("10");
       // Had the body been sent, this response would read "hello /abc" as its status line.
@@ -141,7 +143,7 @@ class HttpServerTest {
   @CsvSource({"/204,204", "/304,304"})
   void sendsNoBodyWith204Or304EvenIfTheHandlerWritesOne(String path, int status) throws Exception {
     try (Running s = hello();
-        RawClient client = s.client()) {
+        RawHttpClient client = s.client()) {
       assertThat(client.get(path).status()).isEqualTo(status);
       assertThat(client.get("/next").text()).isEqualTo("hello /next");
     }
@@ -150,7 +152,7 @@ class HttpServerTest {
   @Test
   void skipsAnEmptyLineBeforeARequest() throws Exception {
     try (Running s = hello();
-        RawClient client = s.client()) {
+        RawHttpClient client = s.client()) {
       assertThat(client.send("\r\nGET /a HTTP/1.1\r\n\r\n").read().text()).isEqualTo("hello /a");
     }
   }
@@ -171,7 +173,7 @@ class HttpServerTest {
   void answersBadInputClosesAndServesOthers(String what, String request, int status)
       throws Exception {
     try (Running s = hello();
-        RawClient bad = s.client()) {
+        RawHttpClient bad = s.client()) {
       Response r = bad.send(request.replace("\\r\\n", "\r\n")).read();
       assertThat(r.status()).as(what).isEqualTo(status);
       assertThat(r.header("Connection")).isEqualTo("close");
@@ -183,7 +185,7 @@ class HttpServerTest {
   @Test
   void answersA64KibRequestLineWith414AndServesOthers() throws Exception {
     try (Running s = hello();
-        RawClient bad = s.client()) {
+        RawHttpClient bad = s.client()) {
       Response r = bad.send("GET /" + "a".repeat(70_000) + " HTTP/1.1\r\n\r\n").read();
       assertThat(r.status()).isEqualTo(414);
       assertStillServes(s);
@@ -193,7 +195,7 @@ class HttpServerTest {
   @Test
   void answersA64KibHeaderLineWith431AndServesOthers() throws Exception {
     try (Running s = hello();
-        RawClient bad = s.client()) {
+        RawHttpClient bad = s.client()) {
       Response r = bad.send("GET / HTTP/1.1\r\nX: " + "a".repeat(70_000) + "\r\n\r\n").read();
       assertThat(r.status()).isEqualTo(431);
       assertStillServes(s);
@@ -203,7 +205,7 @@ class HttpServerTest {
   @Test
   void answers101HeadersWith431AndServesOthers() throws Exception {
     try (Running s = hello();
-        RawClient bad = s.client()) {
+        RawHttpClient bad = s.client()) {
       Response r = bad.send("GET / HTTP/1.1\r\n" + "X: a\r\n".repeat(101) + "\r\n").read();
       assertThat(r.status()).isEqualTo(431);
       assertStillServes(s);
@@ -219,7 +221,7 @@ class HttpServerTest {
         random.nextBytes(garbage);
         garbage[0] = 0; // not a method, whatever the rest is
         garbage[garbage.length - 1] = '\n';
-        try (RawClient bad = s.client()) {
+        try (RawHttpClient bad = s.client()) {
           assertThat(bad.send(garbage).read().status()).isEqualTo(400);
           assertThat(bad.closedByServer()).isTrue();
         }
@@ -233,7 +235,7 @@ class HttpServerTest {
     HttpServer server = helloServer();
     server.setHeaderTimeout(Duration.ofMillis(500));
     try (Running s = Running.serve(server);
-        RawClient loris = s.client()) {
+        RawHttpClient loris = s.client()) {
       loris.send("GET / HTTP/1.1\r\n");
       // One byte every 100 ms: each read succeeds long before a per-read timeout would fire;
       // only a deadline for the whole head ends this.
@@ -260,7 +262,7 @@ class HttpServerTest {
     HttpServer server = helloServer();
     server.setHeaderTimeout(Duration.ofMillis(300));
     try (Running s = Running.serve(server);
-        RawClient silent = s.client()) {
+        RawHttpClient silent = s.client()) {
       // No 408: a browser's unused preconnected socket would read it as its next answer.
       assertThat(silent.readAll()).isEmpty();
       assertStillServes(s);
@@ -272,7 +274,7 @@ class HttpServerTest {
     HttpServer server = helloServer();
     server.setHeaderTimeout(Duration.ofMillis(300));
     try (Running s = Running.serve(server);
-        RawClient slow = s.client()) {
+        RawHttpClient slow = s.client()) {
       assertThat(slow.send("GET /half").read().status()).isEqualTo(408);
       assertThat(slow.closedByServer()).isTrue();
     }
@@ -283,7 +285,7 @@ class HttpServerTest {
     HttpServer server = helloServer();
     server.setIdleTimeout(Duration.ofMillis(300));
     try (Running s = Running.serve(server);
-        RawClient client = s.client()) {
+        RawHttpClient client = s.client()) {
       assertThat(client.get("/a").status()).isEqualTo(200);
       assertThat(client.closedByServer()).isTrue(); // blocks until the idle timeout closes it
       assertStillServes(s);
@@ -295,11 +297,11 @@ class HttpServerTest {
     HttpServer server = helloServer();
     server.setMaxConnections(2);
     try (Running s = Running.serve(server)) {
-      RawClient first = s.client();
-      RawClient second = s.client();
+      RawHttpClient first = s.client();
+      RawHttpClient second = s.client();
       assertThat(first.get("/1").status()).isEqualTo(200);
       assertThat(second.get("/2").status()).isEqualTo(200);
-      try (RawClient third = s.client()) {
+      try (RawHttpClient third = s.client()) {
         Response r = third.send("GET /3 HTTP/1.1\r\n\r\n").read();
         assertThat(r.status()).isEqualTo(503);
         assertThat(r.header("Retry-After")).isEqualTo("1");
@@ -309,19 +311,18 @@ class HttpServerTest {
       assertThat(first.closedByServer()).isTrue();
       first.close();
       awaitActive(server, 1);
-      try (RawClient fourth = s.client()) {
+      try (RawHttpClient fourth = s.client()) {
         assertThat(fourth.get("/4").status()).isEqualTo(200);
       }
       second.close();
     }
   }
 
-  private static void awaitActive(HttpServer server, int count) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (server.activeConnections() > count && System.nanoTime() < deadline) {
-      Thread.sleep(10); // polling a condition, with a deadline
-    }
-    assertThat(server.activeConnections()).isLessThanOrEqualTo(count);
+  private static void awaitActive(HttpServer server, int count) throws Exception {
+    Await.until(
+        Duration.ofSeconds(10),
+        () -> server.activeConnections() <= count,
+        () -> "at most " + count + " active connections; " + server.activeConnections() + " now");
   }
 
   /** Writes a part, waits for the test to have received it, writes the next: nothing buffered. */
@@ -361,7 +362,7 @@ class HttpServerTest {
       Stream.RECEIVED.add(new CountDownLatch(1));
     }
     try (Running s = Running.threading(Stream::new);
-        RawClient client = s.client()) {
+        RawHttpClient client = s.client()) {
       client.send("GET /stream.mjpg HTTP/1.1\r\n\r\n");
       assertThat(client.readLine()).isEqualTo("HTTP/1.1 200 OK");
       while (!client.readLine().isEmpty()) {
@@ -397,14 +398,14 @@ class HttpServerTest {
           @Override
           protected void logMessage(String format, Object... args) {}
         };
-    RawClient client;
+    RawHttpClient client;
     try (Running s = Running.threading(() -> forever)) {
       client = s.client();
       client.send("GET / HTTP/1.1\r\n\r\n");
       assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
     }
     try (client;
-        InputStream in = client.socket.getInputStream()) {
+        InputStream in = client.socket().getInputStream()) {
       byte[] buffer = new byte[65_536];
       while (in.read(buffer) >= 0) {
         // drain until the server's close reaches us
@@ -417,7 +418,7 @@ class HttpServerTest {
   @Test
   void skipsABodyTheHandlerDidNotReadAndServesTheNextPipelinedRequest() throws Exception {
     try (Running s = hello();
-        RawClient client = s.client()) {
+        RawHttpClient client = s.client()) {
       String pipelined = "GET /a HTTP/1.1\r\nContent-Length: 11\r\n\r\nGET /evil\r\n";
       pipelined += "GET /b HTTP/1.1\r\n\r\n";
       client.send(pipelined);
@@ -429,7 +430,7 @@ class HttpServerTest {
   @Test
   void givesTheHandlerOnlyItsOwnBodyInRfile() throws Exception {
     try (Running s = hello();
-        RawClient client = s.client()) {
+        RawHttpClient client = s.client()) {
       // The POST handler reads Content-Length bytes; with a shorter header it must not get more.
       client.send("POST / HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcGET /next HTTP/1.1\r\n\r\n");
       assertThat(client.read().text()).isEqualTo("abc");
@@ -440,7 +441,7 @@ class HttpServerTest {
   @Test
   void closesInsteadOfSkippingAnUnreadBodyOverOneMebibyte() throws Exception {
     try (Running s = hello();
-        RawClient client = s.client()) {
+        RawHttpClient client = s.client()) {
       Response r = client.send("GET /a HTTP/1.1\r\nContent-Length: 2000000\r\n\r\n").read();
       assertThat(r.text()).isEqualTo("hello /a");
       assertThat(client.closedByServer()).isTrue();
@@ -452,7 +453,7 @@ class HttpServerTest {
     HttpServer server = helloServer();
     server.setIdleTimeout(Duration.ofMillis(300));
     try (Running s = Running.serve(server);
-        RawClient client = s.client()) {
+        RawHttpClient client = s.client()) {
       Response r = client.send("GET /a HTTP/1.1\r\nContent-Length: 10\r\n\r\n").read();
       assertThat(r.text()).isEqualTo("hello /a");
       assertThat(client.closedByServer()).isTrue();
@@ -463,7 +464,7 @@ class HttpServerTest {
   @Test
   void passesRequestBodiesThroughRfile() throws Exception {
     try (Running s = hello();
-        RawClient client = s.client()) {
+        RawHttpClient client = s.client()) {
       String body = "x".repeat(100_000);
       Response r =
           client

@@ -1,5 +1,6 @@
 package dev.socketkit.http;
 
+import dev.socketkit.testkit.RawHttpClient;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -43,8 +44,8 @@ final class Running implements AutoCloseable {
     return ((InetSocketAddress) server.serverAddress()).getPort();
   }
 
-  RawClient client() throws IOException {
-    return new RawClient(port());
+  RawHttpClient client() throws IOException {
+    return new RawHttpClient(port());
   }
 
   @Override

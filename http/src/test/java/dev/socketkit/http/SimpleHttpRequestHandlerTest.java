@@ -2,9 +2,10 @@ package dev.socketkit.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.socketkit.http.RawClient.Response;
 import dev.socketkit.http.internal.LogLine;
 import dev.socketkit.http.internal.StaticFiles;
+import dev.socketkit.testkit.RawHttpClient;
+import dev.socketkit.testkit.RawHttpClient.Response;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,7 +52,7 @@ class SimpleHttpRequestHandlerTest {
   }
 
   private static Response get(Running s, String path) throws IOException {
-    try (RawClient client = s.client()) {
+    try (RawHttpClient client = s.client()) {
       return client.get(path);
     }
   }
@@ -81,7 +82,7 @@ class SimpleHttpRequestHandlerTest {
     try (Running s =
             serveChanging(
                 "log.txt", "0123456789 and then some more".getBytes(StandardCharsets.US_ASCII));
-        RawClient client = s.client()) {
+        RawHttpClient client = s.client()) {
       Response first = client.get("/log.txt");
       assertThat(first.header("Content-Length")).isEqualTo("10");
       assertThat(first.text()).isEqualTo("0123456789");
@@ -95,7 +96,7 @@ class SimpleHttpRequestHandlerTest {
   void aFileThatShrinksWhileSentClosesTheConnection() throws Exception {
     Files.writeString(root.resolve("log.txt"), "0123456789");
     try (Running s = serveChanging("log.txt", "0123".getBytes(StandardCharsets.US_ASCII));
-        RawClient client = s.client()) {
+        RawHttpClient client = s.client()) {
       client.send("GET /log.txt HTTP/1.1\r\nHost: test\r\n\r\n");
       assertThat(client.readLine()).startsWith("HTTP/1.1 200");
       for (String line = client.readLine(); !line.isEmpty(); line = client.readLine()) {
@@ -159,7 +160,7 @@ class SimpleHttpRequestHandlerTest {
   @Test
   void answersHeadWithoutABody() throws Exception {
     try (Running s = serve();
-        RawClient client = s.client()) {
+        RawHttpClient client = s.client()) {
       Response r = client.send("HEAD /dir/test HTTP/1.1\r\n\r\n").read(true);
       assertThat(r.header("Content-Length")).isEqualTo(String.valueOf(DATA.length()));
       assertThat(client.get("/page.html").text()).isEqualTo("<p>page</p>");
@@ -171,7 +172,7 @@ class SimpleHttpRequestHandlerTest {
     Instant modified = Instant.parse("2024-05-06T07:08:09Z");
     Files.setLastModifiedTime(root.resolve("dir/test"), FileTime.from(modified));
     try (Running s = serve();
-        RawClient client = s.client()) {
+        RawHttpClient client = s.client()) {
       String same = LogLine.httpDate(modified.toEpochMilli());
       String earlier = LogLine.httpDate(modified.minusSeconds(1).toEpochMilli());
       Response r =
