@@ -3,6 +3,7 @@ package dev.socketkit.echo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.socketkit.echo.RunningServer.Kind;
+import dev.socketkit.testkit.Await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,6 +12,7 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -61,18 +63,19 @@ class SeparateProcessTest {
                 });
 
         // Not reading: the writer stalls once the server stops reading from this client.
-        long last = -1;
-        long stableSince = System.nanoTime();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() - stableSince < TimeUnit.SECONDS.toNanos(2)) {
-          assertThat(System.nanoTime()).as("the writer never stalled").isLessThan(deadline);
-          long now = written.get();
-          if (now != last) {
-            last = now;
-            stableSince = System.nanoTime();
-          }
-          Thread.sleep(50); // sampling a counter, not synchronising
-        }
+        // Stalled means: the count of bytes written has not moved for 2 s.
+        long[] lastAndSince = {-1, System.nanoTime()};
+        Await.until(
+            Duration.ofSeconds(60),
+            () -> {
+              long now = written.get();
+              if (now != lastAndSince[0]) {
+                lastAndSince[0] = now;
+                lastAndSince[1] = System.nanoTime();
+              }
+              return System.nanoTime() - lastAndSince[1] >= TimeUnit.SECONDS.toNanos(2);
+            },
+            () -> "the writer to stall; " + written.get() + " bytes written so far");
         assertThat(writer).isNotDone();
         assertThat(written.get()).isLessThan(TOTAL);
 
