@@ -4,6 +4,8 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.socketkit.testkit.Await;
+import dev.socketkit.testkit.RefusingPort;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Inet6Address;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -31,24 +34,20 @@ class OnOffClientTest {
    * Calls handle() until the screen matches, as the window's Timer would; fails at the deadline.
    */
   private static Screen handleUntil(OnOffClient client, Predicate<Screen> condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (true) {
-      Screen screen = client.handle();
-      if (condition.test(screen)) {
-        return screen;
-      }
-      assertThat(System.nanoTime() - deadline).as("waiting; last screen %s", screen).isNegative();
-      TimeUnit.MILLISECONDS.sleep(2); // a poll interval, like the window's DELAY, not a sync point
-    }
+      throws Exception {
+    AtomicReference<Screen> last = new AtomicReference<>();
+    return Await.value(
+        DEADLINE,
+        () -> {
+          Screen screen = client.handle();
+          last.set(screen);
+          return condition.test(screen) ? screen : null;
+        },
+        () -> "the screen; last screen " + last.get());
   }
 
-  private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime() - deadline).as("waiting for " + what).isNegative();
-      TimeUnit.MILLISECONDS.sleep(2);
-    }
+  private static void waitFor(BooleanSupplier condition, String what) throws Exception {
+    Await.until(DEADLINE, condition::getAsBoolean, () -> what);
   }
 
   private static Predicate<Screen> is(ConnectionState state) {
@@ -56,18 +55,8 @@ class OnOffClientTest {
   }
 
   /**
-   * A socket bound to a loopback port but never listening: connects to it are refused at once, and
-   * while it stays open no one else can take the port. The caller closes it.
-   */
-  private static Socket refusing() throws IOException {
-    Socket reserved = new Socket();
-    reserved.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    return reserved;
-  }
-
-  /**
    * A loopback port that nothing listens on (bound, then closed), for a test that later listens on
-   * it; another test could take it meanwhile, so prefer {@link #refusing()}.
+   * it; another test could take it meanwhile, so prefer a {@link RefusingPort}.
    */
   private static InetSocketAddress unusedAddress() throws IOException {
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -141,10 +130,9 @@ class OnOffClientTest {
 
   @Test
   void saysDisconnectedAndRetriesWithDoublingDelaysWhenNoServerListens() throws Exception {
-    try (Socket refusing = refusing();
-        OnOffClient client =
-            new OnOffClient((InetSocketAddress) refusing.getLocalSocketAddress(), clock::get)) {
-      InetSocketAddress nowhere = (InetSocketAddress) refusing.getLocalSocketAddress();
+    try (RefusingPort refusing = RefusingPort.open();
+        OnOffClient client = new OnOffClient(refusing.address(), clock::get)) {
+      InetSocketAddress nowhere = refusing.address();
       assertThat(client.screen().status()).startsWith("connecting to ");
       Screen refused =
           handleUntil(client, is(ConnectionState.DISCONNECTED).and(s -> client.attempts() == 1));
@@ -231,9 +219,8 @@ class OnOffClientTest {
 
   @Test
   void aClickWhileDisconnectedTogglesTheButtonButIsNotSent() throws Exception {
-    try (Socket refusing = refusing();
-        OnOffClient client =
-            new OnOffClient((InetSocketAddress) refusing.getLocalSocketAddress(), clock::get)) {
+    try (RefusingPort refusing = RefusingPort.open();
+        OnOffClient client = new OnOffClient(refusing.address(), clock::get)) {
       handleUntil(client, is(ConnectionState.DISCONNECTED).and(s -> client.attempts() == 1));
       Screen clicked = client.buttonCommand();
       assertThat(clicked.on()).isTrue();

@@ -1,14 +1,12 @@
 package dev.socketkit.gui;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.socketkit.testkit.Tools;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -17,15 +15,14 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * End to end: the real window under Xvfb, against the project's select echo server on loopback. The
  * window runs in a child JVM ({@link WindowDriver}) whose DISPLAY is the Xvfb started here, so this
- * test JVM needs no display of its own. Skipped only when Xvfb is not installed ({@code .ci/run}
- * installs it).
+ * test JVM needs no display of its own. Without Xvfb it is skipped, or fails on CI, whose {@code
+ * .ci/run} installs it ({@code Tools.require}).
  */
 @Timeout(120)
 class OnOffWindowTest {
@@ -33,8 +30,7 @@ class OnOffWindowTest {
 
   @Test
   void spaceOnTheFocusedButtonSendsOnThenOffAndTheLabelShowsTheirEchoes() throws Exception {
-    Path xvfb = onPath("Xvfb");
-    assumeThat(xvfb).as("Xvfb is not installed (Debian package xvfb)").isNotNull();
+    Path xvfb = Tools.require("Xvfb"); // Debian package xvfb
 
     try (RunningEchoServer server = new RunningEchoServer();
         Child display =
@@ -78,18 +74,6 @@ class OnOffWindowTest {
       // The echo server got each press of Space as one line.
       assertThat(server.received()).isEqualTo("ON\nOFF\n");
     }
-  }
-
-  private static Path onPath(String command) {
-    String path = System.getenv().getOrDefault("PATH", "");
-    for (String dir :
-        Pattern.compile(Pattern.quote(File.pathSeparator)).splitAsStream(path).toList()) {
-      Path candidate = Paths.get(dir, command);
-      if (Files.isExecutable(candidate)) {
-        return candidate;
-      }
-    }
-    return null;
   }
 
   /** A child process whose stdout lines are collected; stderr is kept to explain failures. */

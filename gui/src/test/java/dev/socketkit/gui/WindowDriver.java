@@ -1,5 +1,6 @@
 package dev.socketkit.gui;
 
+import dev.socketkit.testkit.Await;
 import java.awt.Color;
 import java.awt.EventQueue;
 import java.awt.Robot;
@@ -9,7 +10,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
@@ -78,13 +78,7 @@ final class WindowDriver {
   }
 
   private static void await(String what, BooleanSupplier condition) throws Exception {
-    long deadline = System.nanoTime() + STEP_DEADLINE.toNanos();
-    while (!onEdt(condition::getAsBoolean)) {
-      if (System.nanoTime() - deadline > 0) {
-        fail("timed out waiting for " + what);
-      }
-      TimeUnit.MILLISECONDS.sleep(10); // a poll interval between looks at the window
-    }
+    Await.until(STEP_DEADLINE, () -> onEdt(condition::getAsBoolean), () -> what);
   }
 
   private static <T> T onEdt(Callable<T> read) throws Exception {
