@@ -3,6 +3,8 @@ package dev.socketkit.camera;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.socketkit.testkit.MisbehavingPeer;
+import dev.socketkit.testkit.MjpegClient;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,10 +47,10 @@ class CameraServerTest {
       socket
           .getOutputStream()
           .write(request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
-      MjpegReader reader = new MjpegReader(socket);
+      MjpegClient reader = new MjpegClient(socket);
       reader.readHead();
-      byte[] body = reader.in.readAllBytes();
-      return new Response(reader.statusLine, reader.headers, body);
+      byte[] body = reader.input().readAllBytes();
+      return new Response(reader.statusLine(), reader.headers(), body);
     }
   }
 
@@ -66,16 +68,16 @@ class CameraServerTest {
   @Test
   void streamsTheLecturesHeadersThenWellFormedPartsWithTimestamps() throws Exception {
     try (Camera camera = camera().start();
-        MjpegReader reader = MjpegReader.open("127.0.0.1", port(camera), "/stream.mjpg")) {
-      assertThat(reader.statusLine).isEqualTo("HTTP/1.1 200 OK");
-      assertThat(reader.headers)
+        MjpegClient reader = MjpegClient.open("127.0.0.1", port(camera), "/stream.mjpg")) {
+      assertThat(reader.statusLine()).isEqualTo("HTTP/1.1 200 OK");
+      assertThat(reader.headers())
           .containsEntry("age", "0")
           .containsEntry("cache-control", "no-cache, private")
           .containsEntry("pragma", "no-cache")
           .containsEntry("content-type", "multipart/x-mixed-replace; boundary=FRAME");
       long previous = 0;
       for (int i = 0; i < 5; i++) {
-        MjpegReader.Part part = reader.next();
+        MjpegClient.Part part = reader.next();
         assertThat(part.headers()).containsEntry("Content-Type", "image/jpeg");
         assertThat(part.headers().get("X-Timestamp")).matches("\\d{10}\\.\\d{6}");
         long micros = Long.parseLong(part.headers().get("X-Timestamp").replace(".", ""));
@@ -91,7 +93,7 @@ class CameraServerTest {
    * ({@code X-Timestamp}, stamped by the camera), checking that those only go forward. The camera's
    * clock, not the test's: a loaded machine delays delivery, not the stamps' spacing.
    */
-  static double meanSpacingMillis(MjpegReader reader, int count) throws IOException {
+  static double meanSpacingMillis(MjpegClient reader, int count) throws IOException {
     long first = 0;
     long previous = 0;
     for (int i = 0; i < count; i++) {
@@ -108,7 +110,7 @@ class CameraServerTest {
   @Test
   void framesArriveAtTheConfiguredRate() throws Exception {
     try (Camera camera = camera().fps(20).start();
-        MjpegReader reader = MjpegReader.open("127.0.0.1", port(camera), "/stream.mjpg")) {
+        MjpegClient reader = MjpegClient.open("127.0.0.1", port(camera), "/stream.mjpg")) {
       reader.next(); // the stream is running
       // 20 fps is 50 ms apart; the bounds (25 fps to 1 fps) catch only a rate that is clearly
       // wrong: a source not paced at all, or one that stopped. A slow machine stays inside them.
@@ -119,7 +121,7 @@ class CameraServerTest {
   @Test
   void aViewerCapsItsOwnRateWithTheFpsParameter() throws Exception {
     try (Camera camera = camera().fps(20).start();
-        MjpegReader reader = MjpegReader.open("127.0.0.1", port(camera), "/stream.mjpg?fps=5")) {
+        MjpegClient reader = MjpegClient.open("127.0.0.1", port(camera), "/stream.mjpg?fps=5")) {
       reader.next();
       // At most 5 a second is 200 ms apart, against 50 ms for the uncapped 20 fps; a slower
       // machine only spaces them further, so the bound has no upper end to trip over.
@@ -133,17 +135,12 @@ class CameraServerTest {
     try (Camera camera =
         camera().size(640, 480).quality(95).writeDeadline(Duration.ofSeconds(1)).start()) {
       int port = port(camera);
-      Socket stalled = new Socket();
-      stalled.setReceiveBufferSize(4096);
-      stalled.connect(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
-      stalled
-          .getOutputStream()
-          .write(
-              "GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      List<MjpegReader> live = new ArrayList<>();
+      MisbehavingPeer stalled = MisbehavingPeer.neverReading(port);
+      stalled.send("GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n");
+      List<MjpegClient> live = new ArrayList<>();
       AtomicLong frames = new AtomicLong();
       for (int i = 0; i < 3; i++) {
-        MjpegReader reader = MjpegReader.open("127.0.0.1", port, "/stream.mjpg");
+        MjpegClient reader = MjpegClient.open("127.0.0.1", port, "/stream.mjpg");
         live.add(reader);
         Thread thread =
             new Thread(
@@ -170,8 +167,8 @@ class CameraServerTest {
       SourcesTest.await(
           "live viewers keep receiving", Duration.ofSeconds(10), () -> frames.get() >= before + 30);
       // The stalled client sees its connection end once it finally reads.
-      stalled.setSoTimeout(15_000);
-      InputStream in = stalled.getInputStream();
+      stalled.socket().setSoTimeout(15_000);
+      InputStream in = stalled.socket().getInputStream();
       byte[] buffer = new byte[65536];
       long total = 0;
       try {
@@ -183,7 +180,7 @@ class CameraServerTest {
       }
       assertThat(total).isPositive();
       stalled.close();
-      for (MjpegReader reader : live) {
+      for (MjpegClient reader : live) {
         reader.close();
       }
     }
@@ -192,8 +189,8 @@ class CameraServerTest {
   @Test
   void oneViewerMoreThanTheCapGets503WithRetryAfter() throws Exception {
     try (Camera camera = camera().maxViewers(2).start();
-        MjpegReader first = MjpegReader.open("127.0.0.1", port(camera), "/stream.mjpg");
-        MjpegReader second = MjpegReader.open("127.0.0.1", port(camera), "/stream.mjpg")) {
+        MjpegClient first = MjpegClient.open("127.0.0.1", port(camera), "/stream.mjpg");
+        MjpegClient second = MjpegClient.open("127.0.0.1", port(camera), "/stream.mjpg")) {
       first.next();
       second.next();
       Response third = get(port(camera), "/stream.mjpg");
@@ -218,7 +215,7 @@ class CameraServerTest {
       assertThat(snapshot.headers()).containsEntry("content-type", "image/jpeg");
       assertThat(ImageIO.read(new ByteArrayInputStream(snapshot.body())).getHeight())
           .isEqualTo(120);
-      try (MjpegReader viewer = MjpegReader.open("127.0.0.1", port(camera), "/stream.mjpg")) {
+      try (MjpegClient viewer = MjpegClient.open("127.0.0.1", port(camera), "/stream.mjpg")) {
         viewer.next();
         SourcesTest.await(
             "a viewer in the state",
@@ -242,12 +239,12 @@ class CameraServerTest {
             .write(
                 "HEAD /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
-        MjpegReader head = new MjpegReader(socket);
+        MjpegClient head = new MjpegClient(socket);
         head.readHead();
-        assertThat(head.statusLine).isEqualTo("HTTP/1.1 200 OK");
-        assertThat(head.headers)
+        assertThat(head.statusLine()).isEqualTo("HTTP/1.1 200 OK");
+        assertThat(head.headers())
             .containsEntry("content-type", "multipart/x-mixed-replace; boundary=FRAME");
-        assertThat(head.in.read()).as("no body after a HEAD").isEqualTo(-1);
+        assertThat(head.input().read()).as("no body after a HEAD").isEqualTo(-1);
       }
     }
   }
@@ -275,8 +272,8 @@ class CameraServerTest {
       Response state = get(port, "/state", basic);
       assertThat(state.code()).isEqualTo(200);
       assertThat(state.text()).doesNotContain("secret");
-      try (MjpegReader reader = MjpegReader.open("127.0.0.1", port, "/stream.mjpg", basic)) {
-        assertThat(reader.statusLine).contains("200");
+      try (MjpegClient reader = MjpegClient.open("127.0.0.1", port, "/stream.mjpg", basic)) {
+        assertThat(reader.statusLine()).contains("200");
         reader.next();
       }
       String token = auth.makeToken(Duration.ofSeconds(2));
@@ -332,8 +329,8 @@ class CameraServerTest {
   @Test
   void aSourceThatFailsShowsNoSignalToConnectedViewersAndTellsTheState() throws Exception {
     try (Camera camera = camera().source("dir:" + dir.resolve("missing")).start();
-        MjpegReader reader = MjpegReader.open("127.0.0.1", port(camera), "/stream.mjpg")) {
-      MjpegReader.Part part = reader.next();
+        MjpegClient reader = MjpegClient.open("127.0.0.1", port(camera), "/stream.mjpg")) {
+      MjpegClient.Part part = reader.next();
       assertThat(ImageIO.read(new ByteArrayInputStream(part.jpeg())).getWidth()).isEqualTo(160);
       SourcesTest.await(
           "the error", Duration.ofSeconds(10), () -> camera.sourceStatus().lastError() != null);

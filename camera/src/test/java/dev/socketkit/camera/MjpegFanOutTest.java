@@ -3,6 +3,9 @@ package dev.socketkit.camera;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.socketkit.camera.internal.MjpegFanOut;
+import dev.socketkit.testkit.Await;
+import dev.socketkit.testkit.MisbehavingPeer;
+import dev.socketkit.testkit.MjpegClient;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -79,19 +82,17 @@ class MjpegFanOutTest {
       acceptor.start();
       publisher(hub, running, 300_000);
 
-      Socket stalled = new Socket();
-      stalled.setReceiveBufferSize(4096);
-      stalled.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-      List<MjpegReader> live = new ArrayList<>();
+      MisbehavingPeer stalled = MisbehavingPeer.neverReading(port);
+      List<MjpegClient> live = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
         socket.setSoTimeout(10_000);
-        MjpegReader reader = new MjpegReader(socket);
+        MjpegClient reader = new MjpegClient(socket);
         reader.readHead();
         live.add(reader);
       }
       AtomicLong liveFrames = new AtomicLong();
-      for (MjpegReader reader : live) {
+      for (MjpegClient reader : live) {
         Thread thread =
             new Thread(
                 () -> {
@@ -108,30 +109,21 @@ class MjpegFanOutTest {
         thread.start();
       }
       // The stalled viewer (the first attached) ends for the deadline; the others go on.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      MjpegFanOut.Viewer stalledViewer = null;
-      while (System.nanoTime() < deadline) {
-        stalledViewer =
-            attached.stream().filter(v -> v.endReason() != null).findFirst().orElse(null);
-        if (stalledViewer != null) {
-          break;
-        }
-        TimeUnit.MILLISECONDS.sleep(20);
-      }
-      assertThat(stalledViewer).as("a viewer was cut off").isNotNull();
+      MjpegFanOut.Viewer stalledViewer =
+          Await.value(
+              Duration.ofSeconds(20),
+              () -> attached.stream().filter(v -> v.endReason() != null).findFirst().orElse(null),
+              () -> "a viewer was cut off");
       assertThat(stalledViewer.endReason()).contains("accepted nothing for 1000 ms");
       long before = liveFrames.get();
-      long wait = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (liveFrames.get() < before + 30 && System.nanoTime() < wait) {
-        TimeUnit.MILLISECONDS.sleep(20);
-      }
-      assertThat(liveFrames.get())
-          .as("live viewers keep receiving")
-          .isGreaterThanOrEqualTo(before + 30);
+      Await.until(
+          Duration.ofSeconds(10),
+          () -> liveFrames.get() >= before + 30,
+          () -> "live viewers keep receiving: " + (liveFrames.get() - before) + " of 30 frames");
       assertThat(fanOut.viewerCount()).isEqualTo(3);
       assertThat(attached).filteredOn(v -> v.endReason() == null).hasSize(3);
       stalled.close();
-      for (MjpegReader reader : live) {
+      for (MjpegClient reader : live) {
         reader.close();
       }
       running.set(false);
@@ -152,9 +144,9 @@ class MjpegFanOutTest {
       channel.write(ByteBuffer.wrap(HEAD));
       MjpegFanOut.Viewer viewer = fanOut.attach(channel, channel.getRemoteAddress(), 0);
       assertThat(hub.hasDemand()).isTrue();
-      MjpegReader reader = new MjpegReader(client);
+      MjpegClient reader = new MjpegClient(client);
       reader.readHead();
-      MjpegReader.Part part = reader.next();
+      MjpegClient.Part part = reader.next();
       assertThat(part.headers().get("Content-Type")).isEqualTo("image/jpeg");
       assertThat(part.headers().get("X-Timestamp")).matches("\\d{10}\\.\\d{6}");
       assertThat(part.jpeg()).hasSize(1000);

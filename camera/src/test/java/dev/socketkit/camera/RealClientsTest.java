@@ -3,6 +3,8 @@ package dev.socketkit.camera;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.socketkit.testkit.MjpegClient;
+import dev.socketkit.testkit.Tools;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;
@@ -29,15 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class RealClientsTest {
   @TempDir Path dir;
-
-  static boolean onPath(String program) {
-    for (String folder : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator, -1)) {
-      if (!folder.isEmpty() && Files.isExecutable(Path.of(folder, program))) {
-        return true;
-      }
-    }
-    return false;
-  }
 
   /** Runs a program to the end (at most {@code seconds}); returns its exit code and output. */
   static String[] run(int seconds, List<String> command) throws Exception {
@@ -74,7 +67,7 @@ class RealClientsTest {
 
   @Test
   void ffprobeReadsTheStreamAsMjpeg() throws Exception {
-    assumeTrue(onPath("ffprobe"), "ffprobe is not installed");
+    Tools.require("ffprobe");
     try (Camera camera = CameraServerTest.camera().start()) {
       String[] result =
           run(
@@ -95,7 +88,7 @@ class RealClientsTest {
 
   @Test
   void curlSavesAValidSnapshot() throws Exception {
-    assumeTrue(onPath("curl"), "curl is not installed");
+    Tools.require("curl");
     Path file = dir.resolve("snapshot.jpg");
     try (Camera camera = CameraServerTest.camera().start()) {
       String[] result =
@@ -143,7 +136,7 @@ class RealClientsTest {
 
   @Test
   void headlessChromiumShowsThePageWithAChangingPicture() throws Exception {
-    assumeTrue(onPath("chromium"), "chromium is not installed");
+    Tools.require("chromium");
     try (Camera camera = CameraServerTest.camera().size(640, 480).fps(30).start()) {
       List<BufferedImage> shots = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
@@ -229,10 +222,10 @@ class RealClientsTest {
             .getOutputStream()
             .write(
                 "GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        MjpegReader reader = new MjpegReader(socket);
+        MjpegClient reader = new MjpegClient(socket);
         reader.readHead();
-        assertThat(reader.statusLine).isEqualTo("HTTP/1.1 200 OK");
-        assertThat(reader.headers)
+        assertThat(reader.statusLine()).isEqualTo("HTTP/1.1 200 OK");
+        assertThat(reader.headers())
             .containsEntry("content-type", "multipart/x-mixed-replace; boundary=FRAME");
         for (int i = 0; i < 3; i++) {
           assertThat(reader.next().jpeg()).isNotEmpty();
@@ -260,28 +253,28 @@ class RealClientsTest {
           java.time.Duration.ofSeconds(30),
           () -> camera.fanOut().viewerCount() == 0);
       stalled.close();
-      if (onPath("curl")) {
-        Path pem = dir.resolve("camera.pem");
-        Files.writeString(
-            pem,
-            "-----BEGIN CERTIFICATE-----\n"
-                + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                    .encodeToString(certificate.getEncoded())
-                + "\n-----END CERTIFICATE-----\n");
-        String[] result =
-            run(
-                60,
-                List.of(
-                    "curl",
-                    "-sSf",
-                    "--cacert",
-                    pem.toString(),
-                    "-o",
-                    dir.resolve("s.jpg").toString(),
-                    "https://127.0.0.1:" + port + "/snapshot.jpg"));
-        assertThat(result[0]).as(result[1]).isEqualTo("0");
-        assertThat(ImageIO.read(dir.resolve("s.jpg").toFile()).getWidth()).isEqualTo(640);
-      }
+      // Last, curl over the same TLS: everything above has passed without it.
+      Tools.require("curl");
+      Path pem = dir.resolve("camera.pem");
+      Files.writeString(
+          pem,
+          "-----BEGIN CERTIFICATE-----\n"
+              + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                  .encodeToString(certificate.getEncoded())
+              + "\n-----END CERTIFICATE-----\n");
+      String[] result =
+          run(
+              60,
+              List.of(
+                  "curl",
+                  "-sSf",
+                  "--cacert",
+                  pem.toString(),
+                  "-o",
+                  dir.resolve("s.jpg").toString(),
+                  "https://127.0.0.1:" + port + "/snapshot.jpg"));
+      assertThat(result[0]).as(result[1]).isEqualTo("0");
+      assertThat(ImageIO.read(dir.resolve("s.jpg").toFile()).getWidth()).isEqualTo(640);
     }
   }
 

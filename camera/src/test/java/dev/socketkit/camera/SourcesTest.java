@@ -6,6 +6,8 @@ import dev.socketkit.camera.internal.Jpeg;
 import dev.socketkit.camera.internal.JpegEncoder;
 import dev.socketkit.camera.internal.MjpegFanOut;
 import dev.socketkit.camera.internal.Pictures;
+import dev.socketkit.testkit.Await;
+import dev.socketkit.testkit.Tools;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -35,15 +37,8 @@ class SourcesTest {
   private static final FrameSource.Settings SETTINGS =
       new FrameSource.Settings(160, 120, 30, 70, "test");
 
-  static void await(String what, Duration timeout, BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for: " + what);
-      }
-      TimeUnit.MILLISECONDS.sleep(20);
-    }
+  static void await(String what, Duration timeout, BooleanSupplier condition) throws Exception {
+    Await.until(timeout, condition::getAsBoolean, () -> what);
   }
 
   /** Collects every frame a hub publishes while subscribed (the listener sees each one). */
@@ -241,6 +236,7 @@ class SourcesTest {
 
   @Test
   void restartsFfmpegAfterTheChildIsKilledShowingNoSignalMeanwhile() throws Exception {
+    Tools.require("ffmpeg");
     FrameHub hub = new FrameHub();
     FrameSource source =
         FrameSource.parse("ffmpeg:-re -f lavfi -i testsrc=size=160x120:rate=15", SETTINGS);

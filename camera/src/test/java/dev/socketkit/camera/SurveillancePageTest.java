@@ -1,15 +1,16 @@
 package dev.socketkit.camera;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.socketkit.camera.motion.MotionEvent;
 import dev.socketkit.camera.motion.MotionSettings;
 import dev.socketkit.camera.recording.Recorder;
+import dev.socketkit.testkit.Await;
+import dev.socketkit.testkit.Tools;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +22,7 @@ class SurveillancePageTest {
 
   @Test
   void thePageShowsRecentMotionEventsWithTheirSnapshots() throws Exception {
-    assumeTrue(RealClientsTest.onPath("chromium"), "chromium is not installed");
+    Tools.require("chromium");
     try (Camera camera = CameraServerTest.camera().size(320, 240).fps(15).start();
         Surveillance surveillance =
             new Surveillance(
@@ -36,11 +37,8 @@ class SurveillancePageTest {
       camera.serveSurveillance(
           surveillance, new SurveillanceRoutes(surveillance.events(), null, null));
       // The test pattern moves all the time: an event starts within a second or so.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (surveillance.events().total() == 0) {
-        assertThat(System.nanoTime()).as("a motion event").isLessThan(deadline);
-        TimeUnit.MILLISECONDS.sleep(50); // polling a condition with a deadline
-      }
+      Await.until(
+          Duration.ofSeconds(30), () -> surveillance.events().total() > 0, () -> "a motion event");
       MotionEvent event = surveillance.events().page(1, null).get(0);
       String url = "http://127.0.0.1:" + ((InetSocketAddress) camera.address()).getPort() + "/";
       String[] result =

@@ -12,6 +12,8 @@ import dev.socketkit.camera.recording.Recorder;
 import dev.socketkit.camera.recording.RecordingSettings;
 import dev.socketkit.camera.recording.Segments;
 import dev.socketkit.camera.recording.TestRecorders;
+import dev.socketkit.testkit.Await;
+import dev.socketkit.testkit.MjpegClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -20,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,12 +34,9 @@ class SurveillanceServerTest {
 
   @TempDir Path dir;
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-      TimeUnit.MILLISECONDS.sleep(50); // polling a condition with a deadline
-    }
+  /** Waits up to 45 s, the deadline every wait in this test has (recording is slow under load). */
+  private static void await(String what, BooleanSupplier condition) throws Exception {
+    Await.until(Duration.ofSeconds(45), condition::getAsBoolean, () -> what);
   }
 
   private static CameraServerTest.Response request(
@@ -55,11 +53,12 @@ class SurveillanceServerTest {
                       + String.join("", headers)
                       + "\r\n")
                   .getBytes(StandardCharsets.US_ASCII));
-      MjpegReader reader = new MjpegReader(socket);
+      MjpegClient reader = new MjpegClient(socket);
       reader.readHead();
       ByteArrayOutputStream body = new ByteArrayOutputStream();
-      reader.in.transferTo(body);
-      return new CameraServerTest.Response(reader.statusLine, reader.headers, body.toByteArray());
+      reader.input().transferTo(body);
+      return new CameraServerTest.Response(
+          reader.statusLine(), reader.headers(), body.toByteArray());
     }
   }
 
@@ -89,7 +88,7 @@ class SurveillanceServerTest {
       camera.serveSurveillance(
           surveillance, new SurveillanceRoutes(null, recorder.segments(), recorder));
       int port = CameraServerTest.port(camera);
-      try (MjpegReader viewer = MjpegReader.open("127.0.0.1", port, "/stream.mjpg")) {
+      try (MjpegClient viewer = MjpegClient.open("127.0.0.1", port, "/stream.mjpg")) {
         viewer.next();
         await("the disk fills up", () -> recorder.failure() != null);
         for (int i = 0; i < 40; i++) { // 2 s of frames at 20 fps after the failure
@@ -153,9 +152,9 @@ class SurveillanceServerTest {
           .startsWith("RIFF")
           .endsWith("AVI ");
 
-      try (MjpegReader play =
-          MjpegReader.open("127.0.0.1", port, "/recordings/" + first.name() + "/play.mjpg")) {
-        assertThat(play.headers)
+      try (MjpegClient play =
+          MjpegClient.open("127.0.0.1", port, "/recordings/" + first.name() + "/play.mjpg")) {
+        assertThat(play.headers())
             .containsEntry("content-type", "multipart/x-mixed-replace; boundary=FRAME");
         for (int i = 0; i < 3; i++) {
           assertThat(play.next().jpeg()).isNotEmpty();

@@ -23,7 +23,7 @@ public final class MisbehavingPeer implements AutoCloseable {
    * The receive buffer a {@link #neverReading never-reading} peer asks for, so that the server's
    * writes fill it (and the kernel's send buffer) soon; the kernel rounds it up to its minimum.
    */
-  static final int SMALL_RECEIVE_BUFFER = 1024;
+  static final int SMALL_RECEIVE_BUFFER = 4096;
 
   private final Socket socket;
 

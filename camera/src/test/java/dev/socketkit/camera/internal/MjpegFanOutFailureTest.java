@@ -3,13 +3,13 @@ package dev.socketkit.camera.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.socketkit.camera.FrameHub;
+import dev.socketkit.testkit.Await;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,12 +19,8 @@ import org.junit.jupiter.api.Timeout;
 class MjpegFanOutFailureTest {
   private static final byte[] JPEG = {(byte) 0xFF, (byte) 0xD8, 1, 2, 3, (byte) 0xFF, (byte) 0xD9};
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("timed out waiting for: " + what).isLessThan(deadline);
-      TimeUnit.MILLISECONDS.sleep(20);
-    }
+  private static void await(String what, BooleanSupplier condition) throws Exception {
+    Await.until(Duration.ofSeconds(10), condition::getAsBoolean, () -> what);
   }
 
   /** Connects a client and attaches the server side of it; the client is returned to be closed. */

@@ -2,6 +2,7 @@ package dev.socketkit.camera.motion;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.socketkit.testkit.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,11 +78,7 @@ class MotionEventsTest {
     try (MotionEvents events =
         new MotionEvents("cam", 10, dir.resolve("snaps"), hook, null, List.of())) {
       events.started(new MotionEvent(e.startMicros(), -1, 0.05, e.startMicros(), e.snapshot()));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (!Files.exists(pids)) {
-        assertThat(System.nanoTime()).as("the hook starts").isLessThan(deadline);
-        TimeUnit.MILLISECONDS.sleep(20); // polling a condition with a deadline
-      }
+      Await.until(Duration.ofSeconds(20), () -> Files.exists(pids), () -> "the hook starts");
       processes =
           Arrays.stream(Files.readString(pids).trim().split(" "))
               .map(pid -> ProcessHandle.of(Long.parseLong(pid)).orElseThrow())

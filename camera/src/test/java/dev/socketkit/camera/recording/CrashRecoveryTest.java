@@ -2,12 +2,14 @@ package dev.socketkit.camera.recording;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.socketkit.testkit.Await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,12 +40,13 @@ class CrashRecoveryTest {
           new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
       assertThat(out.readLine()).isEqualTo("recording");
       // Wait until two segments are finished and the third has been synced at least once.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!readyToKill()) {
-        assertThat(System.nanoTime()).as("segments recorded in time").isLessThan(deadline);
-        assertThat(child.isAlive()).as("the recording process is alive").isTrue();
-        TimeUnit.MILLISECONDS.sleep(50); // polling the files the child writes
-      }
+      Await.until(
+          Duration.ofSeconds(60),
+          () -> {
+            assertThat(child.isAlive()).as("the recording process is alive").isTrue();
+            return readyToKill();
+          },
+          () -> "segments recorded in time");
     } finally {
       child.destroyForcibly(); // SIGKILL: no shutdown hook, no close
       child.waitFor(30, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package dev.socketkit.camera.recording;
 
+import dev.socketkit.testkit.Tools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ public final class Ffprobe {
 
   /** Probes {@code file}; fails with ffprobe's own message if it cannot read the file. */
   public static Result probe(Path file) throws IOException, InterruptedException {
+    Tools.require("ffprobe");
     Process process =
         new ProcessBuilder(
                 List.of(
