@@ -2,6 +2,7 @@ package dev.socketkit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.socketkit.testkit.RefusingPort;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
@@ -110,10 +110,8 @@ class EchoCommandsTest {
 
   @Test
   void aRefusedConnectionIsOneSentenceAndExitCodeOne() throws Exception {
-    // Bound but not listening: connects are refused at once, and no one else can take the port.
-    try (Socket reserved = new Socket()) {
-      reserved.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      int port = reserved.getLocalPort();
+    try (RefusingPort refusing = RefusingPort.open()) {
+      int port = refusing.port();
       List<String> result = runInProcess("a\n", "echo-client", "--port", String.valueOf(port));
       assertThat(result.get(0)).isEqualTo("1");
       assertThat(result.get(1)).isEmpty();

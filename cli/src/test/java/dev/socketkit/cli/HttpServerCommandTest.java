@@ -1,10 +1,10 @@
 package dev.socketkit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.socketkit.testkit.Await;
+import dev.socketkit.testkit.Tools;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -12,6 +12,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +25,8 @@ import picocli.CommandLine;
 
 /**
  * {@code socketkit http-server} as a real process, driven by clients nobody here wrote: curl,
- * Python's {@code http.client} and headless Chromium. Each client's test is skipped only when that
- * program is not installed (CI installs them).
+ * Python's {@code http.client} and headless Chromium. A client that is not installed skips its
+ * test, or fails it on CI, which installs them all ({@code Tools.require}).
  */
 @Timeout(180)
 class HttpServerCommandTest {
@@ -94,15 +95,6 @@ class HttpServerCommandTest {
     }
   }
 
-  private static boolean installed(String program) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator, -1)) {
-      if (Files.isExecutable(Path.of(dir, program))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** Runs a client to completion and returns its standard output; it must exit with 0. */
   private static String run(List<String> command) throws Exception {
     Process process =
@@ -122,7 +114,7 @@ class HttpServerCommandTest {
 
   @Test
   void curlGetsAFileWithTypeLengthAndDate() throws Exception {
-    assumeTrue(installed("curl"), "curl is not installed");
+    Tools.require("curl");
     String response = run(List.of("curl", "-sS", "-i", "--max-time", "30", base + "/hello.txt"));
     assertThat(response)
         .startsWith("HTTP/1.1 200 OK\r\n")
@@ -132,7 +124,7 @@ class HttpServerCommandTest {
 
   @Test
   void curlHeadHasTheLengthAndNoBody() throws Exception {
-    assumeTrue(installed("curl"), "curl is not installed");
+    Tools.require("curl");
     String response = run(List.of("curl", "-sS", "-I", "--max-time", "30", base + "/hello.txt"));
     assertThat(response)
         .startsWith("HTTP/1.1 200 OK")
@@ -142,7 +134,7 @@ class HttpServerCommandTest {
 
   @Test
   void curlReusesTheConnectionForTwoRequests() throws Exception {
-    assumeTrue(installed("curl"), "curl is not installed");
+    Tools.require("curl");
     String connects =
         run(
             List.of(
@@ -163,7 +155,7 @@ class HttpServerCommandTest {
 
   @Test
   void curlGets304ForAnUnchangedFile() throws Exception {
-    assumeTrue(installed("curl"), "curl is not installed");
+    Tools.require("curl");
     String head = run(List.of("curl", "-sS", "-I", "--max-time", "30", base + "/hello.txt"));
     String lastModified =
         head.lines().filter(l -> l.startsWith("Last-Modified: ")).findFirst().orElseThrow();
@@ -175,7 +167,7 @@ class HttpServerCommandTest {
 
   @Test
   void curlCannotLeaveTheDirectory() throws Exception {
-    assumeTrue(installed("curl"), "curl is not installed");
+    Tools.require("curl");
     assertThat(curlStatus("--path-as-is", base + "/../outside/secret.txt")).isEqualTo("404");
     assertThat(curlStatus("--path-as-is", base + "/%2e%2e/outside/secret.txt")).isEqualTo("404");
     assertThat(curlStatus("--path-as-is", base + "/site/%2E%2E/%2e%2e/outside/secret.txt"))
@@ -186,7 +178,7 @@ class HttpServerCommandTest {
 
   @Test
   void pythonHttpClientTalksToItOnOnePersistentConnection() throws Exception {
-    assumeTrue(installed("python3"), "python3 is not installed");
+    Tools.require("python3");
     String script =
         """
         import http.client, sys
@@ -216,8 +208,7 @@ class HttpServerCommandTest {
 
   @Test
   void headlessChromiumLoadsThePageAndRunsItsScript() throws Exception {
-    String chromium = installed("chromium") ? "chromium" : null;
-    assumeTrue(chromium != null, "chromium is not installed");
+    String chromium = Tools.require("chromium").toString();
     Path profile = Files.createTempDirectory(temp, "chromium-profile");
     String dom =
         run(
@@ -244,13 +235,12 @@ class HttpServerCommandTest {
 
   @Test
   void logsEachRequestInPythonsFormat() throws Exception {
-    assumeTrue(installed("curl"), "curl is not installed");
+    Tools.require("curl");
     curlStatus(base + "/hello.txt?logged");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!log().contains("\"GET /hello.txt?logged HTTP/1.1\" 200 -")
-        && System.nanoTime() < deadline) {
-      Thread.sleep(20); // polling the log file, with a deadline
-    }
+    Await.until(
+        Duration.ofSeconds(10),
+        () -> log().contains("\"GET /hello.txt?logged HTTP/1.1\" 200 -"),
+        () -> "the request in the log");
     assertThat(log())
         .containsPattern(
             "127\\.0\\.0\\.1 - - \\[\\d\\d/\\w{3}/\\d{4} \\d\\d:\\d\\d:\\d\\d\\] \"GET /hello.txt\\?logged HTTP/1.1\" 200 -");

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.socketkit.camera.recording.AviFile;
 import dev.socketkit.camera.recording.Segments;
+import dev.socketkit.testkit.Await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -49,12 +51,13 @@ class SurveillanceShutdownTest {
           new BufferedReader(
               new InputStreamReader(camera.getInputStream(), StandardCharsets.UTF_8));
       assertThat(out.readLine()).startsWith("listening on 127.0.0.1:");
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!synced(recordings)) {
-        assertThat(System.nanoTime()).as("a segment is being written").isLessThan(deadline);
-        assertThat(camera.isAlive()).isTrue();
-        TimeUnit.MILLISECONDS.sleep(50); // polling the file the camera writes
-      }
+      Await.until(
+          Duration.ofSeconds(60),
+          () -> {
+            assertThat(camera.isAlive()).isTrue();
+            return synced(recordings);
+          },
+          () -> "a segment is being written");
       camera.destroy(); // SIGTERM, as systemctl stop and Ctrl-C
       assertThat(camera.waitFor(30, TimeUnit.SECONDS)).isTrue();
     } finally {

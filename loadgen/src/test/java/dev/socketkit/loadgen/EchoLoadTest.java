@@ -3,6 +3,7 @@ package dev.socketkit.loadgen;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.socketkit.testkit.RefusingPort;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -93,10 +94,8 @@ class EchoLoadTest {
 
   @Test
   void countsRefusedConnectionsAndReturnsWithoutWaitingOutTheWindow() throws Exception {
-    // Bound but not listening: connects are refused at once, and no one else can take the port.
-    try (Socket reserved = new Socket()) {
-      reserved.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      InetSocketAddress closed = (InetSocketAddress) reserved.getLocalSocketAddress();
+    try (RefusingPort refusing = RefusingPort.open()) {
+      InetSocketAddress closed = refusing.address();
       EchoReport report =
           EchoLoad.run(
               new EchoOptions(

@@ -3,9 +3,7 @@ package dev.socketkit.loadgen;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import dev.socketkit.testkit.RefusingPort;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Tag;
@@ -47,11 +45,9 @@ class MjpegLoadTest {
 
   @Test
   void countsViewersThatCannotConnect() throws Exception {
-    // Bound but not listening: connects are refused at once, and no one else can take the port.
-    // (A just-closed listener may still accept for a moment while its accept thread unwinds.)
-    try (Socket reserved = new Socket()) {
-      reserved.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      URI closed = URI.create("http://127.0.0.1:" + reserved.getLocalPort() + "/stream.mjpg");
+    // Not a just-closed listener: that may still accept for a moment while its thread unwinds.
+    try (RefusingPort refusing = RefusingPort.open()) {
+      URI closed = URI.create("http://127.0.0.1:" + refusing.port() + "/stream.mjpg");
       MjpegReport report = MjpegLoad.run(options(closed, 4, Duration.ofMinutes(5)));
 
       assertThat(report.connectErrors()).isEqualTo(4);
