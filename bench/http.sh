@@ -9,12 +9,13 @@
 # Servers run on CPU 0, wrk on CPU 1 (taskset), so the server is what is measured.
 #
 #   bench/http.sh                      # 10 s per measurement
-#   DURATION=5s bench/http.sh          # shorter
+#   DURATION=5s WARMUP=2s bench/http.sh   # shorter
 #   BASELINE_JAR=/path/to/old/socketkit.jar bench/http.sh
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 duration="${DURATION:-10s}"
+warmup="${WARMUP:-5s}" # per connection count; the JIT needs several seconds on a loaded CPU
 jar="${SOCKETKIT_JAR:-$root/cli/target/socketkit.jar}"
 if [ -z "${SOCKETKIT_JAR:-}" ]; then
   "$root/bin/socketkit" --version >/dev/null # builds the jar when it is missing or stale
@@ -81,8 +82,8 @@ start_python() { # port
 
 measure() { # name port
   local name="$1" port="$2" url="http://127.0.0.1:$2$file"
-  taskset -c 1 wrk -t1 -c1 -d2s "$url" >/dev/null # warm-up (JIT)
-  taskset -c 1 wrk -t1 -c50 -d2s "$url" >/dev/null
+  taskset -c 1 wrk -t1 -c1 -d"$warmup" "$url" >/dev/null # warm-up (JIT)
+  taskset -c 1 wrk -t1 -c50 -d"$warmup" "$url" >/dev/null
   local one fifty
   one="$(taskset -c 1 wrk -t1 -c1 -d"$duration" --latency "$url")"
   fifty="$(taskset -c 1 wrk -t1 -c50 -d"$duration" --latency "$url")"
@@ -96,7 +97,7 @@ measure() { # name port
 }
 
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs; load: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "java: $(java -version 2>&1 | head -1); wrk -t1, $duration per measurement, file 22,528 bytes"
+echo "java: $(java -version 2>&1 | head -1); wrk -t1, $duration per measurement after $warmup warm-up, file 22,528 bytes"
 echo
 echo "| server     | 1 conn p50 | p99 | 1 conn req/s | 50 conn req/s | 50 conn errors |"
 echo "|------------|-----------:|----:|-------------:|--------------:|----------------|"
