@@ -561,8 +561,8 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
       sendHeader("Content-Length", Integer.toString(body.length));
     }
     endHeadersWithBody();
-    if (body != null) {
-      wfile.write(body); // leaves with the head; dropped for HEAD
+    if (body != null && !"HEAD".equals(command)) {
+      wfile.write(body); // leaves in the same write as the head
     }
     wfile.flush();
   }
