@@ -69,9 +69,7 @@ final class HttpServerCommand implements Runnable {
     }
     HttpServer server;
     try {
-      server =
-          new ThreadingHttpServer(
-              new InetSocketAddress(host, port), () -> new SimpleHttpRequestHandler(root));
+      server = open(new InetSocketAddress(host, port), root);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -82,5 +80,22 @@ final class HttpServerCommand implements Runnable {
         });
     Serving.announce(spec.commandLine().getOut(), server.serverAddress());
     server.serveForever();
+  }
+
+  /**
+   * The listen backlog: what a real server asks for (the camera and echo servers do too), not
+   * Python's 5, so that a burst of connections is not refused or retried while the accept loop
+   * catches up. Linux caps it at net.core.somaxconn.
+   */
+  static final int BACKLOG = 1024;
+
+  /** The bound, listening server for {@code root}, with a backlog of {@link #BACKLOG}. */
+  static HttpServer open(InetSocketAddress address, Path root) throws IOException {
+    return new ThreadingHttpServer(address, () -> new SimpleHttpRequestHandler(root)) {
+      @Override
+      public int requestQueueSize() {
+        return BACKLOG; // read by the constructor's bind, so a method and not a setter call
+      }
+    };
   }
 }

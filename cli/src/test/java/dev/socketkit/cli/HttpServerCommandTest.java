@@ -277,4 +277,16 @@ class HttpServerCommandTest {
         .isEqualTo(1);
     assertThat(err.toString()).contains("cannot listen there");
   }
+
+  @Test
+  void listensWithTheBacklogOfARealServerNotPythons() throws Exception {
+    try (dev.socketkit.http.HttpServer server =
+        HttpServerCommand.open(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), root)) {
+      assertThat(server.requestQueueSize()).isEqualTo(1024);
+      assertThat(dev.socketkit.http.HttpServer.DEFAULT_REQUEST_QUEUE_SIZE)
+          .as("the library keeps Python's default")
+          .isEqualTo(5);
+    }
+  }
 }

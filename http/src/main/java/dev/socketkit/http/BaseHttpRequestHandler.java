@@ -9,15 +9,16 @@ import dev.socketkit.http.internal.Repr;
 import dev.socketkit.http.internal.RequestParser;
 import dev.socketkit.http.internal.RequestParser.RequestLine;
 import dev.socketkit.http.internal.ResponseOutput;
+import dev.socketkit.http.internal.ResponseWriter;
 import dev.socketkit.http.internal.Statuses;
 import dev.socketkit.server.LineInputStream;
 import dev.socketkit.server.StreamRequestHandler;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -45,7 +46,22 @@ import javax.net.ssl.SSLSocket;
  * every connection closes. Here the default protocol is HTTP/1.1 (persistent connections and
  * pipelining), so endHeaders() protects the client: a final response with a body but neither
  * Content-Length nor Transfer-Encoding gets "Connection: close" and ends the connection, and a
- * connection that will close says so.
+ * connection that will close says so. That rule, and the state of the response being written
+ * (idle, head buffered, body, done), live in internal.ResponseWriter; the methods here translate
+ * Python's calls into it and keep closeConnection, which the request also decides.
+ *
+ * Writes. endHeaders() sends at once, as Python's, because a stream (MJPEG) may write its first
+ * part much later. sendBody(), sendError() and SimpleHttpRequestHandler's files instead hold the
+ * head back (endHeadersWithBody) so that a small body leaves in the same write, and the server
+ * turns Nagle's algorithm off, so no response waits on the client's delayed ACK.
+ *
+ * Size. The class is over 500 lines because it is the whole public surface of Python's
+ * BaseHTTPRequestHandler: 45 public or protected members (nine doX methods, the request's
+ * attributes, the response and logging calls, the overridable settings), each with the contract
+ * Javadoc the house style asks for, about 200 lines of it. What is logic and not surface has
+ * moved out: parsing (RequestParser), the request body (BodyInput), deadlines (DeadlineInput), the
+ * response head and its framing (ResponseWriter). Splitting the Python-parity methods over several
+ * classes would make users look for send_header in one place and end_headers in another.
  */
 
 /**
@@ -106,19 +122,15 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
   private LineInputStream connectionInput; // request lines and headers; rfile is each body
   private BodyInput body;
   private ResponseOutput output;
+  private final ResponseWriter response = new ResponseWriter();
   private boolean tlsFailed;
 
   // The most unread request body that is read and dropped to keep a connection for its next
   // request.
   private static final long MAX_UNREAD_BODY = 1 << 20;
 
-  private final ByteArrayOutputStream headersBuffer = new ByteArrayOutputStream(256);
-  private boolean bufferStartsResponse; // the buffer holds a final response's status line
-  private boolean bodyAllowed;
-  private boolean framed;
-  private boolean connectionHeaderSent;
-  private boolean responseStarted; // a status line (not 1xx) went into the buffer or out
   private boolean requestHasTransferEncoding;
+  private boolean holdHead; // endHeaders() holds a final head back for the body to join
 
   /** For subclasses; the server makes one handler per connection. */
   protected BaseHttpRequestHandler() {}
@@ -225,6 +237,7 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
     connectionInput = new LineInputStream(input);
     rfile = connectionInput;
     output = new ResponseOutput(stream.getOutputStream());
+    response.connect(output);
     wfile = output;
   }
 
@@ -343,11 +356,11 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
           closeConnection = true; // a large unread body: cheaper to close than to read it all
         }
       }
-      wfile.flush();
+      response.complete();
     } catch (SocketTimeoutException e) {
       boolean inHead = input.timedOutInHead();
       closeConnection = true;
-      if (inHead && !responseStarted) {
+      if (inHead && !response.started()) {
         if (requestVersion == null) {
           requestVersion = defaultRequestVersion();
         }
@@ -400,16 +413,8 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
     requestVersion = null;
     requestLine = null;
     headers = HttpHeaders.empty();
-    headersBuffer.reset();
-    bufferStartsResponse = false;
-    bodyAllowed = true;
-    framed = false;
-    connectionHeaderSent = false;
-    responseStarted = false;
     requestHasTransferEncoding = false;
-    if (output != null) {
-      output.dropBody(false);
-    }
+    response.reset();
   }
 
   /**
@@ -439,7 +444,7 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
         default -> doExtensionMethod();
       }
     } catch (RuntimeException e) {
-      if (!responseStarted) {
+      if (!response.started()) {
         sendError(500); // better than Python's silence: the client learns that it failed
       }
       closeConnection = true;
@@ -555,10 +560,11 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
       sendHeader("Content-Type", ErrorPage.CONTENT_TYPE);
       sendHeader("Content-Length", Integer.toString(body.length));
     }
-    endHeaders();
+    endHeadersWithBody();
     if (body != null && !"HEAD".equals(command)) {
-      wfile.write(body);
+      wfile.write(body); // leaves in the same write as the head
     }
+    wfile.flush();
   }
 
   /** Python's {@code send_response(code)}: the status line with the table's phrase. */
@@ -592,17 +598,8 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
       String phrase = Statuses.phrase(code);
       message = phrase == null ? "" : phrase;
     }
-    if (code >= 200) {
-      responseStarted = true;
-      bufferStartsResponse = true;
-      boolean head = "HEAD".equals(command);
-      bodyAllowed = !head && code != 204 && code != 304;
-      framed = false;
-      connectionHeaderSent = false;
-    }
-    if (!isHttp09()) {
-      append(protocolVersion() + " " + code + " " + message + "\r\n", "message");
-    }
+    String line = isHttp09() ? null : protocolVersion() + " " + code + " " + message;
+    response.status(code, line, "HEAD".equals(command));
   }
 
   /**
@@ -618,19 +615,13 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
       throw new IllegalArgumentException(
           "header name: " + Repr.of(keyword) + " (expected: a token)");
     }
-    if (!isHttp09()) {
-      append(keyword + ": " + value + "\r\n", "header value");
-    }
-    String name = keyword.toLowerCase(Locale.ROOT);
-    if (name.equals("connection")) {
-      connectionHeaderSent = true;
+    response.header(keyword, value, !isHttp09());
+    if (keyword.equalsIgnoreCase("connection")) {
       if (value.equalsIgnoreCase("close")) {
         closeConnection = true;
       } else if (value.equalsIgnoreCase("keep-alive")) {
         closeConnection = false;
       }
-    } else if (name.equals("content-length") || name.equals("transfer-encoding")) {
-      framed = true;
     }
   }
 
@@ -645,21 +636,22 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
     if (isHttp09()) {
       return;
     }
-    if (bufferStartsResponse) {
-      if (bodyAllowed && !framed) {
-        closeConnection = true; // the body ends where the connection ends
-      }
-      if (!connectionHeaderSent) {
-        if (closeConnection && "HTTP/1.1".equals(requestVersion)) {
-          sendHeader("Connection", "close");
-        } else if (!closeConnection && !"HTTP/1.1".equals(requestVersion)) {
-          sendHeader("Connection", "keep-alive");
-        }
-      }
+    closeConnection = response.endHead(closeConnection, "HTTP/1.1".equals(requestVersion));
+    response.sendHead(!holdHead, wfile);
+  }
+
+  /**
+   * Calls {@link #endHeaders()} (an override too, which may add headers) with a final response's
+   * head held back to leave in the same write as the body's first bytes; the caller writes the body
+   * or flushes {@link #wfile} next.
+   */
+  final void endHeadersWithBody() throws IOException {
+    holdHead = true;
+    try {
+      endHeaders();
+    } finally {
+      holdHead = false;
     }
-    headersBuffer.write('\r');
-    headersBuffer.write('\n');
-    flushHeaders();
   }
 
   /**
@@ -667,33 +659,35 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
    * flush_headers()}.
    */
   public void flushHeaders() throws IOException {
-    if (headersBuffer.size() == 0) {
-      return;
-    }
-    byte[] head = headersBuffer.toByteArray();
-    headersBuffer.reset();
-    if (bufferStartsResponse) {
-      bufferStartsResponse = false;
-      output.writeHead(head);
-      output.dropBody(!bodyAllowed);
-    } else {
-      wfile.write(head); // part headers: part of the body (dropped for HEAD)
-    }
+    response.sendHead(true, wfile);
   }
 
-  private void append(String text, String what) {
-    for (int i = 0; i < text.length() - 2; i++) {
-      char c = text.charAt(i);
-      if (c == '\r' || c == '\n' || c > 0xff) {
-        throw new IllegalArgumentException(
-            what
-                + ": "
-                + Repr.of(text.substring(0, text.length() - 2))
-                + " (expected: Latin-1 without CR or LF)");
-      }
+  /**
+   * Answers with a whole small body: the status line, {@code Server}, {@code Date}, {@code
+   * Content-Type} and the exact {@code Content-Length}, then {@code body}, head and body in one
+   * write to the socket (an answer to HEAD gets the head alone). The connection stays open for the
+   * next request unless something already decided it closes. For the many small answers (JSON, a
+   * short page, an image held in memory) where the five calls of the Python-style API would be
+   * noise. Must be called before anything else of the response was sent; connection's thread only.
+   *
+   * @param code the status, 200 to 999 but not 204 or 304 (which have no body: use {@link
+   *     #sendResponse(int)} and {@link #endHeaders()})
+   * @param contentType the {@code Content-Type} value, e.g. {@code application/json}
+   * @param body the whole body; not copied before it is written, so do not change it meanwhile
+   * @throws IllegalArgumentException if the code is out of range or has no body, or the type has
+   *     CR, LF or a character above U+00FF
+   */
+  public void sendBody(int code, String contentType, byte[] body) throws IOException {
+    if (code < 200 || code > 999 || code == 204 || code == 304) {
+      throw new IllegalArgumentException(
+          "code: " + code + " (expected: 200 to 999, not 204 or 304: those have no body)");
     }
-    byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
-    headersBuffer.write(bytes, 0, bytes.length);
+    sendResponse(code);
+    sendHeader("Content-Type", contentType);
+    sendHeader("Content-Length", Integer.toString(body.length));
+    endHeadersWithBody();
+    wfile.write(body); // joined with the head; dropped for HEAD
+    wfile.flush();
   }
 
   private boolean isHttp09() {
@@ -743,6 +737,18 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
   /** The socket this handler reads and writes (the TLS socket for HTTPS); null before setup. */
   protected final Socket socket() {
     return socket;
+  }
+
+  /**
+   * The plain TCP channel, for a body sent with {@code FileChannel.transferTo}, after the head held
+   * back has been sent; null over TLS, whose bytes must go through the TLS socket's stream.
+   */
+  final SocketChannel plainChannel() throws IOException {
+    if (socket != request().socket()) {
+      return null;
+    }
+    output.sendHeldHead();
+    return request();
   }
 
   private HttpServer httpServer() {

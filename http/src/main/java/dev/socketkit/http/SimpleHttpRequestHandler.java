@@ -1,12 +1,17 @@
 package dev.socketkit.http;
 
 import dev.socketkit.http.internal.LogLine;
+import dev.socketkit.http.internal.ResponseOutput;
 import dev.socketkit.http.internal.StaticFiles;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,18 +52,46 @@ public class SimpleHttpRequestHandler extends BaseHttpRequestHandler {
     return directory;
   }
 
+  /**
+   * Files up to this size leave in one write with the response head; larger ones follow it with
+   * {@code FileChannel.transferTo} (sendfile on Linux: no copy through the Java heap) on plain TCP,
+   * or as a stream over TLS.
+   */
+  static final int MAX_JOINED_FILE = ResponseOutput.MAX_JOINED_WRITE - 1024;
+
   /** Sends the file, listing or error: Python's {@code do_GET}. */
   @Override
   protected void doGET() throws IOException {
     try (InputStream body = sendHead()) {
-      if (body != null) {
-        body.transferTo(wfile);
-        if (body instanceof ExactLength file && file.left > 0) {
+      if (body instanceof ExactLength file) {
+        sendFile(file);
+        if (file.left > 0) {
           // The file shrank after its length was sent: the client waits for bytes that will never
           // come, and any next response would be read as the rest of this body.
           setCloseConnection(true);
         }
+      } else if (body != null) {
+        body.transferTo(wfile);
       }
+    }
+  }
+
+  private void sendFile(ExactLength file) throws IOException {
+    SocketChannel channel;
+    if (file.left <= MAX_JOINED_FILE
+        || "HEAD".equals(command()) // a subclass's doHEAD calling doGET: wfile drops the body
+        || (channel = plainChannel()) == null) {
+      file.transferTo(wfile); // a small file's bytes join the head (ExactLength reads it whole)
+      return;
+    }
+    long position = file.channel.position();
+    while (file.left > 0) {
+      long sent = file.channel.transferTo(position, file.left, channel);
+      if (sent <= 0) {
+        return; // at the file's end: it shrank
+      }
+      position += sent;
+      file.left -= sent;
     }
   }
 
@@ -67,11 +100,29 @@ public class SimpleHttpRequestHandler extends BaseHttpRequestHandler {
    * copied cannot write past the body into what the client takes for the next response.
    */
   private static final class ExactLength extends FilterInputStream {
+    private final FileChannel channel;
     private long left;
 
-    ExactLength(InputStream in, long length) {
-      super(in);
+    ExactLength(FileChannel channel, long length) {
+      super(Channels.newInputStream(channel));
+      this.channel = channel;
       this.left = length;
+    }
+
+    @Override
+    public long transferTo(OutputStream out) throws IOException {
+      long total = 0;
+      while (left > 0) {
+        // One buffer as large as the rest (up to MAX_JOINED_FILE) so that a small file is one
+        // write.
+        byte[] chunk = readNBytes((int) Math.min(left, MAX_JOINED_FILE));
+        if (chunk.length == 0) {
+          break;
+        }
+        out.write(chunk);
+        total += chunk.length;
+      }
+      return total;
     }
 
     @Override
@@ -128,11 +179,12 @@ public class SimpleHttpRequestHandler extends BaseHttpRequestHandler {
   /**
    * Sends the response head for {@link #path()} and returns the body to copy (the caller closes
    * it), or null when the answer is complete (an error, a redirect, 304): Python's {@code
-   * send_head()}.
+   * send_head()}. The head of a file or listing is held back to leave with the body's first bytes
+   * (or when {@link #wfile} is flushed).
    */
   protected InputStream sendHead() throws IOException {
     String requestPath = path();
-    String pathPart = StaticFiles.stripQuery(requestPath);
+    String pathPart = QueryString.pathOf(requestPath);
     Path file = StaticFiles.translate(directory, requestPath);
     if (file == null) {
       sendError(404, "File not found");
@@ -167,10 +219,10 @@ public class SimpleHttpRequestHandler extends BaseHttpRequestHandler {
       sendError(404, "File not found");
       return null;
     }
-    InputStream in;
+    FileChannel in;
     BasicFileAttributes attributes;
     try {
-      in = Files.newInputStream(file);
+      in = FileChannel.open(file);
       attributes = Files.readAttributes(file, BasicFileAttributes.class);
     } catch (IOException e) {
       sendError(404, "File not found");
@@ -192,7 +244,7 @@ public class SimpleHttpRequestHandler extends BaseHttpRequestHandler {
       sendHeader("Content-type", guessType(file));
       sendHeader("Content-Length", Long.toString(attributes.size()));
       sendHeader("Last-Modified", LogLine.httpDate(modified));
-      endHeaders();
+      endHeadersWithBody(); // the file's first bytes leave with the head
       return new ExactLength(in, attributes.size());
     } catch (IOException | RuntimeException e) {
       in.close();
@@ -215,7 +267,7 @@ public class SimpleHttpRequestHandler extends BaseHttpRequestHandler {
     sendResponse(200);
     sendHeader("Content-type", "text/html; charset=utf-8");
     sendHeader("Content-Length", Integer.toString(page.length));
-    endHeaders();
+    endHeadersWithBody();
     return new ByteArrayInputStream(page);
   }
 

@@ -1,5 +1,6 @@
 package dev.socketkit.http;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.socketkit.testkit.RawHttpClient;
@@ -509,6 +510,98 @@ class BaseHttpRequestHandlerTest {
       Custom handler = new Custom(log);
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> handler.sendHeader("X", value))
           .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  /** Answers every GET and HEAD with sendBody: the path, and whether TCP_NODELAY is on. */
+  static final class Small extends BaseHttpRequestHandler {
+    @Override
+    protected void doGET() throws IOException {
+      if (path().equals("/nodelay")) {
+        sendBody(200, "text/plain", String.valueOf(socket().getTcpNoDelay()).getBytes(UTF_8));
+      } else if (path().equals("/204")) {
+        sendBody(204, "text/plain", new byte[0]);
+      } else {
+        sendBody(200, "text/plain; charset=utf-8", ("small " + path()).getBytes(UTF_8));
+      }
+    }
+
+    @Override
+    protected void doHEAD() throws IOException {
+      doGET();
+    }
+
+    @Override
+    protected void logMessage(String format, Object... args) {}
+  }
+
+  @Test
+  void sendBodyAnswersWithTheExactLengthAndKeepsTheConnection() throws Exception {
+    try (Running s = Running.threading(Small::new);
+        RawClient client = s.client()) {
+      Response r = client.get("/a");
+      assertThat(r.statusLine()).isEqualTo("HTTP/1.1 200 OK");
+      assertThat(r.header("Content-Type")).isEqualTo("text/plain; charset=utf-8");
+      assertThat(r.header("Content-Length")).isEqualTo("8");
+      assertThat(r.header("Connection")).isNull();
+      assertThat(r.text()).isEqualTo("small /a");
+      assertThat(client.get("/b").text()).as("the same connection").isEqualTo("small /b");
+    }
+  }
+
+  @Test
+  void sendBodyAnswersHeadWithTheHeadAlone() throws Exception {
+    try (Running s = Running.threading(Small::new);
+        RawClient client = s.client()) {
+      Response head = client.send("HEAD /a HTTP/1.1\r\nHost: t\r\n\r\n").read(true);
+      assertThat(head.header("Content-Length")).isEqualTo("8");
+      // Had the body gone out, it would be read as the next status line.
+      assertThat(client.get("/next").statusLine()).isEqualTo("HTTP/1.1 200 OK");
+    }
+  }
+
+  @Test
+  void sendBodyAnswersPipelinedRequestsInOrder() throws Exception {
+    try (Running s = Running.threading(Small::new);
+        RawClient client = s.client()) {
+      client.send( // three requests in one write
+          String.join(
+              "\r\n",
+              "GET /1 HTTP/1.1",
+              "Host: t",
+              "",
+              "HEAD /2 HTTP/1.1",
+              "Host: t",
+              "",
+              "GET /3 HTTP/1.1",
+              "Host: t",
+              "Connection: close",
+              "",
+              ""));
+      assertThat(client.read().text()).isEqualTo("small /1");
+      assertThat(client.read(true).header("Content-Length")).isEqualTo("8");
+      Response last = client.read();
+      assertThat(last.text()).isEqualTo("small /3");
+      assertThat(last.header("Connection")).isEqualTo("close");
+      assertThat(client.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void sendBodyRefusesAStatusThatHasNoBody() throws Exception {
+    try (Running s = Running.threading(Small::new);
+        RawClient client = s.client()) {
+      assertThat(client.get("/204").status())
+          .as("the IllegalArgumentException's 500")
+          .isEqualTo(500);
+    }
+  }
+
+  @Test
+  void acceptedConnectionsHaveNagleOff() throws Exception {
+    try (Running s = Running.threading(Small::new);
+        RawClient client = s.client()) {
+      assertThat(client.get("/nodelay").text()).isEqualTo("true");
     }
   }
 }

@@ -120,4 +120,36 @@ class HttpsTest {
       }
     }
   }
+
+  @Test
+  void sendsALargeFileThroughTlsNotAroundIt(@TempDir Path root) throws Exception {
+    byte[] large = new byte[SimpleHttpRequestHandler.MAX_JOINED_FILE * 4 + 3];
+    new java.util.Random(7).nextBytes(large);
+    Files.write(root.resolve("large.bin"), large);
+    HttpServer server =
+        new ThreadingHttpServer(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            () ->
+                new SimpleHttpRequestHandler(root) {
+                  @Override
+                  protected void logMessage(String format, Object... args) {}
+                });
+    server.setSslContext(serverContext);
+    try (Running s = Running.serve(server);
+        SSLSocket socket =
+            (SSLSocket) clientContext.getSocketFactory().createSocket("127.0.0.1", s.port())) {
+      socket.setSoTimeout(20_000);
+      socket
+          .getOutputStream()
+          .write(
+              "GET /large.bin HTTP/1.1\r\nConnection: close\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
+      byte[] all = socket.getInputStream().readAllBytes();
+      int headEnd = new String(all, StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n") + 4;
+      assertThat(headEnd).isGreaterThan(4);
+      assertThat(java.util.Arrays.copyOfRange(all, headEnd, all.length))
+          .as("the file, whole and encrypted like the head (sendfile would bypass TLS)")
+          .isEqualTo(large);
+    }
+  }
 }

@@ -110,6 +110,48 @@ class SimpleHttpRequestHandlerTest {
     }
   }
 
+  private static byte[] randomBytes(int size) {
+    byte[] bytes = new byte[size];
+    new java.util.Random(size).nextBytes(bytes);
+    return bytes;
+  }
+
+  @Test
+  void aLargeFileIsSentWholeAndExactAndTheConnectionStaysUsable() throws Exception {
+    byte[] large = randomBytes(SimpleHttpRequestHandler.MAX_JOINED_FILE * 16 + 7);
+    Files.write(root.resolve("large.bin"), large);
+    try (Running s = serve();
+        RawClient client = s.client()) {
+      Response r = client.get("/large.bin");
+      assertThat(r.header("Content-Length")).isEqualTo(String.valueOf(large.length));
+      assertThat(r.body()).isEqualTo(large);
+      assertThat(client.get("/page.html").text()).isEqualTo("<p>page</p>");
+      Response head = client.send("HEAD /large.bin HTTP/1.1\r\n\r\n").read(true);
+      assertThat(head.header("Content-Length")).isEqualTo(String.valueOf(large.length));
+      assertThat(client.get("/dir/test").text()).as("no body after HEAD").isEqualTo(DATA);
+    }
+  }
+
+  @Test
+  void aLargeFileThatShrinksWhileSentClosesTheConnection() throws Exception {
+    byte[] large = randomBytes(SimpleHttpRequestHandler.MAX_JOINED_FILE * 4);
+    byte[] shrunk = java.util.Arrays.copyOf(large, SimpleHttpRequestHandler.MAX_JOINED_FILE * 2);
+    Files.write(root.resolve("large.bin"), large);
+    try (Running s = serveChanging("large.bin", shrunk);
+        RawClient client = s.client()) {
+      client.send("GET /large.bin HTTP/1.1\r\nHost: test\r\n\r\n");
+      assertThat(client.readLine()).startsWith("HTTP/1.1 200");
+      for (String line = client.readLine(); !line.isEmpty(); line = client.readLine()) {
+        if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+          assertThat(line).endsWith(" " + large.length);
+        }
+      }
+      assertThat(client.readAll())
+          .as("what there was, then the end of the connection")
+          .isEqualTo(shrunk);
+    }
+  }
+
   @Test
   void servesAFileWithItsLengthTypeAndDate() throws Exception {
     try (Running s = serve()) {
