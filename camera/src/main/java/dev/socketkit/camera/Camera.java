@@ -1,6 +1,7 @@
 package dev.socketkit.camera;
 
 import dev.socketkit.camera.internal.MjpegFanOut;
+import dev.socketkit.camera.internal.Size;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -72,8 +73,13 @@ public final class Camera implements AutoCloseable {
     return hub;
   }
 
-  /** The source supervisor's status. */
-  public SourceSupervisor.Status sourceStatus() {
+  /** What the frame source is doing now. Any thread. */
+  public SourceState sourceState() {
+    return supervisor.status().state();
+  }
+
+  /** The source supervisor's status, for {@code /state}. */
+  SourceSupervisor.Status sourceStatus() {
     return supervisor.status();
   }
 
@@ -87,9 +93,9 @@ public final class Camera implements AutoCloseable {
     return config.fps;
   }
 
-  /** The configured size {@code {width, height}} (a source may deliver another). */
-  public int[] size() {
-    return new int[] {config.width, config.height};
+  /** The configured size (a source may deliver another). */
+  Size size() {
+    return new Size(config.width, config.height);
   }
 
   /** The most viewers at once. */

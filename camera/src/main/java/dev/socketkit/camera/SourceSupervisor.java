@@ -6,6 +6,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Keeps a {@link FrameSource} running: runs it on its own thread, restarts it with back-off when it
@@ -36,11 +37,10 @@ public final class SourceSupervisor implements AutoCloseable {
   private final Thread watchdogThread;
   private volatile boolean closed;
   private volatile boolean stalled;
-  private volatile String state = "starting";
+  private volatile SourceState state = SourceState.STARTING;
   private volatile String lastError;
   private volatile Instant lastErrorAt;
-  private final java.util.concurrent.atomic.AtomicInteger restarts =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger restarts = new AtomicInteger();
   private volatile long runningSinceNanos;
 
   /**
@@ -75,13 +75,13 @@ public final class SourceSupervisor implements AutoCloseable {
    * What the source is doing, for {@code /state}.
    *
    * @param source the source's description
-   * @param state {@code starting}, {@code running}, {@code restarting} or {@code stopped}
+   * @param state what the source is doing
    * @param lastError why the source last stopped, or null
    * @param lastErrorAt when, or null
    * @param restarts how many times it was restarted
    */
   public record Status(
-      String source, String state, String lastError, Instant lastErrorAt, int restarts) {}
+      String source, SourceState state, String lastError, Instant lastErrorAt, int restarts) {}
 
   /** A snapshot of the supervisor's state. Any thread. */
   public Status status() {
@@ -98,14 +98,14 @@ public final class SourceSupervisor implements AutoCloseable {
       LOG.log(Level.ERROR, "camera supervisor failed", e);
       throw e;
     } finally {
-      state = "stopped";
+      state = SourceState.STOPPED;
     }
   }
 
   private void superviseUntilClosed() {
     long backoff = FIRST_BACKOFF_MILLIS;
     while (!closed) {
-      state = "running";
+      state = SourceState.RUNNING;
       stalled = false;
       runningSinceNanos = System.nanoTime();
       String why;
@@ -140,7 +140,7 @@ public final class SourceSupervisor implements AutoCloseable {
       lastError = why;
       lastErrorAt = Instant.now();
       restarts.incrementAndGet();
-      state = "restarting";
+      state = SourceState.RESTARTING;
       LOG.log(
           Level.WARNING, "camera source stopped (" + why + "); restarting in " + backoff + " ms");
       try {
@@ -196,7 +196,7 @@ public final class SourceSupervisor implements AutoCloseable {
       long now = System.nanoTime();
       Frame frame = hub.latest();
       long sequence = frame == null ? 0 : frame.sequence();
-      if (sequence != lastSequence || !hub.hasDemand() || !"running".equals(state)) {
+      if (sequence != lastSequence || !hub.hasDemand() || state != SourceState.RUNNING) {
         lastSequence = sequence;
         lastChange = now;
         continue;

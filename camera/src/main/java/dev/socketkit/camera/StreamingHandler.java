@@ -3,6 +3,7 @@ package dev.socketkit.camera;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.socketkit.camera.internal.MjpegFanOut;
+import dev.socketkit.camera.internal.Size;
 import dev.socketkit.http.BaseHttpRequestHandler;
 import java.io.IOException;
 import java.io.InputStream;
@@ -308,15 +309,15 @@ public class StreamingHandler extends BaseHttpRequestHandler {
     state.put("name", camera.name());
     Map<String, Object> source = new LinkedHashMap<>();
     source.put("description", status.source());
-    source.put("status", status.state());
+    source.put("status", status.state().label());
     source.put("restarts", status.restarts());
     source.put("lastError", status.lastError());
     source.put(
         "lastErrorAt", status.lastErrorAt() == null ? null : status.lastErrorAt().toString());
     state.put("source", source);
-    int[] size = camera.size();
-    state.put("width", latest != null && latest.width() > 0 ? latest.width() : size[0]);
-    state.put("height", latest != null && latest.height() > 0 ? latest.height() : size[1]);
+    Size size = camera.size();
+    state.put("width", latest != null && latest.width() > 0 ? latest.width() : size.width());
+    state.put("height", latest != null && latest.height() > 0 ? latest.height() : size.height());
     state.put("fpsConfigured", camera.fps());
     state.put("fpsCaptured", Math.round(hub.fps() * 10) / 10.0);
     state.put("frames", latest == null ? 0 : latest.sequence());

@@ -1,6 +1,7 @@
 package dev.socketkit.camera;
 
 import dev.socketkit.camera.internal.Jpeg;
+import dev.socketkit.camera.internal.Size;
 import dev.socketkit.camera.motion.EventHook;
 import dev.socketkit.camera.motion.MotionEvent;
 import dev.socketkit.camera.motion.MotionEvents;
@@ -193,15 +194,12 @@ public final class Surveillance implements AutoCloseable {
       watcher.offer(frame.jpeg(), frame.captureEpochMicros());
     }
     if (recorder != null) {
-      int width = frame.width();
-      int height = frame.height();
-      if (width <= 0 || height <= 0) {
-        int[] size = Jpeg.size(frame.jpeg());
-        width = size[0];
-        height = size[1];
+      Size size = new Size(Math.max(0, frame.width()), Math.max(0, frame.height()));
+      if (!size.known()) {
+        size = Jpeg.size(frame.jpeg());
       }
-      if (width > 0 && height > 0) {
-        recorder.offer(frame.jpeg(), frame.captureEpochMicros(), width, height);
+      if (size.known()) {
+        recorder.offer(frame.jpeg(), frame.captureEpochMicros(), size.width(), size.height());
       }
     }
   }

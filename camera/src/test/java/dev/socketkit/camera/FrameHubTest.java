@@ -93,7 +93,7 @@ class FrameHubTest {
         Thread.onSpinWait();
       }
       assertThat(later.sequence()).isLessThanOrEqualTo(settled);
-      assertThat(supervisor.status().state()).isEqualTo("running");
+      assertThat(supervisor.status().state()).isEqualTo(SourceState.RUNNING);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.socketkit.cli;
 
 import dev.socketkit.camera.AuthFile;
 import dev.socketkit.camera.Camera;
+import dev.socketkit.camera.SourceState;
 import dev.socketkit.camera.Surveillance;
 import java.io.BufferedReader;
 import java.io.Console;
@@ -145,13 +146,13 @@ final class CameraCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Camera.Builder builder = Camera.builder();
-    int[] wh = parseSize(size);
+    FrameSize frameSize = parseSize(size);
     try {
       builder
           .host(host)
           .port(port)
           .source(source)
-          .size(wh[0], wh[1])
+          .size(frameSize.width(), frameSize.height())
           .fps(fps)
           .quality(quality)
           .name(name)
@@ -182,7 +183,7 @@ final class CameraCommand implements Callable<Integer> {
     try {
       surveillance = surveillanceOptions.create(camera.hub(), name, fps);
       // NO SIGNAL frames (a source restarting) are neither motion nor footage.
-      surveillance.skipFramesUnless(() -> "running".equals(camera.sourceStatus().state()));
+      surveillance.skipFramesUnless(() -> camera.sourceState() == SourceState.RUNNING);
       surveillance.start();
     } catch (IOException | RuntimeException e) {
       camera.close();
@@ -267,12 +268,15 @@ final class CameraCommand implements Callable<Integer> {
     }
   }
 
-  static int[] parseSize(String text) {
+  /** A {@code --size} value: the width and height in pixels. */
+  record FrameSize(int width, int height) {}
+
+  static FrameSize parseSize(String text) {
     Matcher m = Pattern.compile("(\\d{1,5})[xX](\\d{1,5})").matcher(text.strip());
     if (!m.matches()) {
       throw new CommandFailure("--size: '" + text + "' (expected: WIDTHxHEIGHT, e.g. 640x480)");
     }
-    return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
+    return new FrameSize(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
   }
 
   /** {@code 10s}, {@code 500ms}, {@code 30m}, {@code 1h}, {@code 7d}, or plain seconds. */
