@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.socketkit.camera.internal.MjpegFanOut;
 import dev.socketkit.camera.internal.Size;
+import dev.socketkit.camera.internal.SourceSupervisor;
+import dev.socketkit.camera.internal.Surveillance;
 import dev.socketkit.http.BaseHttpRequestHandler;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,6 +2,7 @@ package dev.socketkit.camera;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.socketkit.camera.internal.SourceSupervisor;
 import dev.socketkit.camera.internal.TestPatternSource;
 import java.time.Duration;
 import java.util.List;

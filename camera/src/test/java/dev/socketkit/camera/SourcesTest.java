@@ -7,6 +7,7 @@ import dev.socketkit.camera.internal.JpegEncoder;
 import dev.socketkit.camera.internal.MjpegFanOut;
 import dev.socketkit.camera.internal.Pictures;
 import dev.socketkit.camera.internal.Size;
+import dev.socketkit.camera.internal.SourceSupervisor;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

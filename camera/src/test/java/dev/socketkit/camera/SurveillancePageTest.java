@@ -3,9 +3,8 @@ package dev.socketkit.camera;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.socketkit.camera.motion.MotionEvent;
-import dev.socketkit.camera.motion.MotionSettings;
-import dev.socketkit.camera.recording.Recorder;
+import dev.socketkit.camera.internal.Surveillance;
+import dev.socketkit.camera.internal.recording.Recorder;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;

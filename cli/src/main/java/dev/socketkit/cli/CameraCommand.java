@@ -2,8 +2,6 @@ package dev.socketkit.cli;
 
 import dev.socketkit.camera.AuthFile;
 import dev.socketkit.camera.Camera;
-import dev.socketkit.camera.SourceState;
-import dev.socketkit.camera.Surveillance;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.File;
@@ -172,35 +170,15 @@ final class CameraCommand implements Callable<Integer> {
     if (tlsKeystore != null) {
       builder.tls(sslContext(tlsKeystore, tlsPassword()));
     }
-    surveillanceOptions.validate();
+    surveillanceOptions.configure(builder);
     Camera camera;
     try {
       camera = builder.start();
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new CommandFailure(e.getMessage(), e);
     }
-    Surveillance surveillance;
-    try {
-      surveillance = surveillanceOptions.create(camera.hub(), name, fps);
-      // NO SIGNAL frames (a source restarting) are neither motion nor footage.
-      surveillance.skipFramesUnless(() -> camera.sourceState() == SourceState.RUNNING);
-      surveillance.start();
-    } catch (IOException | RuntimeException e) {
-      camera.close();
-      surveillanceOptions.deleteTemporarySnapshots();
-      if (e instanceof CommandFailure failure) {
-        throw failure;
-      }
-      throw new CommandFailure("cannot start recording: " + e.getMessage(), e);
-    }
-    camera.serveSurveillance(surveillance, surveillanceOptions.routes(surveillance));
-    CountDownLatch stopped =
-        Serving.onExit(
-            () -> {
-              camera.close();
-              surveillance.close(); // after the source stops: finishes the segment being written
-              surveillanceOptions.deleteTemporarySnapshots();
-            });
+    // Closing the camera stops the source, then finishes the segment being written.
+    CountDownLatch stopped = Serving.onExit(camera::close);
     Serving.announce(spec.commandLine().getOut(), camera.address());
     stopped.await();
     return 0;
