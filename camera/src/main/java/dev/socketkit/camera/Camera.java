@@ -488,8 +488,8 @@ public final class Camera implements AutoCloseable {
         throw new IllegalStateException(
             "refusing to serve the camera on "
                 + host
-                + " without credentials: create a user with 'socketkit camera passwd FILE USER'"
-                + " and start with --auth-file FILE (or add --insecure to let anyone watch)");
+                + " without credentials: give it the users allowed to watch (auth), or allow"
+                + " insecure serving to let anyone watch");
       }
       return new Camera(this, chosen);
     }

@@ -174,7 +174,15 @@ final class CameraCommand implements Callable<Integer> {
     Camera camera;
     try {
       camera = builder.start();
-    } catch (IllegalArgumentException | IllegalStateException e) {
+    } catch (IllegalStateException e) {
+      // The only refusal the builder words as a state: no credentials beyond this machine.
+      throw new CommandFailure(
+          "refusing to serve the camera on "
+              + host
+              + " without credentials: create a user with 'socketkit camera passwd FILE USER'"
+              + " and start with --auth-file FILE (or add --insecure to let anyone watch)",
+          e);
+    } catch (IllegalArgumentException e) {
       throw new CommandFailure(e.getMessage(), e);
     }
     // Closing the camera stops the source, then finishes the segment being written.
