@@ -1,28 +1,46 @@
 package dev.socketkit.camera;
 
 import dev.socketkit.camera.internal.MjpegFanOut;
+import dev.socketkit.camera.internal.Size;
+import dev.socketkit.camera.internal.SourceSupervisor;
+import dev.socketkit.camera.internal.Surveillance;
+import dev.socketkit.camera.internal.motion.EventHook;
+import dev.socketkit.camera.internal.recording.Recorder;
+import dev.socketkit.camera.internal.recording.Segments;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Semaphore;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 
 /**
- * The camera server, assembled: a {@link FrameHub}, the {@link SourceSupervisor} running the
- * source, the MJPEG fan-out, and the lecture's {@link StreamingServer} serving {@link
- * StreamingHandler}s, running until closed.
+ * A camera server, assembled: frames from a source reach web browsers as MJPEG, and, when asked,
+ * motion detection and recording watch the same frames. Build one with {@link #builder()}: {@code
+ * Camera.builder().port(0).source("test").motion(MotionSettings.defaults())
+ * .recording(RecordingSettings.builder(RecordMode.MOTION, dir).build()).start()}.
  *
- * <p>Made by {@link Builder#start()}, which checks the configuration (refusing a non-loopback
- * address without credentials), binds, and starts every thread: {@code camera-source} and {@code
- * camera-watchdog} (supervisor), {@code camera-fanout} (the viewers' writes), {@code camera-server}
- * (the accept loop, {@code serveForever}) and one thread per connection. {@link #close()} stops
- * them in the reverse order. Any thread may read its state.
+ * <p>The camera owns and closes everything it starts: the frame hub, the supervisor that keeps the
+ * source running, the MJPEG fan-out, the HTTP server, and the motion detection and recording.
+ * {@link Builder#start()} checks the configuration (refusing a non-loopback address without
+ * credentials), starts recording (repairing unfinished segments), binds, and starts every thread:
+ * {@code camera-source} and {@code camera-watchdog} (the source), {@code camera-fanout} (the
+ * viewers' writes), {@code camera-server} (the accept loop) and one thread per connection, plus the
+ * motion and recorder threads. {@link #close()} stops them in the reverse order and finishes the
+ * segment being written. Any thread may read its state.
  */
 public final class Camera implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Camera.class.getName());
   private final Builder config;
   private final FrameHub hub = new FrameHub();
   private final SourceSupervisor supervisor;
@@ -31,6 +49,8 @@ public final class Camera implements AutoCloseable {
   private final Semaphore viewerSlots;
   private final Thread serverThread;
   private final Instant started = Instant.now();
+  private final Surveillance owned;
+  private final Path temporarySnapshots;
   private volatile Surveillance surveillance;
   private volatile SurveillanceRoutes surveillanceRoutes;
 
@@ -40,11 +60,30 @@ public final class Camera implements AutoCloseable {
     this.supervisor =
         new SourceSupervisor(
             source, hub, config.width, config.height, config.quality, config.stallTimeout);
+    this.temporarySnapshots =
+        config.motion != null && config.recording == null
+            ? Path.of(
+                System.getProperty("java.io.tmpdir"),
+                "socketkit-events-" + ProcessHandle.current().pid())
+            : null;
+    // Made even when neither motion nor recording is asked for: then it is inert (no thread, no
+    // subscription), and /events, /recordings and /state say that surveillance is off.
+    this.owned = surveillance(config);
+    // NO SIGNAL frames (a source restarting) are neither motion nor footage.
+    owned.skipFramesUnless(() -> supervisor.status().state() == SourceState.RUNNING);
+    try {
+      owned.start();
+    } catch (IOException | RuntimeException e) {
+      closeSurveillance();
+      throw new IOException("cannot start recording: " + e.getMessage(), e);
+    }
+    serveSurveillance(owned, routes(owned, config.recording));
     this.fanOut = new MjpegFanOut(hub, config.writeDeadline);
     try {
       this.server = new StreamingServer(new InetSocketAddress(config.host, config.port), this);
     } catch (IOException | RuntimeException e) {
       fanOut.close();
+      closeSurveillance();
       throw e;
     }
     if (config.sslContext != null) {
@@ -57,6 +96,38 @@ public final class Camera implements AutoCloseable {
     serverThread.start();
   }
 
+  private Surveillance surveillance(Builder config) {
+    RecordingSettings recording = config.recording;
+    Recorder recorder =
+        recording != null && recording.mode() != RecordMode.OFF
+            ? new Recorder(recording, config.name, config.fps)
+            : null;
+    Path snapshots =
+        recording != null ? recording.directory().resolve("events") : temporarySnapshots;
+    return new Surveillance(
+        hub,
+        config.name,
+        config.motion,
+        hook(config.onMotionStart, config.hookTimeout),
+        hook(config.onMotionEnd, config.hookTimeout),
+        recorder,
+        snapshots,
+        List.copyOf(config.motionListeners));
+  }
+
+  private static EventHook hook(List<String> command, Duration timeout) {
+    return command == null ? null : new EventHook(command, timeout);
+  }
+
+  private static SurveillanceRoutes routes(Surveillance surveillance, RecordingSettings recording) {
+    Recorder recorder = surveillance.recorder();
+    Segments segments =
+        recorder != null
+            ? recorder.segments()
+            : recording != null ? new Segments(recording.directory()) : null;
+    return new SurveillanceRoutes(surveillance.events(), segments, recorder);
+  }
+
   /** A new builder with the defaults: 127.0.0.1:8000, test pattern 640x480 at 30 fps. */
   public static Builder builder() {
     return new Builder();
@@ -67,13 +138,21 @@ public final class Camera implements AutoCloseable {
     return server.serverAddress();
   }
 
-  /** The hub every frame goes through; other consumers (recording, motion) subscribe here. */
+  /**
+   * The hub every frame goes through: subscribe here to receive the frames too (motion detection
+   * and recording do). Any thread.
+   */
   public FrameHub hub() {
     return hub;
   }
 
-  /** The source supervisor's status. */
-  public SourceSupervisor.Status sourceStatus() {
+  /** What the frame source is doing now. Any thread. */
+  public SourceState sourceState() {
+    return supervisor.status().state();
+  }
+
+  /** The source supervisor's status, for {@code /state}. */
+  SourceSupervisor.Status sourceStatus() {
     return supervisor.status();
   }
 
@@ -87,9 +166,9 @@ public final class Camera implements AutoCloseable {
     return config.fps;
   }
 
-  /** The configured size {@code {width, height}} (a source may deliver another). */
-  public int[] size() {
-    return new int[] {config.width, config.height};
+  /** The configured size (a source may deliver another). */
+  Size size() {
+    return new Size(config.width, config.height);
   }
 
   /** The most viewers at once. */
@@ -114,10 +193,11 @@ public final class Camera implements AutoCloseable {
 
   /**
    * Serves {@code /events} and {@code /recordings} from {@code routes}, behind the camera's
-   * authentication, and shows {@code surveillance} in {@code /state}. The camera does not own them:
-   * whoever made them closes them after the camera. Any thread may call it.
+   * authentication, and shows {@code surveillance} in {@code /state}, in place of what the builder
+   * asked for. The camera does not own these: whoever made them closes them after the camera. For
+   * tests that inject a recorder; any thread.
    */
-  public void serveSurveillance(Surveillance surveillance, SurveillanceRoutes routes) {
+  void serveSurveillance(Surveillance surveillance, SurveillanceRoutes routes) {
     this.surveillance = surveillance;
     this.surveillanceRoutes = routes;
   }
@@ -144,7 +224,10 @@ public final class Camera implements AutoCloseable {
     viewerSlots.release();
   }
 
-  /** Stops serving, disconnects every viewer, stops the source. Waits for the threads briefly. */
+  /**
+   * Stops serving, disconnects every viewer, stops the source, then ends a motion event going on
+   * and finishes the segment being written. Waits for the threads briefly. Call once.
+   */
   @Override
   public void close() {
     server.shutdown();
@@ -156,6 +239,40 @@ public final class Camera implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    closeSurveillance(); // after the source stops: no frame arrives after the last one written
+  }
+
+  private void closeSurveillance() {
+    owned.close();
+    deleteTemporarySnapshots();
+  }
+
+  /**
+   * Deletes the snapshot directory made in the temporary directory when motion is detected without
+   * a recording directory; the hooks no longer read the snapshots once the surveillance is closed.
+   */
+  private void deleteTemporarySnapshots() {
+    Path directory = temporarySnapshots;
+    if (directory == null || !Files.isDirectory(directory)) {
+      return;
+    }
+    try {
+      List<Path> files;
+      try (Stream<Path> listing = Files.list(directory)) {
+        files = listing.toList();
+      }
+      for (Path file : files) {
+        Files.deleteIfExists(file);
+      }
+      Files.deleteIfExists(directory);
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "cannot delete the motion snapshots in " + directory + ": " + e);
+    }
+  }
+
+  /** The snapshot directory in the temporary directory, deleted at close; or null. */
+  Path temporarySnapshots() {
+    return temporarySnapshots;
   }
 
   /** Whether {@code host} names only this machine (a loopback address). */
@@ -184,6 +301,13 @@ public final class Camera implements AutoCloseable {
     private AuthFile auth;
     private SSLContext sslContext;
     private boolean insecure;
+    private FrameSource frameSource;
+    private MotionSettings motion;
+    private List<String> onMotionStart;
+    private List<String> onMotionEnd;
+    private Duration hookTimeout = Duration.ofSeconds(30);
+    private final List<MotionListener> motionListeners = new ArrayList<>();
+    private RecordingSettings recording;
 
     private Builder() {}
 
@@ -202,9 +326,19 @@ public final class Camera implements AutoCloseable {
       return this;
     }
 
-    /** The {@code --source} value (default {@code test}); see {@link FrameSource#parse}. */
+    /**
+     * Where frames come from (default {@code test}): {@code test}, {@code ffmpeg:ARGS}, {@code
+     * dir:PATH} or an {@code http://} URL of an MJPEG stream; see {@link FrameSource#parse}.
+     */
     public Builder source(String source) {
       this.source = source;
+      this.frameSource = null;
+      return this;
+    }
+
+    /** Frames from {@code source}, a source of your own, instead of a named one. */
+    public Builder source(FrameSource source) {
+      this.frameSource = Objects.requireNonNull(source, "source");
       return this;
     }
 
@@ -276,24 +410,88 @@ public final class Camera implements AutoCloseable {
     }
 
     /**
+     * Detect motion with {@code settings} (null, the default, for none): events are listed at
+     * {@code /events}, shown on the page, and start the motion programs and listeners.
+     */
+    public Builder motion(MotionSettings settings) {
+      this.motion = settings;
+      return this;
+    }
+
+    /**
+     * The program to run when a motion event starts, with {@code SOCKETKIT_EVENT_*} variables in
+     * its environment; null for none. The command line is split into words here, without a shell
+     * (quotes and backslashes as a POSIX shell reads them). Needs {@link #motion}.
+     *
+     * @throws IllegalArgumentException if the command line cannot be split (an unclosed quote)
+     */
+    public Builder onMotionStart(String commandLine) {
+      this.onMotionStart = commandLine == null ? null : EventHook.split(commandLine);
+      return this;
+    }
+
+    /** The program to run when a motion event ends; otherwise as {@link #onMotionStart}. */
+    public Builder onMotionEnd(String commandLine) {
+      this.onMotionEnd = commandLine == null ? null : EventHook.split(commandLine);
+      return this;
+    }
+
+    /** A motion program running longer than this is killed (default 30 s). */
+    public Builder hookTimeout(Duration timeout) {
+      if (timeout == null || timeout.isNegative()) {
+        throw new IllegalArgumentException("hook timeout: " + timeout + " (expected: >= 0)");
+      }
+      this.hookTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Tells {@code listener} of every motion event's start and end, on the motion detector's thread
+     * (so it must return quickly). Needs {@link #motion}.
+     */
+    public Builder motionListener(MotionListener listener) {
+      motionListeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Record (and list at {@code /recordings}) as {@code settings} say; null, the default, for
+     * neither. With {@link RecordMode#OFF} nothing is recorded but the segments already in the
+     * directory are listed. Recording on motion needs {@link #motion}.
+     */
+    public Builder recording(RecordingSettings settings) {
+      this.recording = settings;
+      return this;
+    }
+
+    /**
      * Checks the configuration, binds and starts the camera.
      *
-     * @throws IllegalArgumentException with one readable sentence for a bad value or a source that
-     *     names nothing
+     * @throws IllegalArgumentException with one readable sentence for a bad value, a source that
+     *     names nothing, or motion programs or motion recording without motion detection
      * @throws IllegalStateException when asked to listen beyond this machine without credentials
-     * @throws IOException if the address cannot be bound
+     * @throws IOException if the address cannot be bound, or recording cannot start (its directory
+     *     cannot be created or read)
      */
     public Camera start() throws IOException {
       FrameSource.Settings settings = new FrameSource.Settings(width, height, fps, quality, name);
-      FrameSource frameSource = FrameSource.parse(source, settings);
+      FrameSource chosen = frameSource != null ? frameSource : FrameSource.parse(source, settings);
+      if (motion == null) {
+        if (recording != null && recording.mode() == RecordMode.MOTION) {
+          throw new IllegalArgumentException("recording on motion needs motion detection");
+        }
+        if (onMotionStart != null || onMotionEnd != null || !motionListeners.isEmpty()) {
+          throw new IllegalArgumentException("motion programs and listeners need motion detection");
+        }
+      }
       if (auth == null && !insecure && !isLoopback(host)) {
         throw new IllegalStateException(
             "refusing to serve the camera on "
                 + host
-                + " without credentials: create a user with 'socketkit camera passwd FILE USER'"
-                + " and start with --auth-file FILE (or add --insecure to let anyone watch)");
+                + " without credentials: give it the users allowed to watch (auth), or allow"
+                + " insecure serving to let anyone watch");
       }
-      return new Camera(this, frameSource);
+      return new Camera(this, chosen);
     }
   }
 }

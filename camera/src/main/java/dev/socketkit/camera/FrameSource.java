@@ -8,9 +8,10 @@ import java.nio.file.Path;
 
 /**
  * Where frames come from: the built-in test pattern, an ffmpeg child process, a folder of JPEG
- * files, or another MJPEG server.
+ * files, or another MJPEG server ({@link #parse}), or a source of your own given to {@link
+ * Camera.Builder#source(FrameSource)}.
  *
- * <p>Lifecycle: a {@link SourceSupervisor} calls {@link #run} on its own thread. {@code run}
+ * <p>Lifecycle: the camera's source supervisor calls {@link #run} on its own thread. {@code run}
  * publishes frames to the hub until the thread is interrupted (then it returns or throws {@link
  * InterruptedException}), the input ends (it returns) or fails (it throws). The supervisor then
  * shows NO SIGNAL and calls {@code run} again after a back-off. A source releases everything it

@@ -2,6 +2,7 @@ package dev.socketkit.camera;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.socketkit.camera.internal.SourceSupervisor;
 import dev.socketkit.camera.internal.TestPatternSource;
 import java.time.Duration;
 import java.util.List;
@@ -93,7 +94,7 @@ class FrameHubTest {
         Thread.onSpinWait();
       }
       assertThat(later.sequence()).isLessThanOrEqualTo(settled);
-      assertThat(supervisor.status().state()).isEqualTo("running");
+      assertThat(supervisor.status().state()).isEqualTo(SourceState.RUNNING);
     }
   }
 }

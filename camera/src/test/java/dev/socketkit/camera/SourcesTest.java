@@ -6,6 +6,8 @@ import dev.socketkit.camera.internal.Jpeg;
 import dev.socketkit.camera.internal.JpegEncoder;
 import dev.socketkit.camera.internal.MjpegFanOut;
 import dev.socketkit.camera.internal.Pictures;
+import dev.socketkit.camera.internal.Size;
+import dev.socketkit.camera.internal.SourceSupervisor;
 import dev.socketkit.testkit.Await;
 import dev.socketkit.testkit.Tools;
 import java.io.IOException;
@@ -103,7 +105,7 @@ class SourcesTest {
       supervisor.start();
       List<Frame> frames = collect(hub, 1, Duration.ofSeconds(10));
       assertThat(frames).hasSize(1);
-      assertThat(Jpeg.size(frames.get(0).jpeg())).containsExactly(160, 120);
+      assertThat(Jpeg.size(frames.get(0).jpeg())).isEqualTo(new Size(160, 120));
       await(
           "the error in the status",
           Duration.ofSeconds(10),
@@ -166,7 +168,7 @@ class SourcesTest {
           assertThat(Jpeg.looksWhole(frame.jpeg())).isTrue();
           assertThat(frame.width()).isEqualTo(160);
         }
-        assertThat(relay.status().state()).isEqualTo("running");
+        assertThat(relay.status().state()).isEqualTo(SourceState.RUNNING);
       }
     }
   }
@@ -258,7 +260,7 @@ class SourcesTest {
       await(
           "running again",
           Duration.ofSeconds(10),
-          () -> supervisor.status().state().equals("running"));
+          () -> supervisor.status().state() == SourceState.RUNNING);
     }
     await("the child is gone", Duration.ofSeconds(10), () -> ffmpegChild().isEmpty());
   }

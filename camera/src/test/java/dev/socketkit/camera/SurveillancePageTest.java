@@ -2,9 +2,8 @@ package dev.socketkit.camera;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.socketkit.camera.motion.MotionEvent;
-import dev.socketkit.camera.motion.MotionSettings;
-import dev.socketkit.camera.recording.Recorder;
+import dev.socketkit.camera.internal.Surveillance;
+import dev.socketkit.camera.internal.recording.Recorder;
 import dev.socketkit.testkit.Await;
 import dev.socketkit.testkit.Tools;
 import java.net.InetSocketAddress;

@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.socketkit.camera.motion.MotionEvent;
-import dev.socketkit.camera.motion.MotionEvents;
-import dev.socketkit.camera.recording.AviWriter;
-import dev.socketkit.camera.recording.Segments;
-import dev.socketkit.camera.recording.SyntheticFrames;
+import dev.socketkit.camera.internal.motion.MotionEvents;
+import dev.socketkit.camera.internal.recording.AviWriter;
+import dev.socketkit.camera.internal.recording.Segments;
+import dev.socketkit.camera.internal.recording.SyntheticFrames;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.nio.channels.FileChannel;

@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.socketkit.camera.motion.MotionSettings;
-import dev.socketkit.camera.recording.AviFile;
-import dev.socketkit.camera.recording.Ffprobe;
-import dev.socketkit.camera.recording.RecordMode;
-import dev.socketkit.camera.recording.Recorder;
-import dev.socketkit.camera.recording.RecordingSettings;
-import dev.socketkit.camera.recording.Segments;
-import dev.socketkit.camera.recording.TestRecorders;
+import dev.socketkit.camera.internal.Surveillance;
+import dev.socketkit.camera.internal.recording.AviFile;
+import dev.socketkit.camera.internal.recording.Ffprobe;
+import dev.socketkit.camera.internal.recording.Recorder;
+import dev.socketkit.camera.internal.recording.Segments;
+import dev.socketkit.camera.internal.recording.TestRecorders;
 import dev.socketkit.testkit.Await;
 import dev.socketkit.testkit.MjpegClient;
 import java.io.ByteArrayOutputStream;
@@ -63,18 +61,12 @@ class SurveillanceServerTest {
   }
 
   private RecordingSettings continuous(Path directory) {
-    return new RecordingSettings(
-        RecordMode.CONTINUOUS,
-        directory,
-        "test",
-        Duration.ofSeconds(2),
-        Duration.ZERO,
-        Duration.ZERO,
-        0,
-        0,
-        20,
-        64,
-        1 << 20);
+    return RecordingSettings.builder(RecordMode.CONTINUOUS, directory)
+        .segment(Duration.ofSeconds(2))
+        .preCapture(Duration.ZERO)
+        .postCapture(Duration.ZERO)
+        .preCaptureBytes(1 << 20)
+        .build();
   }
 
   @Test
@@ -105,7 +97,7 @@ class SurveillanceServerTest {
 
   @Test
   void recordsSegmentsThatCanBeListedPlayedDownloadedAndDeletedOverHttp() throws Exception {
-    Recorder recorder = new Recorder(continuous(dir));
+    Recorder recorder = new Recorder(continuous(dir), "test", 20);
     try (Camera camera = CameraServerTest.camera().start();
         Surveillance surveillance =
             new Surveillance(
@@ -184,7 +176,7 @@ class SurveillanceServerTest {
   void theSurveillancePagesNeedTheCamerasCredentials() throws Exception {
     Path users = dir.resolve("users");
     AuthFile.setPassword(users, "alice", "secret".toCharArray());
-    Recorder recorder = new Recorder(continuous(dir.resolve("rec")));
+    Recorder recorder = new Recorder(continuous(dir.resolve("rec")), "test", 20);
     try (Camera camera = CameraServerTest.camera().auth(AuthFile.load(users)).start();
         Surveillance surveillance =
             new Surveillance(
@@ -222,7 +214,7 @@ class SurveillanceServerTest {
 
   @Test
   void aPageFromAnotherSiteCannotDeleteARecordingButTheRecordingsPageCan() throws Exception {
-    Recorder recorder = new Recorder(continuous(dir.resolve("rec")));
+    Recorder recorder = new Recorder(continuous(dir.resolve("rec")), "test", 20);
     try (Camera camera = CameraServerTest.camera().start();
         Surveillance surveillance =
             new Surveillance(camera.hub(), "test", null, null, null, recorder, null)) {

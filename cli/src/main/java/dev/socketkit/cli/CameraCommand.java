@@ -2,7 +2,6 @@ package dev.socketkit.cli;
 
 import dev.socketkit.camera.AuthFile;
 import dev.socketkit.camera.Camera;
-import dev.socketkit.camera.Surveillance;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.File;
@@ -145,13 +144,13 @@ final class CameraCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Camera.Builder builder = Camera.builder();
-    int[] wh = parseSize(size);
+    FrameSize frameSize = parseSize(size);
     try {
       builder
           .host(host)
           .port(port)
           .source(source)
-          .size(wh[0], wh[1])
+          .size(frameSize.width(), frameSize.height())
           .fps(fps)
           .quality(quality)
           .name(name)
@@ -171,35 +170,23 @@ final class CameraCommand implements Callable<Integer> {
     if (tlsKeystore != null) {
       builder.tls(sslContext(tlsKeystore, tlsPassword()));
     }
-    surveillanceOptions.validate();
+    surveillanceOptions.configure(builder);
     Camera camera;
     try {
       camera = builder.start();
-    } catch (IllegalArgumentException | IllegalStateException e) {
+    } catch (IllegalStateException e) {
+      // The only refusal the builder words as a state: no credentials beyond this machine.
+      throw new CommandFailure(
+          "refusing to serve the camera on "
+              + host
+              + " without credentials: create a user with 'socketkit camera passwd FILE USER'"
+              + " and start with --auth-file FILE (or add --insecure to let anyone watch)",
+          e);
+    } catch (IllegalArgumentException e) {
       throw new CommandFailure(e.getMessage(), e);
     }
-    Surveillance surveillance;
-    try {
-      surveillance = surveillanceOptions.create(camera.hub(), name, fps);
-      // NO SIGNAL frames (a source restarting) are neither motion nor footage.
-      surveillance.skipFramesUnless(() -> "running".equals(camera.sourceStatus().state()));
-      surveillance.start();
-    } catch (IOException | RuntimeException e) {
-      camera.close();
-      surveillanceOptions.deleteTemporarySnapshots();
-      if (e instanceof CommandFailure failure) {
-        throw failure;
-      }
-      throw new CommandFailure("cannot start recording: " + e.getMessage(), e);
-    }
-    camera.serveSurveillance(surveillance, surveillanceOptions.routes(surveillance));
-    CountDownLatch stopped =
-        Serving.onExit(
-            () -> {
-              camera.close();
-              surveillance.close(); // after the source stops: finishes the segment being written
-              surveillanceOptions.deleteTemporarySnapshots();
-            });
+    // Closing the camera stops the source, then finishes the segment being written.
+    CountDownLatch stopped = Serving.onExit(camera::close);
     Serving.announce(spec.commandLine().getOut(), camera.address());
     stopped.await();
     return 0;
@@ -267,12 +254,15 @@ final class CameraCommand implements Callable<Integer> {
     }
   }
 
-  static int[] parseSize(String text) {
+  /** A {@code --size} value: the width and height in pixels. */
+  record FrameSize(int width, int height) {}
+
+  static FrameSize parseSize(String text) {
     Matcher m = Pattern.compile("(\\d{1,5})[xX](\\d{1,5})").matcher(text.strip());
     if (!m.matches()) {
       throw new CommandFailure("--size: '" + text + "' (expected: WIDTHxHEIGHT, e.g. 640x480)");
     }
-    return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
+    return new FrameSize(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
   }
 
   /** {@code 10s}, {@code 500ms}, {@code 30m}, {@code 1h}, {@code 7d}, or plain seconds. */

@@ -1,38 +1,24 @@
 package dev.socketkit.cli;
 
-import dev.socketkit.camera.FrameHub;
-import dev.socketkit.camera.Surveillance;
-import dev.socketkit.camera.SurveillanceRoutes;
-import dev.socketkit.camera.motion.EventHook;
-import dev.socketkit.camera.motion.MotionSettings;
-import dev.socketkit.camera.recording.RecordMode;
-import dev.socketkit.camera.recording.RecordingSettings;
-import dev.socketkit.camera.recording.Segments;
-import java.io.IOException;
-import java.lang.System.Logger.Level;
-import java.nio.file.Files;
+import dev.socketkit.camera.Camera;
+import dev.socketkit.camera.MotionSettings;
+import dev.socketkit.camera.RecordMode;
+import dev.socketkit.camera.RecordingSettings;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
 /**
  * The surveillance flags of {@code socketkit camera}: motion detection, event programs, recording
- * and retention. A picocli mixin ({@code @Mixin SurveillanceOptions surveillance}); {@link #create}
- * turns the flags into a {@link Surveillance}, or a {@link CommandFailure} naming the bad
- * combination.
+ * and retention. A picocli mixin ({@code @Mixin SurveillanceOptions surveillance}); {@link
+ * #configure} maps the flags onto a {@link Camera.Builder}, which assembles and owns the motion
+ * detection and recording, or throws a {@link CommandFailure} naming the bad flag or combination.
  *
  * <p>Used on the command's thread only.
  */
 final class SurveillanceOptions {
-  private static final System.Logger LOG = System.getLogger(SurveillanceOptions.class.getName());
-
-  /** The snapshot directory made in the temporary directory, deleted at exit; or null. */
-  Path temporarySnapshots;
-
   @Option(
       names = "--motion",
       description =
@@ -162,64 +148,82 @@ final class SurveillanceOptions {
   }
 
   /**
-   * Builds the surveillance the flags ask for (not yet started).
+   * Maps the flags onto the camera's builder: motion detection, the motion programs, recording.
    *
-   * @param fps the camera's frame rate, written into segment headers until they are finished
-   * @throws CommandFailure on a bad value or combination, in one sentence
+   * @throws CommandFailure on a bad value or combination, in one sentence naming the flag
    */
-  Surveillance create(FrameHub hub, String cameraName, double fps) {
+  void configure(Camera.Builder builder) {
     validate();
+    MotionSettings motionSettings = motionSettings();
+    RecordingSettings recordingSettings = recordingSettings();
+    builder.motion(motionSettings).recording(recordingSettings);
     try {
-      MotionSettings motionSettings =
-          motion
-              ? new MotionSettings(
-                  motionFps,
-                  motionThreshold,
-                  motionArea,
-                  seconds(motionMinDuration),
-                  seconds(motionGap),
-                  MotionSettings.defaults().analysisWidth(),
-                  MotionSettings.defaults().backgroundRate())
-              : null;
-      Duration timeout = seconds(hookTimeout);
-      EventHook start = hook("--on-motion-start", onMotionStart, timeout);
-      EventHook end = hook("--on-motion-end", onMotionEnd, timeout);
-      RecordingSettings recording = null;
-      if (record != RecordMode.OFF) {
-        RecordingSettings defaults =
-            RecordingSettings.defaults(record, recordDirectory(), cameraName, fps > 0 ? fps : 10);
-        recording =
-            new RecordingSettings(
-                record,
-                recordDirectory(),
-                cameraName,
-                Duration.ofMillis(Math.round(segmentMinutes * 60_000)),
-                seconds(preCapture),
-                seconds(postCapture),
-                keepDays,
-                maxDisk,
-                defaults.nominalFps(),
-                defaults.queueFrames(),
-                defaults.preCaptureBytes());
-      }
-      Path snapshots;
-      if (recordDir != null || record != RecordMode.OFF) {
-        snapshots = recordDirectory().resolve("events");
-      } else {
-        snapshots =
-            Path.of(
-                System.getProperty("java.io.tmpdir"),
-                "socketkit-events-" + ProcessHandle.current().pid());
-        temporarySnapshots = snapshots;
-      }
-      return new Surveillance(hub, cameraName, motionSettings, start, end, recording, snapshots);
+      builder.onMotionStart(onMotionStart);
+    } catch (IllegalArgumentException e) {
+      throw new CommandFailure("--on-motion-start: " + e.getMessage(), e);
+    }
+    try {
+      builder.onMotionEnd(onMotionEnd);
+    } catch (IllegalArgumentException e) {
+      throw new CommandFailure("--on-motion-end: " + e.getMessage(), e);
+    }
+    try {
+      builder.hookTimeout(seconds(hookTimeout));
+    } catch (IllegalArgumentException e) {
+      throw new CommandFailure("--hook-timeout: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The motion settings the {@code --motion*} flags ask for, or null without {@code --motion}.
+   *
+   * @throws CommandFailure on a bad value
+   */
+  MotionSettings motionSettings() {
+    if (!motion) {
+      return null;
+    }
+    try {
+      return MotionSettings.builder()
+          .fps(motionFps)
+          .threshold(motionThreshold)
+          .area(motionArea)
+          .minDuration(seconds(motionMinDuration))
+          .gap(seconds(motionGap))
+          .build();
     } catch (IllegalArgumentException e) {
       throw new CommandFailure("bad surveillance setting: " + e.getMessage(), e);
     }
   }
 
   /**
-   * Checks the combination of flags before the camera starts.
+   * The recording settings the {@code --record*} and retention flags ask for: null when neither
+   * {@code --record} nor {@code --record-dir} is given; mode {@code off} with a {@code
+   * --record-dir} lists the recordings there without recording.
+   *
+   * @throws CommandFailure on a bad value
+   */
+  RecordingSettings recordingSettings() {
+    if (record == RecordMode.OFF && recordDir == null) {
+      return null;
+    }
+    try {
+      return RecordingSettings.builder(
+              record, recordDir != null ? recordDir : Path.of("recordings"))
+          .segment(Duration.ofMillis(Math.round(segmentMinutes * 60_000)))
+          .preCapture(seconds(preCapture))
+          .postCapture(seconds(postCapture))
+          .keepDays(keepDays)
+          .maxDiskBytes(maxDisk)
+          .build();
+    } catch (IllegalArgumentException e) {
+      throw new CommandFailure("bad surveillance setting: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Checks the combination of flags before the camera starts; the camera checks the same in its own
+   * words, this names the flags.
    *
    * @throws CommandFailure naming the bad combination
    */
@@ -229,53 +233,6 @@ final class SurveillanceOptions {
     }
     if ((onMotionStart != null || onMotionEnd != null) && !motion) {
       throw new CommandFailure("--on-motion-start and --on-motion-end need --motion");
-    }
-  }
-
-  /** The routes for {@code /events} and {@code /recordings} over {@code surveillance}. */
-  SurveillanceRoutes routes(Surveillance surveillance) {
-    Segments segments =
-        surveillance.recorder() != null
-            ? surveillance.recorder().segments()
-            : recordDir != null ? new Segments(recordDir) : null;
-    return new SurveillanceRoutes(surveillance.events(), segments, surveillance.recorder());
-  }
-
-  /**
-   * Deletes the temporary snapshot directory {@link #create} chose when there is no record
-   * directory; call after the surveillance is closed (its hooks no longer read the snapshots).
-   */
-  void deleteTemporarySnapshots() {
-    Path directory = temporarySnapshots;
-    if (directory == null || !Files.isDirectory(directory)) {
-      return;
-    }
-    try {
-      List<Path> files;
-      try (Stream<Path> listing = Files.list(directory)) {
-        files = listing.toList();
-      }
-      for (Path file : files) {
-        Files.deleteIfExists(file);
-      }
-      Files.deleteIfExists(directory);
-    } catch (IOException e) {
-      LOG.log(Level.WARNING, "cannot delete the motion snapshots in " + directory + ": " + e);
-    }
-  }
-
-  private Path recordDirectory() {
-    return recordDir != null ? recordDir : Path.of("recordings");
-  }
-
-  private static EventHook hook(String flag, String command, Duration timeout) {
-    if (command == null) {
-      return null;
-    }
-    try {
-      return new EventHook(EventHook.split(command), timeout);
-    } catch (IllegalArgumentException e) {
-      throw new CommandFailure(flag + ": " + e.getMessage(), e);
     }
   }
 

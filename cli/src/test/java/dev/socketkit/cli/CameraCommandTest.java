@@ -94,4 +94,19 @@ class CameraCommandTest {
                 .err())
         .contains("SOCKETKIT_TEST_UNSET_VARIABLE");
   }
+
+  @Test
+  void theSizeIsParsedIntoWidthAndHeight() {
+    assertThat(CameraCommand.parseSize(" 1280X720 "))
+        .isEqualTo(new CameraCommand.FrameSize(1280, 720));
+  }
+
+  @Test
+  void surveillanceFlagCombinationsAreRefusedNamingTheFlags() {
+    Result result = run("camera", "--record", "motion", "--port", "0");
+    assertThat(result.code()).isEqualTo(1);
+    assertThat(result.err().strip())
+        .isEqualTo("socketkit camera: --record motion needs --motion (or use --record continuous)");
+    assertThat(result.out()).doesNotContain("listening");
+  }
 }

@@ -3,11 +3,12 @@ package dev.socketkit.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.socketkit.camera.FrameHub;
-import dev.socketkit.camera.Surveillance;
-import dev.socketkit.camera.recording.RecordMode;
-import java.nio.file.Files;
+import dev.socketkit.camera.Camera;
+import dev.socketkit.camera.MotionSettings;
+import dev.socketkit.camera.RecordMode;
+import dev.socketkit.camera.RecordingSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -34,9 +35,8 @@ class SurveillanceOptionsTest {
     assertThat(options.enabled()).isFalse();
     assertThat(options.record).isEqualTo(RecordMode.OFF);
     assertThat(options.motionArea).isEqualTo(0.01);
-    try (Surveillance s = options.create(new FrameHub(), "cam", 30)) {
-      assertThat(s.enabled()).isFalse();
-    }
+    assertThat(options.motionSettings()).isNull();
+    assertThat(options.recordingSettings()).isNull();
   }
 
   @Test
@@ -83,13 +83,20 @@ class SurveillanceOptionsTest {
             "10G");
     assertThat(options.motionArea).isEqualTo(0.025);
     assertThat(options.maxDisk).isEqualTo(10L << 30);
-    try (Surveillance s = options.create(new FrameHub(), "front door", 15)) {
-      assertThat(s.events()).isNotNull();
-      assertThat(s.recorder().settings().mode()).isEqualTo(RecordMode.MOTION);
-      assertThat(s.recorder().settings().segment().toMinutes()).isEqualTo(5);
-      assertThat(s.recorder().settings().keepDays()).isEqualTo(14);
-      assertThat(s.recorder().settings().directory()).isEqualTo(dir);
-    }
+    MotionSettings motion = options.motionSettings();
+    assertThat(motion.fps()).isEqualTo(2);
+    assertThat(motion.threshold()).isEqualTo(30);
+    assertThat(motion.minDuration()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(motion.gap()).isEqualTo(Duration.ofSeconds(4));
+    RecordingSettings recording = options.recordingSettings();
+    assertThat(recording.mode()).isEqualTo(RecordMode.MOTION);
+    assertThat(recording.segment().toMinutes()).isEqualTo(5);
+    assertThat(recording.preCapture()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(recording.postCapture()).isEqualTo(Duration.ofSeconds(7));
+    assertThat(recording.keepDays()).isEqualTo(14);
+    assertThat(recording.maxDiskBytes()).isEqualTo(10L << 30);
+    assertThat(recording.directory()).isEqualTo(dir);
+    options.configure(Camera.builder()); // every value is accepted
   }
 
   @Test
@@ -97,16 +104,14 @@ class SurveillanceOptionsTest {
     assertThatThrownBy(() -> parse("--record", "motion").validate())
         .isInstanceOf(CommandFailure.class)
         .hasMessage("--record motion needs --motion (or use --record continuous)");
-    assertThatThrownBy(() -> parse("--record", "motion").create(new FrameHub(), "cam", 30))
+    assertThatThrownBy(() -> parse("--record", "motion").configure(Camera.builder()))
         .isInstanceOf(CommandFailure.class)
         .hasMessage("--record motion needs --motion (or use --record continuous)");
-    assertThatThrownBy(
-            () -> parse("--motion", "--motion-area", "0").create(new FrameHub(), "cam", 30))
+    assertThatThrownBy(() -> parse("--motion", "--motion-area", "0").configure(Camera.builder()))
         .isInstanceOf(CommandFailure.class)
         .hasMessageContaining("area: 0.0");
     assertThatThrownBy(
-            () ->
-                parse("--motion", "--on-motion-start", "say 'hi").create(new FrameHub(), "cam", 30))
+            () -> parse("--motion", "--on-motion-start", "say 'hi").configure(Camera.builder()))
         .isInstanceOf(CommandFailure.class)
         .hasMessageContaining("--on-motion-start: command has an unclosed ' quote");
     assertThatThrownBy(() -> parse("--record", "sometimes"))
@@ -121,24 +126,11 @@ class SurveillanceOptionsTest {
   }
 
   @Test
-  void theTemporarySnapshotDirectoryIsDeletedAtExitButARecordDirectoryIsKept() throws Exception {
-    SurveillanceOptions options = parse("--motion", "--on-motion-start", "true");
-    try (Surveillance s = options.create(new FrameHub(), "cam", 30)) {
-      assertThat(s.enabled()).isTrue();
-      assertThat(options.temporarySnapshots).isNotNull();
-      Files.createDirectories(options.temporarySnapshots);
-      Files.write(options.temporarySnapshots.resolve("20260101T000000.000Z.jpg"), new byte[] {1});
-    }
-    options.deleteTemporarySnapshots();
-    assertThat(options.temporarySnapshots).doesNotExist();
-
-    SurveillanceOptions recording = parse("--motion", "--record-dir", dir.toString());
-    try (Surveillance s = recording.create(new FrameHub(), "cam", 30)) {
-      assertThat(s.enabled()).isTrue();
-      assertThat(recording.temporarySnapshots).isNull();
-    }
-    Files.createDirectories(dir.resolve("events"));
-    recording.deleteTemporarySnapshots();
-    assertThat(dir.resolve("events")).exists();
+  void aRecordDirectoryWithoutRecordingListsWithoutRecording() {
+    RecordingSettings listing = parse("--record-dir", dir.toString()).recordingSettings();
+    assertThat(listing.mode()).isEqualTo(RecordMode.OFF);
+    assertThat(listing.directory()).isEqualTo(dir);
+    assertThat(parse("--record", "continuous").recordingSettings().directory())
+        .isEqualTo(Path.of("recordings"));
   }
 }

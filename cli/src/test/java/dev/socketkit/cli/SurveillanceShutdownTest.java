@@ -2,8 +2,8 @@ package dev.socketkit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.socketkit.camera.recording.AviFile;
-import dev.socketkit.camera.recording.Segments;
+import dev.socketkit.camera.internal.recording.AviFile;
+import dev.socketkit.camera.internal.recording.Segments;
 import dev.socketkit.testkit.Await;
 import java.io.BufferedReader;
 import java.io.IOException;

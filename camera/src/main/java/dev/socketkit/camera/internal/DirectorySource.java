@@ -60,8 +60,8 @@ public final class DirectorySource implements FrameSource {
         if (!Jpeg.looksWhole(jpeg)) {
           continue; // a file being written, or not a JPEG
         }
-        int[] size = Jpeg.size(jpeg);
-        hub.publish(jpeg, size[0], size[1], FrameHub.nowMicros());
+        Size size = Jpeg.size(jpeg);
+        hub.publish(jpeg, size.width(), size.height(), FrameHub.nowMicros());
         pacer.awaitNextTick();
       }
     }

@@ -100,7 +100,7 @@ public final class FfmpegSource implements FrameSource {
       child.getOutputStream().close();
       JpegStreamSplitter splitter = new JpegStreamSplitter(out);
       byte[] jpeg;
-      int[] size = null;
+      Size size = null;
       while ((jpeg = splitter.next()) != null) {
         if (Thread.currentThread().isInterrupted()) {
           throw new InterruptedException();
@@ -108,7 +108,7 @@ public final class FfmpegSource implements FrameSource {
         if (size == null) {
           size = Jpeg.size(jpeg);
         }
-        hub.publish(jpeg, size[0], size[1], FrameHub.nowMicros());
+        hub.publish(jpeg, size.width(), size.height(), FrameHub.nowMicros());
       }
       if (Thread.currentThread().isInterrupted()) {
         throw new InterruptedException();

@@ -7,14 +7,14 @@ public final class Jpeg {
   private Jpeg() {}
 
   /**
-   * The {@code {width, height}} from the first start-of-frame segment, or {@code {0, 0}} when the
-   * bytes hold none (a truncated or odd file).
+   * The size from the first start-of-frame segment, or {@link Size#UNKNOWN} when the bytes hold
+   * none (a truncated or odd file).
    */
-  public static int[] size(byte[] jpeg) {
+  public static Size size(byte[] jpeg) {
     int i = 2;
     while (i + 3 < jpeg.length) {
       if ((jpeg[i] & 0xFF) != 0xFF) {
-        return new int[] {0, 0};
+        return Size.UNKNOWN;
       }
       int marker = jpeg[i + 1] & 0xFF;
       if (marker == 0xFF) {
@@ -31,14 +31,14 @@ public final class Jpeg {
       if (startOfFrame && i + 8 < jpeg.length) {
         int height = ((jpeg[i + 5] & 0xFF) << 8) | (jpeg[i + 6] & 0xFF);
         int width = ((jpeg[i + 7] & 0xFF) << 8) | (jpeg[i + 8] & 0xFF);
-        return new int[] {width, height};
+        return new Size(width, height);
       }
       if (marker == 0xDA) {
-        return new int[] {0, 0}; // start of scan before any frame header
+        return Size.UNKNOWN; // start of scan before any frame header
       }
       i += 2 + length;
     }
-    return new int[] {0, 0};
+    return Size.UNKNOWN;
   }
 
   /** Whether the bytes start with SOI ({@code FF D8}) and end with EOI ({@code FF D9}). */

@@ -167,8 +167,8 @@ public final class MjpegRelaySource implements FrameSource {
         throw new IOException("the upstream stream ended inside a part");
       }
       if (Jpeg.looksWhole(jpeg)) {
-        int[] size = Jpeg.size(jpeg);
-        hub.publish(jpeg, size[0], size[1], FrameHub.nowMicros());
+        Size size = Jpeg.size(jpeg);
+        hub.publish(jpeg, size.width(), size.height(), FrameHub.nowMicros());
       }
     }
   }
@@ -181,8 +181,8 @@ public final class MjpegRelaySource implements FrameSource {
       if (Thread.currentThread().isInterrupted()) {
         throw new InterruptedException();
       }
-      int[] size = Jpeg.size(jpeg);
-      hub.publish(jpeg, size[0], size[1], FrameHub.nowMicros());
+      Size size = Jpeg.size(jpeg);
+      hub.publish(jpeg, size.width(), size.height(), FrameHub.nowMicros());
     }
     throw new IOException("the upstream stream ended");
   }

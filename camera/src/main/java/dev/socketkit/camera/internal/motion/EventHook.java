@@ -1,0 +1,146 @@
+package dev.socketkit.camera.internal.motion;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A program run when a motion event starts or ends ({@code --on-motion-start CMD}, {@code
+ * --on-motion-end CMD}), with the event's details in its environment.
+ *
+ * <p>The command line is split into an argument list here, never handed to a shell: quotes group
+ * words ({@code 'a b'}, {@code "a b"}) and a backslash escapes the next character; nothing else is
+ * special, so an event can never inject a command. The program's standard input is empty; its
+ * output goes where the camera's goes (the journal, under systemd). A program that runs past the
+ * timeout is killed; a failure is logged and never stops the camera.
+ *
+ * <p>{@link #run} blocks until the program exits or is killed: call it on a worker thread (as
+ * {@link MotionEvents} does). Thread-safe (immutable).
+ */
+public final class EventHook {
+  private static final System.Logger LOG = System.getLogger(EventHook.class.getName());
+
+  private final List<String> command;
+  private final Duration timeout;
+
+  /**
+   * A hook running {@code command}.
+   *
+   * @param command the program and its arguments (see {@link #split})
+   * @param timeout how long it may run before it is killed
+   * @throws IllegalArgumentException if the command is empty or the timeout is not positive
+   */
+  public EventHook(List<String> command, Duration timeout) {
+    if (command.isEmpty() || command.get(0).isEmpty()) {
+      throw new IllegalArgumentException("command: " + command + " (expected: a program to run)");
+    }
+    if (timeout.isZero() || timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
+    }
+    this.command = List.copyOf(command);
+    this.timeout = timeout;
+  }
+
+  /** The program and its arguments. */
+  public List<String> command() {
+    return command;
+  }
+
+  /**
+   * Splits a command line into words the way a shell would for plain words and quotes, without any
+   * expansion.
+   *
+   * @throws IllegalArgumentException on an unclosed quote or a trailing backslash
+   */
+  public static List<String> split(String line) {
+    List<String> words = new ArrayList<>();
+    StringBuilder word = new StringBuilder();
+    boolean inWord = false;
+    char quote = 0;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (quote != 0) {
+        if (c == quote) {
+          quote = 0;
+        } else if (c == '\\' && quote == '"' && i + 1 < line.length()) {
+          word.append(line.charAt(++i));
+        } else {
+          word.append(c);
+        }
+      } else if (c == '\'' || c == '"') {
+        quote = c;
+        inWord = true;
+      } else if (c == '\\') {
+        if (i + 1 == line.length()) {
+          throw new IllegalArgumentException("command ends with a backslash: " + line);
+        }
+        word.append(line.charAt(++i));
+        inWord = true;
+      } else if (Character.isWhitespace(c)) {
+        if (inWord) {
+          words.add(word.toString());
+          word.setLength(0);
+          inWord = false;
+        }
+      } else {
+        word.append(c);
+        inWord = true;
+      }
+    }
+    if (quote != 0) {
+      throw new IllegalArgumentException("command has an unclosed " + quote + " quote: " + line);
+    }
+    if (inWord) {
+      words.add(word.toString());
+    }
+    return words;
+  }
+
+  /**
+   * Runs the program with {@code environment} added to the camera's own, and waits for it.
+   *
+   * @return its exit code, or -1 if it could not be started or was killed at the timeout
+   */
+  public int run(Map<String, String> environment) {
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+            .redirectError(ProcessBuilder.Redirect.INHERIT);
+    builder.environment().putAll(environment);
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "motion hook " + command.get(0) + " did not start: " + e.getMessage());
+      return -1;
+    }
+    try {
+      process.getOutputStream().close();
+      if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        LOG.log(
+            Level.WARNING,
+            "motion hook " + command.get(0) + " ran longer than " + timeout + "; killed it");
+        return -1;
+      }
+      int code = process.exitValue();
+      if (code != 0) {
+        LOG.log(Level.WARNING, "motion hook " + command.get(0) + " failed with exit code " + code);
+      }
+      return code;
+    } catch (InterruptedException e) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      return -1;
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "motion hook " + command.get(0) + ": " + e.getMessage());
+      return -1;
+    }
+  }
+}
