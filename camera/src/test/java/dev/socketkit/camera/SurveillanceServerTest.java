@@ -168,7 +168,8 @@ class SurveillanceServerTest {
       assertThat(events.code()).isEqualTo(200);
       JsonNode event = JSON.readTree(events.body()).get("events").get(0); // the only one
       assertThat(event.get("recording").asText())
-          .isEqualTo("/recordings/" + first.name() + "/play");
+          .as("relative to /events")
+          .isEqualTo("./recordings/" + first.name() + "/play");
 
       String current = recorder.currentSegment();
       if (current != null) {
