@@ -132,7 +132,7 @@ public class SimpleHttpRequestHandler extends BaseHttpRequestHandler {
    */
   protected InputStream sendHead() throws IOException {
     String requestPath = path();
-    String pathPart = StaticFiles.stripQuery(requestPath);
+    String pathPart = QueryString.pathOf(requestPath);
     Path file = StaticFiles.translate(directory, requestPath);
     if (file == null) {
       sendError(404, "File not found");

@@ -1,5 +1,7 @@
 package dev.socketkit.http.internal;
 
+import dev.socketkit.http.Html;
+
 /** Python's {@code DEFAULT_ERROR_MESSAGE}: the HTML page {@code send_error} sends. */
 public final class ErrorPage {
   private ErrorPage() {}
@@ -24,29 +26,14 @@ public final class ErrorPage {
         + code
         + "</p>\n"
         + "        <p>Message: "
-        + escape(message)
+        + Html.escape(message, false)
         + ".</p>\n"
         + "        <p>Error code explanation: "
         + code
         + " - "
-        + escape(explain)
+        + Html.escape(explain, false)
         + ".</p>\n"
         + "    </body>\n"
         + "</html>\n";
-  }
-
-  /** Python's {@code html.escape(s, quote=False)}: {@code & < >}. */
-  public static String escape(String s) {
-    StringBuilder out = new StringBuilder(s.length() + 16);
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '&' -> out.append("&amp;");
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
   }
 }

@@ -1,5 +1,7 @@
 package dev.socketkit.http.internal;
 
+import dev.socketkit.http.Html;
+import dev.socketkit.http.QueryString;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -94,7 +96,7 @@ public final class StaticFiles {
    * @param root the served directory, already a real path ({@link Path#toRealPath})
    */
   public static Path translate(Path root, String requestPath) {
-    String path = stripQuery(requestPath);
+    String path = QueryString.pathOf(requestPath);
     String decoded = unquote(path);
     if (decoded == null || decoded.indexOf('\0') >= 0) {
       return null;
@@ -133,20 +135,6 @@ public final class StaticFiles {
     return target;
   }
 
-  /** The path part of a request target: without {@code ?query} and {@code #fragment}. */
-  public static String stripQuery(String requestPath) {
-    int cut = requestPath.length();
-    int query = requestPath.indexOf('?');
-    int fragment = requestPath.indexOf('#');
-    if (query >= 0) {
-      cut = query;
-    }
-    if (fragment >= 0 && fragment < cut) {
-      cut = fragment;
-    }
-    return requestPath.substring(0, cut);
-  }
-
   /**
    * Python's {@code list_directory} page for {@code dir}: entries sorted without regard to case,
    * directories with a trailing {@code /}, symbolic links with {@code @}, names HTML-escaped and
@@ -168,7 +156,7 @@ public final class StaticFiles {
                 .toLowerCase(Locale.ROOT)
                 .compareTo(b.getFileName().toString().toLowerCase(Locale.ROOT)));
     String shown = unquote(requestPath);
-    String displayPath = ErrorPage.escape(shown == null ? requestPath : shown);
+    String displayPath = Html.escape(shown == null ? requestPath : shown, false);
     String title = "Directory listing for " + displayPath;
     StringBuilder r = new StringBuilder();
     r.append("<!DOCTYPE HTML>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
@@ -189,7 +177,7 @@ public final class StaticFiles {
       r.append("<li><a href=\"")
           .append(quote(linkName))
           .append("\">")
-          .append(ErrorPage.escape(displayName))
+          .append(Html.escape(displayName, false))
           .append("</a></li>\n");
     }
     r.append("</ul>\n<hr>\n</body>\n</html>\n");
