@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.socketkit.camera.SurveillanceRoutes.Reply;
 import dev.socketkit.camera.internal.Call;
 import dev.socketkit.camera.internal.MjpegFanOut;
-import dev.socketkit.camera.internal.Query;
-import dev.socketkit.camera.internal.RecordingPages;
 import dev.socketkit.camera.internal.RouteTable;
 import dev.socketkit.http.BaseHttpRequestHandler;
+import dev.socketkit.http.Html;
+import dev.socketkit.http.QueryString;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -111,10 +111,8 @@ public class StreamingHandler extends BaseHttpRequestHandler {
   /** Parses the target once, checks credentials once, and answers from {@link #ROUTES}. */
   private void dispatch() throws IOException {
     String method = command();
-    String target = path();
-    int question = target.indexOf('?');
-    String route = question < 0 ? target : target.substring(0, question);
-    Map<String, String> query = Query.parse(question < 0 ? null : target.substring(question + 1));
+    String route = QueryString.pathOf(path());
+    Map<String, String> query = QueryString.ofTarget(path()).asMap();
     boolean changes = !method.equals("GET") && !method.equals("HEAD");
     if (changes) {
       // A request body is not read: close after answering so it is never taken for a request.
@@ -229,8 +227,7 @@ public class StreamingHandler extends BaseHttpRequestHandler {
 
   private void page(Call call) throws IOException {
     byte[] html =
-        PAGE.replace("{{NAME}}", RecordingPages.escape(camera().name()))
-            .getBytes(StandardCharsets.UTF_8);
+        PAGE.replace("{{NAME}}", Html.escape(camera().name())).getBytes(StandardCharsets.UTF_8);
     send(
         new Reply(
             200,

@@ -1,6 +1,6 @@
 package dev.socketkit.camera.internal;
 
-import java.util.Collections;
+import dev.socketkit.http.QueryString;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -12,7 +12,8 @@ import java.util.function.Function;
  * @param method the request method
  * @param path the path without the query, as sent
  * @param params the route's placeholders ({@code name} of {@code /recordings/{name}})
- * @param query the query's parameters, decoded; the first of a repeated name wins
+ * @param query the query's parameters, decoded by {@link QueryString}; the first of a repeated name
+ *     wins
  * @param header the request header of a name (case-insensitive), or null if absent
  */
 public record Call(
@@ -29,12 +30,7 @@ public record Call(
       Map<String, String> params,
       String rawQuery,
       Function<String, String> header) {
-    return new Call(
-        method,
-        path,
-        Map.copyOf(params),
-        Collections.unmodifiableMap(Query.parse(rawQuery)),
-        header);
+    return new Call(method, path, Map.copyOf(params), QueryString.parse(rawQuery).asMap(), header);
   }
 
   /** The placeholder's value. */

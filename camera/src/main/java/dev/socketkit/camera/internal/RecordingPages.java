@@ -1,5 +1,7 @@
 package dev.socketkit.camera.internal;
 
+import static dev.socketkit.http.Html.escape;
+
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -172,22 +174,5 @@ public final class RecordingPages {
     } catch (NumberFormatException e) {
       return new long[0]; // a malformed range is ignored (RFC 9110 section 14.2)
     }
-  }
-
-  /** {@code text} with the HTML special characters escaped. */
-  public static String escape(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '&' -> out.append("&amp;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
   }
 }
