@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.socketkit.camera.internal.Call;
+import dev.socketkit.camera.internal.RecordingBodies;
 import dev.socketkit.camera.internal.RecordingPages;
 import dev.socketkit.camera.internal.RouteTable;
 import dev.socketkit.camera.motion.MotionEvent;
@@ -11,11 +12,8 @@ import dev.socketkit.camera.motion.MotionEvents;
 import dev.socketkit.camera.recording.AviFile;
 import dev.socketkit.camera.recording.Recorder;
 import dev.socketkit.camera.recording.Segments;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -25,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -430,26 +427,7 @@ public final class SurveillanceRoutes {
         "video/x-msvideo",
         length,
         headers,
-        out -> {
-          try (SeekableByteChannel in = Files.newByteChannel(segment.file())) {
-            in.position(from);
-            // Exactly the announced length, even if the segment grows meanwhile.
-            long left = length;
-            ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-            while (left > 0) {
-              buffer.clear().limit((int) Math.min(buffer.capacity(), left));
-              int n = in.read(buffer);
-              if (n < 0) {
-                // Fewer bytes than Content-Length: end the connection rather than let the next
-                // response be read as the rest of this body.
-                throw new EOFException(
-                    segment.name() + " ended " + left + " bytes before the announced length");
-              }
-              out.write(buffer.array(), 0, n);
-              left -= n;
-            }
-          }
-        });
+        out -> RecordingBodies.copy(segment.file(), segment.name(), from, length, out));
   }
 
   /** The segment's frames as a multipart MJPEG stream, paced at the segment's frame rate. */
@@ -464,33 +442,7 @@ public final class SurveillanceRoutes {
           500, "Recording " + segment.name() + " cannot be played: " + e.getMessage());
     }
     long frameNanos = (long) (1e9 / (info.fps() > 0 ? info.fps() : 10));
-    return Reply.mjpeg(
-        out -> {
-          long[] next = {System.nanoTime()};
-          AviFile.readFrames(
-              segment.file(),
-              jpeg -> {
-                long wait = next[0] - System.nanoTime();
-                if (wait > 0) {
-                  try {
-                    TimeUnit.NANOSECONDS.sleep(wait); // playback pace, not synchronisation
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                  }
-                }
-                next[0] += frameNanos;
-                out.write(
-                    ("--FRAME\r\nContent-Type: image/jpeg\r\nContent-Length: "
-                            + jpeg.length
-                            + "\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
-                out.write(jpeg);
-                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                return true;
-              });
-        });
+    return Reply.mjpeg(out -> RecordingBodies.play(segment.file(), frameNanos, out));
   }
 
   private Reply deleteNow(Segments.Segment segment, Call call) throws IOException {
