@@ -213,28 +213,16 @@ public class StreamingHandler extends BaseHttpRequestHandler {
     if (auth.checkToken(query.get("token")) || auth.checkBasic(headers().get("Authorization"))) {
       return true;
     }
-    Reply refused =
-        Reply.text(401, "401 Unauthorized: this camera needs a user name and password.");
     send(
-        new Reply(
-            401,
-            refused.contentType(),
-            refused.length(),
-            Map.of("WWW-Authenticate", "Basic realm=\"socketkit camera\", charset=\"UTF-8\""),
-            refused.body()));
+        Reply.text(401, "401 Unauthorized: this camera needs a user name and password.")
+            .with("WWW-Authenticate", "Basic realm=\"socketkit camera\", charset=\"UTF-8\""));
     return false;
   }
 
   private void page(Call call) throws IOException {
     byte[] html =
         PAGE.replace("{{NAME}}", Html.escape(camera().name())).getBytes(StandardCharsets.UTF_8);
-    send(
-        new Reply(
-            200,
-            "text/html; charset=utf-8",
-            html.length,
-            Map.of("Cache-Control", "no-cache"),
-            out -> out.write(html)));
+    send(Reply.bytes(200, "text/html; charset=utf-8", html).with("Cache-Control", "no-cache"));
   }
 
   private void stream(Call call) throws IOException {
@@ -258,16 +246,14 @@ public class StreamingHandler extends BaseHttpRequestHandler {
     }
     Camera camera = camera();
     if (!camera.tryAcquireViewer()) {
-      Reply busy =
+      send(
           Reply.text(
-              503,
-              "503 Service Unavailable: the camera already has its "
-                  + camera.maxViewers()
-                  + " viewers; try again later.");
-      Map<String, String> headers = new LinkedHashMap<>();
-      headers.put("Retry-After", "10");
-      headers.put("Connection", "close");
-      send(new Reply(503, busy.contentType(), busy.length(), headers, busy.body()));
+                  503,
+                  "503 Service Unavailable: the camera already has its "
+                      + camera.maxViewers()
+                      + " viewers; try again later.")
+              .with("Retry-After", "10")
+              .with("Connection", "close"));
       return;
     }
     int viewerFps = maxFps;
@@ -311,22 +297,15 @@ public class StreamingHandler extends BaseHttpRequestHandler {
       sendError(503, "Service Unavailable", "The camera has no picture yet.");
       return;
     }
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("Cache-Control", "no-cache, private");
-    headers.put("X-Timestamp", frame.timestamp());
-    byte[] jpeg = frame.jpeg();
-    send(new Reply(200, "image/jpeg", jpeg.length, headers, out -> out.write(jpeg)));
+    send(
+        Reply.bytes(200, "image/jpeg", frame.jpeg())
+            .with("Cache-Control", "no-cache, private")
+            .with("X-Timestamp", frame.timestamp()));
   }
 
   private void state(Call call) throws IOException {
     byte[] body = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(stateTree(camera()));
-    send(
-        new Reply(
-            200,
-            "application/json",
-            body.length,
-            Map.of("Cache-Control", "no-cache"),
-            out -> out.write(body)));
+    send(Reply.bytes(200, "application/json", body).with("Cache-Control", "no-cache"));
   }
 
   /** What {@code /state} shows: never a password, never a token. */

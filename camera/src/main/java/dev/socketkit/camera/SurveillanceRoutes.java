@@ -106,6 +106,13 @@ public final class SurveillanceRoutes {
    */
   public record Reply(
       int status, String contentType, long length, Map<String, String> headers, Body body) {
+    /** This reply with one more header (replacing one of that name). */
+    Reply with(String name, String value) {
+      Map<String, String> more = new LinkedHashMap<>(headers);
+      more.put(name, value);
+      return new Reply(status, contentType, length, more, body);
+    }
+
     static Reply bytes(int status, String contentType, byte[] data) {
       return new Reply(status, contentType, data.length, Map.of(), out -> out.write(data));
     }
@@ -135,8 +142,7 @@ public final class SurveillanceRoutes {
 
     /** A 405 naming the allowed methods in {@code Allow}. */
     static Reply notAllowed(String allow) {
-      Reply text = text(405, "Method not allowed here; use " + allow + ".");
-      return new Reply(405, text.contentType(), text.length(), Map.of("Allow", allow), text.body());
+      return text(405, "Method not allowed here; use " + allow + ".").with("Allow", allow);
     }
   }
 
@@ -403,15 +409,9 @@ public final class SurveillanceRoutes {
     if (range != null) {
       long[] bounds = RecordingPages.parseRange(range, size);
       if (bounds == null) {
-        Reply refused =
-            Reply.text(
-                416, "Range not satisfiable: " + range + " (the file has " + size + " bytes)");
-        return new Reply(
-            416,
-            refused.contentType(),
-            refused.length(),
-            Map.of("Content-Range", "bytes */" + size),
-            refused.body());
+        return Reply.text(
+                416, "Range not satisfiable: " + range + " (the file has " + size + " bytes)")
+            .with("Content-Range", "bytes */" + size);
       }
       if (bounds.length == 2) {
         first = bounds[0];

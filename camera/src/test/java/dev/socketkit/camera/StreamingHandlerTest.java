@@ -3,9 +3,6 @@ package dev.socketkit.camera;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,21 +15,7 @@ class StreamingHandlerTest {
 
   private static CameraServerTest.Response request(int port, String method, String path)
       throws IOException {
-    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-      socket.setSoTimeout(15_000);
-      socket
-          .getOutputStream()
-          .write(
-              (method
-                      + " "
-                      + path
-                      + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-                  .getBytes(StandardCharsets.US_ASCII));
-      MjpegReader reader = new MjpegReader(socket);
-      reader.readHead();
-      return new CameraServerTest.Response(
-          reader.statusLine, reader.headers, reader.in.readAllBytes());
-    }
+    return SurveillanceServerTest.request(port, method, path);
   }
 
   @Test

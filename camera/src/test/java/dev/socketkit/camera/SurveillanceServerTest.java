@@ -41,8 +41,8 @@ class SurveillanceServerTest {
     }
   }
 
-  private static CameraServerTest.Response request(
-      int port, String method, String path, String... headers) throws IOException {
+  static CameraServerTest.Response request(int port, String method, String path, String... headers)
+      throws IOException {
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
       socket.setSoTimeout(15_000);
       socket
