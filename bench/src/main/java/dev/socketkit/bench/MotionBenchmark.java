@@ -1,9 +1,9 @@
 package dev.socketkit.bench;
 
-import dev.socketkit.camera.motion.MotionDetector;
-import dev.socketkit.camera.motion.MotionEvent;
-import dev.socketkit.camera.motion.MotionListener;
-import dev.socketkit.camera.motion.MotionSettings;
+import dev.socketkit.camera.MotionEvent;
+import dev.socketkit.camera.MotionListener;
+import dev.socketkit.camera.MotionSettings;
+import dev.socketkit.camera.internal.motion.MotionDetector;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;

@@ -2,15 +2,19 @@ package dev.socketkit.camera;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.socketkit.camera.SurveillanceRoutes.Reply;
+import dev.socketkit.camera.internal.Call;
 import dev.socketkit.camera.internal.MjpegFanOut;
+import dev.socketkit.camera.internal.RouteTable;
 import dev.socketkit.camera.internal.Size;
 import dev.socketkit.camera.internal.SourceSupervisor;
 import dev.socketkit.camera.internal.Surveillance;
 import dev.socketkit.http.BaseHttpRequestHandler;
+import dev.socketkit.http.Html;
+import dev.socketkit.http.QueryString;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,8 +24,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The lecture's {@code StreamingHandler(BaseHTTPRequestHandler)}: {@link #doGET()} looks at {@link
- * #path()} and serves the page, the MJPEG stream, a snapshot or the state.
+ * The lecture's {@code StreamingHandler(BaseHTTPRequestHandler)}: it parses the request target
+ * once, checks the credentials once, and answers from the camera's one route table.
  *
  * <ul>
  *   <li>{@code /} and {@code /index.html}: the live page.
@@ -31,21 +35,43 @@ import java.util.regex.Pattern;
  *       Content-Type}, {@code Content-Length} and {@code X-Timestamp}. {@code ?fps=N} caps this
  *       viewer's rate.
  *   <li>{@code /snapshot.jpg}: the newest frame. {@code /state}: JSON.
+ *   <li>{@code /events} and {@code /recordings}: {@link SurveillanceRoutes}, when the camera serves
+ *       them.
  * </ul>
  *
- * <p>Every path needs credentials when the camera has an auth file: Basic auth, or a signed link
- * ({@code ?token=}). One handler per connection, on that connection's thread. For the stream, the
- * handler sends the response head itself, as the lecture does, then hands a plain-TCP connection to
- * the camera's fan-out loop and waits for the viewer to end; over TLS it writes the frames itself.
- * The server closes the connection after the handler returns.
+ * <p>A path the table does not know is a 404; a known path with another method a 405 with the
+ * methods it allows in {@code Allow}. Every path needs credentials when the camera has an auth
+ * file: Basic auth, or a signed link ({@code ?token=}). One handler per connection, on that
+ * connection's thread. For the stream, the handler sends the response head itself, as the lecture
+ * does, then hands a plain-TCP connection to the camera's fan-out loop and waits for the viewer to
+ * end; over TLS it writes the frames itself. The server closes the connection after the handler
+ * returns.
  */
 public class StreamingHandler extends BaseHttpRequestHandler {
-  private static final System.Logger LOG = System.getLogger(StreamingHandler.class.getName());
   private static final ObjectMapper JSON =
       new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
   private static final String PAGE = resource("index.html");
   private static final int MAX_VIEWER_FPS = 240;
   private static final Pattern TOKEN = Pattern.compile("token=[^&\\s]*");
+
+  /** What answers one route, on the connection's thread. */
+  @FunctionalInterface
+  interface Action {
+    void answer(StreamingHandler handler, Call call) throws IOException;
+  }
+
+  /** Every request the camera answers. */
+  static final RouteTable<Action> ROUTES =
+      RouteTable.<Action>builder()
+          .get("/", StreamingHandler::page)
+          .get("/index.html", StreamingHandler::page)
+          .get("/stream.mjpg", StreamingHandler::stream)
+          .get("/snapshot.jpg", StreamingHandler::snapshot)
+          .get("/state", StreamingHandler::state)
+          .addAll(
+              SurveillanceRoutes.ROUTES.<Action>routes(
+                  action -> (handler, call) -> handler.surveillance(action, call)))
+          .build();
 
   /** Made by the server for each connection ({@code StreamingHandler::new}). */
   public StreamingHandler() {}
@@ -55,28 +81,19 @@ public class StreamingHandler extends BaseHttpRequestHandler {
     return ((StreamingServer) server()).camera();
   }
 
-  /** Python's {@code do_GET}: serves the page, the stream, a snapshot or the state. */
+  /** Python's {@code do_GET}: serves the page, the stream, a snapshot, the state or a page. */
   @Override
   protected void doGET() throws IOException {
-    String target = path();
-    int question = target.indexOf('?');
-    String route = question < 0 ? target : target.substring(0, question);
-    Map<String, String> query = query(question < 0 ? "" : target.substring(question + 1));
-    if (!authorised(query)) {
-      return;
-    }
-    switch (route) {
-      case "/", "/index.html" -> page();
-      case "/stream.mjpg" -> stream(query);
-      case "/snapshot.jpg" -> snapshot();
-      case "/state" -> state();
-      default -> {
-        if (!surveillance("GET", route, target, question)) {
-          sendError(
-              404, "Not Found", "The camera serves /, /stream.mjpg, /snapshot.jpg and /state.");
-        }
-      }
-    }
+    dispatch();
+  }
+
+  /**
+   * Python's {@code do_HEAD}: the headers a GET would send, without a body. For the stream that is
+   * the lecture's response head alone (a HEAD must not start an endless body).
+   */
+  @Override
+  protected void doHEAD() throws IOException {
+    dispatch();
   }
 
   /**
@@ -85,34 +102,50 @@ public class StreamingHandler extends BaseHttpRequestHandler {
    */
   @Override
   protected void doPOST() throws IOException {
-    otherMethod("POST");
+    dispatch();
   }
 
-  /** {@code DELETE /recordings/NAME}. */
+  /** {@code DELETE /recordings/NAME}, refused as {@link #doPOST()} is from another site. */
   @Override
   protected void doDELETE() throws IOException {
-    otherMethod("DELETE");
+    dispatch();
   }
 
-  private void otherMethod(String method) throws IOException {
-    String target = path();
-    int question = target.indexOf('?');
-    String route = question < 0 ? target : target.substring(0, question);
-    // A request body is not read: close after answering so it is never taken for a request.
-    setCloseConnection(true);
-    if (!authorised(query(question < 0 ? "" : target.substring(question + 1)))) {
+  /** Parses the target once, checks credentials once, and answers from {@link #ROUTES}. */
+  private void dispatch() throws IOException {
+    String method = command();
+    String route = QueryString.pathOf(path());
+    Map<String, String> query = QueryString.ofTarget(path()).asMap();
+    boolean changes = !method.equals("GET") && !method.equals("HEAD");
+    if (changes) {
+      // A request body is not read: close after answering so it is never taken for a request.
+      setCloseConnection(true);
+    }
+    if (!authorised(query)) {
       return;
     }
-    if (crossSite()) {
+    if (changes && crossSite()) {
       sendError(
           403,
           "Forbidden",
           "A page from another site may not change the camera's recordings (cross-site request).");
       return;
     }
-    if (!surveillance(method, route, target, question)) {
-      sendError(405, "Method Not Allowed", method + " is only for /recordings/NAME.");
+    RouteTable.Lookup<Action> lookup = ROUTES.find(method, route);
+    if (lookup instanceof RouteTable.Lookup.Found<Action> found) {
+      found
+          .action()
+          .answer(
+              this, new Call(method, route, found.params(), query, name -> headers().get(name)));
+    } else if (lookup instanceof RouteTable.Lookup.NotAllowed<Action> notAllowed) {
+      send(Reply.notAllowed(notAllowed.allow()));
+    } else {
+      notFound();
     }
+  }
+
+  private void notFound() throws IOException {
+    sendError(404, "Not Found", "The camera serves /, /stream.mjpg, /snapshot.jpg and /state.");
   }
 
   /**
@@ -138,43 +171,41 @@ public class StreamingHandler extends BaseHttpRequestHandler {
     return host == null || !originHost.equalsIgnoreCase(host.trim());
   }
 
-  /**
-   * Answers {@code /events} and {@code /recordings} (issue 7's pages) when the camera serves them.
-   *
-   * @return false if the route is not one of them
-   */
-  private boolean surveillance(String method, String route, String target, int question)
-      throws IOException {
+  /** Answers {@code /events} and {@code /recordings} when the camera serves them, else 404. */
+  private void surveillance(SurveillanceRoutes.Action action, Call call) throws IOException {
     SurveillanceRoutes routes = camera().surveillanceRoutes();
     if (routes == null) {
-      return false;
+      notFound();
+      return;
     }
-    var reply =
-        routes.route(
-            method,
-            route,
-            question < 0 ? null : target.substring(question + 1),
-            name -> headers().get(name));
-    if (reply.isEmpty()) {
-      return false;
-    }
-    SurveillanceRoutes.Reply r = reply.get();
-    sendResponse(r.status());
-    sendHeader("Content-Type", r.contentType());
-    if (r.length() >= 0) {
-      sendHeader("Content-Length", Long.toString(r.length()));
+    send(action.answer(routes, call));
+  }
+
+  /**
+   * Sends {@code reply}: the status, {@code Content-Type}, {@code Content-Length} when the length
+   * is known (else the body ends with the connection), the reply's headers, then the body (none for
+   * HEAD). The head of a body without a length is flushed before the body starts, so a viewer sees
+   * it before the first frame.
+   */
+  private void send(Reply reply) throws IOException {
+    sendResponse(reply.status());
+    sendHeader("Content-Type", reply.contentType());
+    if (reply.length() >= 0) {
+      sendHeader("Content-Length", Long.toString(reply.length()));
     } else {
       setCloseConnection(true); // a stream: it ends when the connection does
     }
-    for (Map.Entry<String, String> header : r.headers().entrySet()) {
+    for (Map.Entry<String, String> header : reply.headers().entrySet()) {
       sendHeader(header.getKey(), header.getValue());
     }
     endHeaders();
-    if (!"HEAD".equals(command())) { // doHEAD answers through doGET: the head only
-      r.body().writeTo(wfile);
+    if (!"HEAD".equals(command())) {
+      if (reply.length() < 0) {
+        wfile.flush();
+      }
+      reply.body().writeTo(wfile);
     }
     wfile.flush();
-    return true;
   }
 
   private boolean authorised(Map<String, String> query) throws IOException {
@@ -185,32 +216,21 @@ public class StreamingHandler extends BaseHttpRequestHandler {
     if (auth.checkToken(query.get("token")) || auth.checkBasic(headers().get("Authorization"))) {
       return true;
     }
-    byte[] body =
-        "401 Unauthorized: this camera needs a user name and password.\n"
-            .getBytes(StandardCharsets.UTF_8);
-    sendResponse(401);
-    sendHeader("WWW-Authenticate", "Basic realm=\"socketkit camera\", charset=\"UTF-8\"");
-    sendHeader("Content-Type", "text/plain; charset=utf-8");
-    sendHeader("Content-Length", Integer.toString(body.length));
-    endHeaders();
-    wfile.write(body);
+    send(
+        Reply.text(401, "401 Unauthorized: this camera needs a user name and password.")
+            .with("WWW-Authenticate", "Basic realm=\"socketkit camera\", charset=\"UTF-8\""));
     return false;
   }
 
-  private void page() throws IOException {
-    Camera camera = camera();
-    byte[] body = PAGE.replace("{{NAME}}", html(camera.name())).getBytes(StandardCharsets.UTF_8);
-    sendResponse(200);
-    sendHeader("Content-Type", "text/html; charset=utf-8");
-    sendHeader("Content-Length", Integer.toString(body.length));
-    sendHeader("Cache-Control", "no-cache");
-    endHeaders();
-    wfile.write(body);
+  private void page(Call call) throws IOException {
+    byte[] html =
+        PAGE.replace("{{NAME}}", Html.escape(camera().name())).getBytes(StandardCharsets.UTF_8);
+    send(Reply.bytes(200, "text/html; charset=utf-8", html).with("Cache-Control", "no-cache"));
   }
 
-  private void stream(Map<String, String> query) throws IOException {
+  private void stream(Call call) throws IOException {
     int maxFps = 0;
-    String fps = query.get("fps");
+    String fps = call.query().get("fps");
     if (fps != null) {
       try {
         maxFps = Integer.parseInt(fps);
@@ -223,47 +243,44 @@ public class StreamingHandler extends BaseHttpRequestHandler {
         return;
       }
     }
-    Camera camera = camera();
-    if (!camera.tryAcquireViewer()) {
-      byte[] body =
-          ("503 Service Unavailable: the camera already has its "
-                  + camera.maxViewers()
-                  + " viewers; try again later.\n")
-              .getBytes(StandardCharsets.UTF_8);
-      sendResponse(503);
-      sendHeader("Retry-After", "10");
-      sendHeader("Content-Type", "text/plain; charset=utf-8");
-      sendHeader("Content-Length", Integer.toString(body.length));
-      sendHeader("Connection", "close");
-      endHeaders();
-      wfile.write(body);
-      setCloseConnection(true);
+    if (call.method().equals("HEAD")) {
+      send(Reply.mjpeg(out -> {})); // the head alone: no viewer, no frames
       return;
     }
+    Camera camera = camera();
+    if (!camera.tryAcquireViewer()) {
+      send(
+          Reply.text(
+                  503,
+                  "503 Service Unavailable: the camera already has its "
+                      + camera.maxViewers()
+                      + " viewers; try again later.")
+              .with("Retry-After", "10")
+              .with("Connection", "close"));
+      return;
+    }
+    int viewerFps = maxFps;
     try {
-      // The lecture's head, exactly.
-      sendResponse(200);
-      sendHeader("Age", "0");
-      sendHeader("Cache-Control", "no-cache, private");
-      sendHeader("Pragma", "no-cache");
-      sendHeader("Content-Type", "multipart/x-mixed-replace; boundary=FRAME");
-      endHeaders();
-      wfile.flush();
-      setCloseConnection(true);
-      MjpegFanOut fanOut = camera.fanOut();
-      if (camera.tls()) {
-        fanOut.streamBlocking(wfile, request(), clientAddress(), maxFps);
-      } else {
-        fanOut.attach(request(), clientAddress(), maxFps).awaitEnd();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      send(
+          Reply.mjpeg(
+              out -> {
+                MjpegFanOut fanOut = camera.fanOut();
+                try {
+                  if (camera.tls()) {
+                    fanOut.streamBlocking(out, request(), clientAddress(), viewerFps);
+                  } else {
+                    fanOut.attach(request(), clientAddress(), viewerFps).awaitEnd();
+                  }
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }));
     } finally {
       camera.releaseViewer();
     }
   }
 
-  private void snapshot() throws IOException {
+  private void snapshot(Call call) throws IOException {
     FrameHub hub = camera().hub();
     Frame frame = hub.latest();
     long ageMicros =
@@ -283,23 +300,15 @@ public class StreamingHandler extends BaseHttpRequestHandler {
       sendError(503, "Service Unavailable", "The camera has no picture yet.");
       return;
     }
-    sendResponse(200);
-    sendHeader("Content-Type", "image/jpeg");
-    sendHeader("Content-Length", Integer.toString(frame.jpeg().length));
-    sendHeader("Cache-Control", "no-cache, private");
-    sendHeader("X-Timestamp", frame.timestamp());
-    endHeaders();
-    wfile.write(frame.jpeg());
+    send(
+        Reply.bytes(200, "image/jpeg", frame.jpeg())
+            .with("Cache-Control", "no-cache, private")
+            .with("X-Timestamp", frame.timestamp()));
   }
 
-  private void state() throws IOException {
+  private void state(Call call) throws IOException {
     byte[] body = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(stateTree(camera()));
-    sendResponse(200);
-    sendHeader("Content-Type", "application/json");
-    sendHeader("Content-Length", Integer.toString(body.length));
-    sendHeader("Cache-Control", "no-cache");
-    endHeaders();
-    wfile.write(body);
+    send(Reply.bytes(200, "application/json", body).with("Cache-Control", "no-cache"));
   }
 
   /** What {@code /state} shows: never a password, never a token. */
@@ -348,60 +357,6 @@ public class StreamingHandler extends BaseHttpRequestHandler {
       state.put("surveillance", surveillance.state());
     }
     return state;
-  }
-
-  private static Map<String, String> query(String raw) {
-    Map<String, String> map = new LinkedHashMap<>();
-    for (String pair : raw.split("&", -1)) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      try {
-        String key =
-            URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-        String value =
-            eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-        map.putIfAbsent(key, value);
-      } catch (IllegalArgumentException e) {
-        LOG.log(System.Logger.Level.DEBUG, "ignoring a malformed query parameter");
-      }
-    }
-    return map;
-  }
-
-  private static String html(String text) {
-    return text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\"", "&quot;")
-        .replace("'", "&#39;");
-  }
-
-  /**
-   * Python's {@code do_HEAD}: the headers a GET would send, without a body. For the stream that is
-   * the lecture's response head alone (a HEAD must not start an endless body).
-   */
-  @Override
-  protected void doHEAD() throws IOException {
-    String target = path();
-    int question = target.indexOf('?');
-    String route = question < 0 ? target : target.substring(0, question);
-    if (!route.equals("/stream.mjpg")) {
-      doGET(); // the http module sends no body bytes in answer to HEAD
-      return;
-    }
-    if (!authorised(query(question < 0 ? "" : target.substring(question + 1)))) {
-      return;
-    }
-    sendResponse(200);
-    sendHeader("Age", "0");
-    sendHeader("Cache-Control", "no-cache, private");
-    sendHeader("Pragma", "no-cache");
-    sendHeader("Content-Type", "multipart/x-mixed-replace; boundary=FRAME");
-    sendHeader("Connection", "close");
-    endHeaders();
-    setCloseConnection(true);
   }
 
   /**

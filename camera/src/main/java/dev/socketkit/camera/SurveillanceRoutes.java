@@ -3,16 +3,16 @@ package dev.socketkit.camera;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.socketkit.camera.internal.Call;
+import dev.socketkit.camera.internal.RecordingBodies;
 import dev.socketkit.camera.internal.RecordingPages;
+import dev.socketkit.camera.internal.RouteTable;
 import dev.socketkit.camera.internal.motion.MotionEvents;
 import dev.socketkit.camera.internal.recording.AviFile;
 import dev.socketkit.camera.internal.recording.Recorder;
 import dev.socketkit.camera.internal.recording.Segments;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -22,16 +22,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
  * The surveillance pages of the camera: {@code /events} (motion events, newest first, paged, with
  * snapshots) and {@code /recordings} (list, download, play in the browser, delete).
  *
- * <p>The camera's request handler asks {@link #route} first and sends the {@link Reply} it gets
- * (status, headers, then the body), so everything here is behind the camera's authentication.
- * Stateless apart from what it reads; thread-safe: request threads call it concurrently.
+ * <p>Its routes are part of the camera's one route table (the request handler's), so everything
+ * here is behind the camera's authentication; {@link #route} answers them alone, for a caller
+ * without the camera. Every link in the pages and the JSON, and the redirect after a delete, is
+ * relative to the request's path, so the pages work under a proxy's prefix. Stateless apart from
+ * what it reads; thread-safe: request threads call it concurrently.
  */
 public final class SurveillanceRoutes {
   /** Events per page of {@code /events} unless {@code ?limit=} says otherwise. */
@@ -41,6 +42,30 @@ public final class SurveillanceRoutes {
   static final int MAX_LIMIT = 200;
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What answers one of these routes. */
+  @FunctionalInterface
+  interface Action {
+    Reply answer(SurveillanceRoutes routes, Call call) throws IOException;
+  }
+
+  /** The routes of {@code /events} and {@code /recordings}; the camera's table holds them too. */
+  static final RouteTable<Action> ROUTES =
+      RouteTable.<Action>builder()
+          .get("/events", SurveillanceRoutes::eventsPage)
+          .get("/events/{id}", SurveillanceRoutes::event)
+          .get("/events/{id}/snapshot.jpg", SurveillanceRoutes::eventSnapshot)
+          .get("/recordings", (r, call) -> r.recordings(call, r::listHtml))
+          .get("/recordings.json", (r, call) -> r.recordings(call, r::listJson))
+          .get("/recordings/{name}", (r, call) -> r.recording(call, r::download))
+          .on("DELETE", "/recordings/{name}", (r, call) -> r.recording(call, r::deleteNow))
+          .on(
+              "POST",
+              "/recordings/{name}/delete",
+              (r, call) -> r.recording(call, r::deleteFromForm))
+          .get("/recordings/{name}/play", (r, call) -> r.recording(call, r::playPage))
+          .get("/recordings/{name}/play.mjpg", (r, call) -> r.recording(call, r::play))
+          .build();
 
   private final MotionEvents events;
   private final Segments segments;
@@ -80,6 +105,13 @@ public final class SurveillanceRoutes {
    */
   public record Reply(
       int status, String contentType, long length, Map<String, String> headers, Body body) {
+    /** This reply with one more header (replacing one of that name). */
+    Reply with(String name, String value) {
+      Map<String, String> more = new LinkedHashMap<>(headers);
+      more.put(name, value);
+      return new Reply(status, contentType, length, more, body);
+    }
+
     static Reply bytes(int status, String contentType, byte[] data) {
       return new Reply(status, contentType, data.length, Map.of(), out -> out.write(data));
     }
@@ -92,6 +124,24 @@ public final class SurveillanceRoutes {
     static Reply json(Object tree) throws IOException {
       return bytes(
           200, "application/json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(tree));
+    }
+
+    /**
+     * The lecture's MJPEG head ({@code Age: 0}, {@code Cache-Control: no-cache, private}, {@code
+     * Pragma: no-cache}, {@code multipart/x-mixed-replace; boundary=FRAME}) before {@code body}:
+     * the one place that writes it, for the live stream and for a recording's playback.
+     */
+    static Reply mjpeg(Body body) {
+      Map<String, String> headers = new LinkedHashMap<>();
+      headers.put("Age", "0");
+      headers.put("Cache-Control", "no-cache, private");
+      headers.put("Pragma", "no-cache");
+      return new Reply(200, "multipart/x-mixed-replace; boundary=FRAME", -1, headers, body);
+    }
+
+    /** A 405 naming the allowed methods in {@code Allow}. */
+    static Reply notAllowed(String allow) {
+      return text(405, "Method not allowed here; use " + allow + ".").with("Allow", allow);
     }
   }
 
@@ -115,66 +165,83 @@ public final class SurveillanceRoutes {
   public Optional<Reply> route(
       String method, String path, String query, Function<String, String> header)
       throws IOException {
-    if (path.equals("/events") || path.startsWith("/events/")) {
-      return Optional.of(events(method, path, RecordingPages.parseQuery(query)));
+    if (!path.equals("/events")
+        && !path.startsWith("/events/")
+        && !path.equals("/recordings")
+        && !path.equals("/recordings.json")
+        && !path.startsWith("/recordings/")) {
+      return Optional.empty();
     }
-    if (path.equals("/recordings")
-        || path.equals("/recordings.json")
-        || path.startsWith("/recordings/")) {
+    RouteTable.Lookup<Action> lookup = ROUTES.find(method, path);
+    if (lookup instanceof RouteTable.Lookup.Found<Action> found) {
       return Optional.of(
-          recordings(
-              method, path, header.apply("Range"), RecordingPages.parseQuery(query).get("token")));
+          found.action().answer(this, Call.of(method, path, found.params(), query, header)));
     }
-    return Optional.empty();
+    if (lookup instanceof RouteTable.Lookup.NotAllowed<Action> notAllowed) {
+      return Optional.of(Reply.notAllowed(notAllowed.allow()));
+    }
+    return Optional.of(Reply.text(404, "No such page: " + path));
   }
 
-  private Reply events(String method, String path, Map<String, String> query) throws IOException {
-    if (!method.equals("GET") && !method.equals("HEAD")) {
-      return notAllowed("GET, HEAD");
-    }
+  private Reply eventsOff() {
+    return Reply.text(404, "Motion detection is off; start the camera with --motion.");
+  }
+
+  private Reply eventsPage(Call call) throws IOException {
     if (events == null) {
-      return Reply.text(404, "Motion detection is off; start the camera with --motion.");
+      return eventsOff();
     }
-    if (path.equals("/events")) {
-      int limit;
-      try {
-        limit = Integer.parseInt(query.getOrDefault("limit", String.valueOf(DEFAULT_LIMIT)));
-      } catch (NumberFormatException e) {
-        return Reply.text(
-            400, "limit: " + query.get("limit") + " (expected: a number 1 to " + MAX_LIMIT + ")");
-      }
-      if (limit < 1 || limit > MAX_LIMIT) {
-        return Reply.text(400, "limit: " + limit + " (expected: 1 to " + MAX_LIMIT + ")");
-      }
-      String before = query.get("before");
-      List<MotionEvent> page = events.page(limit + 1, before);
-      ObjectNode root = JSON.createObjectNode();
-      ArrayNode list = root.putArray("events");
-      List<Segments.Segment> recorded = segments == null ? List.of() : segments.list();
-      for (MotionEvent e : page.subList(0, Math.min(limit, page.size()))) {
-        list.add(eventJson(e, recorded));
-      }
-      root.put("total", events.total());
-      if (page.size() > limit) {
-        root.put("next", "/events?limit=" + limit + "&before=" + page.get(limit - 1).id());
-      } else {
-        root.putNull("next");
-      }
-      return Reply.json(root);
+    Map<String, String> query = call.query();
+    int limit;
+    try {
+      limit = Integer.parseInt(query.getOrDefault("limit", String.valueOf(DEFAULT_LIMIT)));
+    } catch (NumberFormatException e) {
+      return Reply.text(
+          400, "limit: " + query.get("limit") + " (expected: a number 1 to " + MAX_LIMIT + ")");
     }
-    String rest = path.substring("/events/".length());
-    if (rest.endsWith("/snapshot.jpg")) {
-      String id = rest.substring(0, rest.length() - "/snapshot.jpg".length());
-      Optional<MotionEvent> event = events.find(id);
-      if (event.isPresent() && event.get().snapshot() != null) {
-        return Reply.bytes(200, "image/jpeg", event.get().snapshot());
-      }
-      return Reply.text(404, "No such event: " + id);
+    if (limit < 1 || limit > MAX_LIMIT) {
+      return Reply.text(400, "limit: " + limit + " (expected: 1 to " + MAX_LIMIT + ")");
     }
-    Optional<MotionEvent> event = events.find(rest);
+    String before = query.get("before");
+    List<MotionEvent> page = events.page(limit + 1, before);
+    ObjectNode root = JSON.createObjectNode();
+    ArrayNode list = root.putArray("events");
+    List<Segments.Segment> recorded = segments == null ? List.of() : segments.list();
+    for (MotionEvent e : page.subList(0, Math.min(limit, page.size()))) {
+      list.add(eventJson(e, recorded, call.root()));
+    }
+    root.put("total", events.total());
+    if (page.size() > limit) {
+      root.put(
+          "next", call.root() + "events?limit=" + limit + "&before=" + page.get(limit - 1).id());
+    } else {
+      root.putNull("next");
+    }
+    return Reply.json(root);
+  }
+
+  private Reply event(Call call) throws IOException {
+    if (events == null) {
+      return eventsOff();
+    }
+    String id = call.param("id");
+    Optional<MotionEvent> event = events.find(id);
     return event.isPresent()
-        ? Reply.json(eventJson(event.get(), segments == null ? List.of() : segments.list()))
-        : Reply.text(404, "No such event: " + rest);
+        ? Reply.json(
+            eventJson(event.get(), segments == null ? List.of() : segments.list(), call.root()))
+        : Reply.text(404, "No such event: " + id);
+  }
+
+  private Reply eventSnapshot(Call call) {
+    if (events == null) {
+      return eventsOff();
+    }
+    String id = call.param("id");
+    Optional<MotionEvent> event = events.find(id);
+    if (event.isPresent() && event.get().snapshot() != null) {
+      return Reply.bytes(200, "image/jpeg", event.get().snapshot());
+    }
+    return Reply.text(404, "No such event: " + id);
   }
 
   /**
@@ -199,7 +266,7 @@ public final class SurveillanceRoutes {
     return null;
   }
 
-  private static ObjectNode eventJson(MotionEvent e, List<Segments.Segment> recorded) {
+  private static ObjectNode eventJson(MotionEvent e, List<Segments.Segment> recorded, String root) {
     ObjectNode node = JSON.createObjectNode();
     node.put("id", e.id());
     node.put("start", e.start().toString());
@@ -219,69 +286,50 @@ public final class SurveillanceRoutes {
         java.time.Instant.EPOCH
             .plus(e.peakMicros(), java.time.temporal.ChronoUnit.MICROS)
             .toString());
-    node.put("snapshot", "/events/" + e.id() + "/snapshot.jpg");
+    node.put("snapshot", root + "events/" + e.id() + "/snapshot.jpg");
     Segments.Segment recording = recordingOf(e, recorded);
-    node.put("recording", recording == null ? null : "/recordings/" + recording.name() + "/play");
+    node.put(
+        "recording", recording == null ? null : root + "recordings/" + recording.name() + "/play");
     return node;
   }
 
-  private Reply recordings(String method, String path, String range, String token)
-      throws IOException {
+  /** What answers a page about the recordings, once recording is known to be on. */
+  @FunctionalInterface
+  private interface ListAction {
+    Reply answer(Call call) throws IOException;
+  }
+
+  /** What answers a page about one recording, once it is known to exist. */
+  @FunctionalInterface
+  private interface SegmentAction {
+    Reply answer(Segments.Segment segment, Call call) throws IOException;
+  }
+
+  private Reply recordings(Call call, ListAction action) throws IOException {
     if (segments == null) {
       return Reply.text(404, "Recording is off; start the camera with --record and --record-dir.");
     }
-    if (path.equals("/recordings") || path.equals("/recordings.json")) {
-      if (!method.equals("GET") && !method.equals("HEAD")) {
-        return notAllowed("GET, HEAD");
-      }
-      return path.endsWith(".json") ? Reply.json(listJson()) : listHtml(token);
-    }
-    String rest = path.substring("/recordings/".length());
-    String action = "";
-    int slash = rest.indexOf('/');
-    String name = slash < 0 ? rest : rest.substring(0, slash);
-    if (slash >= 0) {
-      action = rest.substring(slash + 1);
-    }
-    Optional<Segments.Segment> found = segments.find(name);
-    if (found.isEmpty()) {
-      return Reply.text(404, "No such recording: " + name);
-    }
-    Segments.Segment segment = found.get();
-    switch (action) {
-      case "" -> {
-        if (method.equals("DELETE")) {
-          return delete(segment, false);
-        }
-        if (!method.equals("GET") && !method.equals("HEAD")) {
-          return notAllowed("GET, HEAD, DELETE");
-        }
-        return download(segment, range);
-      }
-      case "delete" -> {
-        return method.equals("POST") ? delete(segment, true) : notAllowed("POST");
-      }
-      case "play" -> {
-        return method.equals("GET") || method.equals("HEAD")
-            ? playPage(segment, token)
-            : notAllowed("GET, HEAD");
-      }
-      case "play.mjpg" -> {
-        return method.equals("GET") || method.equals("HEAD")
-            ? play(segment)
-            : notAllowed("GET, HEAD");
-      }
-      default -> {
-        return Reply.text(404, "No such page: " + path);
-      }
-    }
+    return action.answer(call);
+  }
+
+  private Reply recording(Call call, SegmentAction action) throws IOException {
+    return recordings(
+        call,
+        c -> {
+          String name = c.param("name");
+          Optional<Segments.Segment> found = segments.find(name);
+          return found.isEmpty()
+              ? Reply.text(404, "No such recording: " + name)
+              : action.answer(found.get(), c);
+        });
   }
 
   private boolean inProgress(Segments.Segment segment) {
     return recorder != null && segment.name().equals(recorder.currentSegment());
   }
 
-  private ObjectNode listJson() throws IOException {
+  private Reply listJson(Call call) throws IOException {
+    String home = call.root();
     ObjectNode root = JSON.createObjectNode();
     if (recorder != null) {
       ObjectNode state = root.putObject("recorder");
@@ -309,13 +357,13 @@ public final class SurveillanceRoutes {
       } catch (IOException e) {
         node.put("error", e.getMessage());
       }
-      node.put("download", "/recordings/" + s.name());
-      node.put("play", "/recordings/" + s.name() + "/play");
+      node.put("download", home + "recordings/" + s.name());
+      node.put("play", home + "recordings/" + s.name() + "/play");
     }
-    return root;
+    return Reply.json(root);
   }
 
-  private Reply listHtml(String token) throws IOException {
+  private Reply listHtml(Call call) throws IOException {
     List<RecordingPages.Row> rows = new ArrayList<>();
     List<Segments.Segment> all = segments.list();
     for (int i = all.size() - 1; i >= 0; i--) { // newest first
@@ -328,18 +376,22 @@ public final class SurveillanceRoutes {
       }
       rows.add(new RecordingPages.Row(s.name(), s.start(), seconds, s.bytes(), inProgress(s)));
     }
-    String html = RecordingPages.list(rows, recorder == null ? null : recorder.failure(), token);
+    String html =
+        RecordingPages.list(
+            call.root(),
+            rows,
+            recorder == null ? null : recorder.failure(),
+            call.query().get("token"));
     return Reply.bytes(200, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
   }
 
-  private Reply playPage(Segments.Segment segment, String token) {
-    return Reply.bytes(
-        200,
-        "text/html; charset=utf-8",
-        RecordingPages.player(segment.name(), token).getBytes(StandardCharsets.UTF_8));
+  private Reply playPage(Segments.Segment segment, Call call) {
+    String html = RecordingPages.player(call.root(), segment.name(), call.query().get("token"));
+    return Reply.bytes(200, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
   }
 
-  private Reply download(Segments.Segment segment, String range) throws IOException {
+  private Reply download(Segments.Segment segment, Call call) throws IOException {
+    String range = call.header().apply("Range");
     long size;
     try {
       size = Files.size(segment.file());
@@ -356,15 +408,9 @@ public final class SurveillanceRoutes {
     if (range != null) {
       long[] bounds = RecordingPages.parseRange(range, size);
       if (bounds == null) {
-        Reply refused =
-            Reply.text(
-                416, "Range not satisfiable: " + range + " (the file has " + size + " bytes)");
-        return new Reply(
-            416,
-            refused.contentType(),
-            refused.length(),
-            Map.of("Content-Range", "bytes */" + size),
-            refused.body());
+        return Reply.text(
+                416, "Range not satisfiable: " + range + " (the file has " + size + " bytes)")
+            .with("Content-Range", "bytes */" + size);
       }
       if (bounds.length == 2) {
         first = bounds[0];
@@ -380,30 +426,11 @@ public final class SurveillanceRoutes {
         "video/x-msvideo",
         length,
         headers,
-        out -> {
-          try (SeekableByteChannel in = Files.newByteChannel(segment.file())) {
-            in.position(from);
-            // Exactly the announced length, even if the segment grows meanwhile.
-            long left = length;
-            ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-            while (left > 0) {
-              buffer.clear().limit((int) Math.min(buffer.capacity(), left));
-              int n = in.read(buffer);
-              if (n < 0) {
-                // Fewer bytes than Content-Length: end the connection rather than let the next
-                // response be read as the rest of this body.
-                throw new EOFException(
-                    segment.name() + " ended " + left + " bytes before the announced length");
-              }
-              out.write(buffer.array(), 0, n);
-              left -= n;
-            }
-          }
-        });
+        out -> RecordingBodies.copy(segment.file(), segment.name(), from, length, out));
   }
 
   /** The segment's frames as a multipart MJPEG stream, paced at the segment's frame rate. */
-  private Reply play(Segments.Segment segment) {
+  private Reply play(Segments.Segment segment, Call call) {
     AviFile.Info info;
     try {
       info = AviFile.inspect(segment.file());
@@ -414,44 +441,21 @@ public final class SurveillanceRoutes {
           500, "Recording " + segment.name() + " cannot be played: " + e.getMessage());
     }
     long frameNanos = (long) (1e9 / (info.fps() > 0 ? info.fps() : 10));
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("Age", "0");
-    headers.put("Cache-Control", "no-cache, private");
-    headers.put("Pragma", "no-cache");
-    return new Reply(
-        200,
-        "multipart/x-mixed-replace; boundary=FRAME",
-        -1,
-        headers,
-        out -> {
-          long[] next = {System.nanoTime()};
-          AviFile.readFrames(
-              segment.file(),
-              jpeg -> {
-                long wait = next[0] - System.nanoTime();
-                if (wait > 0) {
-                  try {
-                    TimeUnit.NANOSECONDS.sleep(wait); // playback pace, not synchronisation
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                  }
-                }
-                next[0] += frameNanos;
-                out.write(
-                    ("--FRAME\r\nContent-Type: image/jpeg\r\nContent-Length: "
-                            + jpeg.length
-                            + "\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
-                out.write(jpeg);
-                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                return true;
-              });
-        });
+    return Reply.mjpeg(out -> RecordingBodies.play(segment.file(), frameNanos, out));
   }
 
-  private Reply delete(Segments.Segment segment, boolean fromForm) throws IOException {
+  private Reply deleteNow(Segments.Segment segment, Call call) throws IOException {
+    return delete(segment, null);
+  }
+
+  /**
+   * The form's delete answers 303 to the list, relative to the request (a proxy's prefix stays).
+   */
+  private Reply deleteFromForm(Segments.Segment segment, Call call) throws IOException {
+    return delete(segment, call.root() + "recordings");
+  }
+
+  private Reply delete(Segments.Segment segment, String then) throws IOException {
     if (inProgress(segment)) {
       return Reply.text(
           409,
@@ -460,15 +464,9 @@ public final class SurveillanceRoutes {
               + " is being written; it can be deleted once it is finished.");
     }
     Files.deleteIfExists(segment.file());
-    if (fromForm) {
-      return new Reply(
-          303, "text/plain; charset=utf-8", 0, Map.of("Location", "/recordings"), out -> {});
+    if (then != null) {
+      return new Reply(303, "text/plain; charset=utf-8", 0, Map.of("Location", then), out -> {});
     }
     return new Reply(204, "text/plain; charset=utf-8", 0, Map.of(), out -> {});
-  }
-
-  private static Reply notAllowed(String allow) {
-    Reply text = Reply.text(405, "Method not allowed here; use " + allow + ".");
-    return new Reply(405, text.contentType(), text.length(), Map.of("Allow", allow), text.body());
   }
 }

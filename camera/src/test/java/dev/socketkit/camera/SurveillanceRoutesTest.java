@@ -11,6 +11,7 @@ import dev.socketkit.camera.internal.recording.Segments;
 import dev.socketkit.camera.internal.recording.SyntheticFrames;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
+import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,7 +57,7 @@ class SurveillanceRoutesTest {
       assertThat(page.get("events").get(0).get("startMicros").asLong()).isEqualTo(T0 + 40_000_000L);
       assertThat(page.get("events").get(0).get("durationSeconds").asDouble()).isEqualTo(2.0);
       String next = page.get("next").asText();
-      assertThat(next).startsWith("/events?limit=2&before=");
+      assertThat(next).as("relative to /events").startsWith("./events?limit=2&before=");
 
       JsonNode second =
           JSON.readTree(body(get(routes, "GET", "/events", next.substring(next.indexOf('?') + 1))));
@@ -64,7 +65,9 @@ class SurveillanceRoutesTest {
           .isEqualTo(T0 + 20_000_000L);
 
       String snapshot = page.get("events").get(1).get("snapshot").asText();
-      SurveillanceRoutes.Reply jpeg = get(routes, "GET", snapshot, null);
+      assertThat(snapshot).as("relative to /events").startsWith("./events/");
+      SurveillanceRoutes.Reply jpeg =
+          get(routes, "GET", URI.create("http://camera/events").resolve(snapshot).getPath(), null);
       assertThat(jpeg.contentType()).isEqualTo("image/jpeg");
       assertThat(body(jpeg)).containsExactly(3);
 
@@ -176,7 +179,9 @@ class SurveillanceRoutesTest {
     SurveillanceRoutes.Reply deleted =
         get(routes, "POST", "/recordings/cam-20261115T104640Z.avi/delete", null);
     assertThat(deleted.status()).isEqualTo(303);
-    assertThat(deleted.headers()).containsEntry("Location", "/recordings");
+    assertThat(deleted.headers())
+        .as("relative to /recordings/NAME/delete")
+        .containsEntry("Location", "../../recordings");
     assertThat(file).doesNotExist();
     assertThat(get(routes, "DELETE", "/recordings/cam-20261115T104640Z.avi", null).status())
         .isEqualTo(404);

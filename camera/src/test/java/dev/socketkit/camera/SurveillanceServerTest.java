@@ -37,8 +37,8 @@ class SurveillanceServerTest {
     Await.until(Duration.ofSeconds(45), condition::getAsBoolean, () -> what);
   }
 
-  private static CameraServerTest.Response request(
-      int port, String method, String path, String... headers) throws IOException {
+  static CameraServerTest.Response request(int port, String method, String path, String... headers)
+      throws IOException {
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
       socket.setSoTimeout(15_000);
       socket
@@ -159,7 +159,8 @@ class SurveillanceServerTest {
       assertThat(events.code()).isEqualTo(200);
       JsonNode event = JSON.readTree(events.body()).get("events").get(0); // the only one
       assertThat(event.get("recording").asText())
-          .isEqualTo("/recordings/" + first.name() + "/play");
+          .as("relative to /events")
+          .isEqualTo("./recordings/" + first.name() + "/play");
 
       String current = recorder.currentSegment();
       if (current != null) {

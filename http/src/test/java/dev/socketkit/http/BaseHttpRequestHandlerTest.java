@@ -538,7 +538,7 @@ class BaseHttpRequestHandlerTest {
   @Test
   void sendBodyAnswersWithTheExactLengthAndKeepsTheConnection() throws Exception {
     try (Running s = Running.threading(Small::new);
-        RawClient client = s.client()) {
+        RawHttpClient client = s.client()) {
       Response r = client.get("/a");
       assertThat(r.statusLine()).isEqualTo("HTTP/1.1 200 OK");
       assertThat(r.header("Content-Type")).isEqualTo("text/plain; charset=utf-8");
@@ -552,7 +552,7 @@ class BaseHttpRequestHandlerTest {
   @Test
   void sendBodyAnswersHeadWithTheHeadAlone() throws Exception {
     try (Running s = Running.threading(Small::new);
-        RawClient client = s.client()) {
+        RawHttpClient client = s.client()) {
       Response head = client.send("HEAD /a HTTP/1.1\r\nHost: t\r\n\r\n").read(true);
       assertThat(head.header("Content-Length")).isEqualTo("8");
       // Had the body gone out, it would be read as the next status line.
@@ -563,7 +563,7 @@ class BaseHttpRequestHandlerTest {
   @Test
   void sendBodyAnswersPipelinedRequestsInOrder() throws Exception {
     try (Running s = Running.threading(Small::new);
-        RawClient client = s.client()) {
+        RawHttpClient client = s.client()) {
       client.send( // three requests in one write
           String.join(
               "\r\n",
@@ -590,7 +590,7 @@ class BaseHttpRequestHandlerTest {
   @Test
   void sendBodyRefusesAStatusThatHasNoBody() throws Exception {
     try (Running s = Running.threading(Small::new);
-        RawClient client = s.client()) {
+        RawHttpClient client = s.client()) {
       assertThat(client.get("/204").status())
           .as("the IllegalArgumentException's 500")
           .isEqualTo(500);
@@ -600,7 +600,7 @@ class BaseHttpRequestHandlerTest {
   @Test
   void acceptedConnectionsHaveNagleOff() throws Exception {
     try (Running s = Running.threading(Small::new);
-        RawClient client = s.client()) {
+        RawHttpClient client = s.client()) {
       assertThat(client.get("/nodelay").text()).isEqualTo("true");
     }
   }

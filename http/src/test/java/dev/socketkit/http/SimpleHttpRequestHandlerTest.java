@@ -121,7 +121,7 @@ class SimpleHttpRequestHandlerTest {
     byte[] large = randomBytes(SimpleHttpRequestHandler.MAX_JOINED_FILE * 16 + 7);
     Files.write(root.resolve("large.bin"), large);
     try (Running s = serve();
-        RawClient client = s.client()) {
+        RawHttpClient client = s.client()) {
       Response r = client.get("/large.bin");
       assertThat(r.header("Content-Length")).isEqualTo(String.valueOf(large.length));
       assertThat(r.body()).isEqualTo(large);
@@ -138,7 +138,7 @@ class SimpleHttpRequestHandlerTest {
     byte[] shrunk = java.util.Arrays.copyOf(large, SimpleHttpRequestHandler.MAX_JOINED_FILE * 2);
     Files.write(root.resolve("large.bin"), large);
     try (Running s = serveChanging("large.bin", shrunk);
-        RawClient client = s.client()) {
+        RawHttpClient client = s.client()) {
       client.send("GET /large.bin HTTP/1.1\r\nHost: test\r\n\r\n");
       assertThat(client.readLine()).startsWith("HTTP/1.1 200");
       for (String line = client.readLine(); !line.isEmpty(); line = client.readLine()) {

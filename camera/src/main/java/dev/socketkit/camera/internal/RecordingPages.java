@@ -1,17 +1,17 @@
 package dev.socketkit.camera.internal;
 
-import java.net.URLDecoder;
+import static dev.socketkit.http.Html.escape;
+
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
- * The HTML of the recordings pages and the small parsers the surveillance routes need (query
- * strings, byte ranges). Stateless; any thread.
+ * The HTML of the recordings pages and the byte-range parser the downloads need. Every link is
+ * relative (it starts with the {@code root} the caller passes, {@link Call#root()}), so the pages
+ * work under a proxy's prefix. Stateless; any thread.
  */
 public final class RecordingPages {
   private RecordingPages() {}
@@ -23,9 +23,12 @@ public final class RecordingPages {
    * The recordings page for {@code rows} (newest first), with {@code failure} shown if not null.
    * {@code token} (a signed link's, or null) is carried on every link, so a page opened with {@code
    * ?token=} keeps working.
+   *
+   * @param root the camera's root relative to the page ({@code ./} at {@code /recordings})
    */
-  public static String list(List<Row> rows, String failure, String token) {
+  public static String list(String root, List<Row> rows, String failure, String token) {
     String q = tokenQuery(token);
+    String home = escape(root);
     StringBuilder html = new StringBuilder();
     html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
@@ -35,9 +38,12 @@ public final class RecordingPages {
             "a{color:#8cf}table{border-collapse:collapse}td,th{padding:.3rem .8rem;text-align:left}")
         .append("tr:nth-child(even){background:#1c1c1c}button{cursor:pointer}</style></head><body>")
         .append(
-            "<h1>Recordings</h1><p><a href=\"/"
+            "<h1>Recordings</h1><p><a href=\""
+                + home
                 + q
-                + "\">Live view</a> · <a href=\"/recordings.json"
+                + "\">Live view</a> · <a href=\""
+                + home
+                + "recordings.json"
                 + q
                 + "\">JSON</a></p>");
     if (failure != null) {
@@ -49,7 +55,7 @@ public final class RecordingPages {
       html.append("<table><tr><th>Start (UTC)</th><th>Length</th><th>Size</th><th></th></tr>");
       for (Row s : rows) {
         String length = s.seconds() < 0 ? "?" : String.format(Locale.ROOT, "%.1f s", s.seconds());
-        String href = "/recordings/" + escape(s.name());
+        String href = home + "recordings/" + escape(s.name());
         html.append("<tr><td>")
             .append(escape(s.start().toString()))
             .append("</td><td>")
@@ -86,9 +92,13 @@ public final class RecordingPages {
   /**
    * The page that plays recording {@code fileName} in an {@code <img>} from its play.mjpg, carrying
    * {@code token} (or null) on its links.
+   *
+   * @param root the camera's root relative to the page ({@code ../../} at {@code
+   *     /recordings/NAME/play})
    */
-  public static String player(String fileName, String token) {
+  public static String player(String root, String fileName, String token) {
     String name = escape(fileName);
+    String home = escape(root);
     String q = tokenQuery(token);
     String html =
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -97,15 +107,21 @@ public final class RecordingPages {
             + name
             + "</title><style>body{font-family:system-ui,sans-serif;margin:1.5rem;"
             + "background:#111;color:#eee}a{color:#8cf}img{max-width:100%;background:#000}</style></head>"
-            + "<body><p><a href=\"/recordings"
+            + "<body><p><a href=\""
+            + home
+            + "recordings"
             + q
-            + "\">All recordings</a> · <a href=\"/recordings/"
+            + "\">All recordings</a> · <a href=\""
+            + home
+            + "recordings/"
             + name
             + q
             + "\" download>download</a></p><h1>"
             + name
             + "</h1>"
-            + "<img alt=\"recording\" src=\"/recordings/"
+            + "<img alt=\"recording\" src=\""
+            + home
+            + "recordings/"
             + name
             + "/play.mjpg"
             + q
@@ -158,43 +174,5 @@ public final class RecordingPages {
     } catch (NumberFormatException e) {
       return new long[0]; // a malformed range is ignored (RFC 9110 section 14.2)
     }
-  }
-
-  /** The query string's parameters, decoded; the first of a repeated name wins. */
-  public static Map<String, String> parseQuery(String query) {
-    Map<String, String> params = new LinkedHashMap<>();
-    if (query == null || query.isEmpty()) {
-      return params;
-    }
-    for (String pair : query.split("&", -1)) {
-      int eq = pair.indexOf('=');
-      String key = eq < 0 ? pair : pair.substring(0, eq);
-      String value = eq < 0 ? "" : pair.substring(eq + 1);
-      try {
-        params.putIfAbsent(
-            URLDecoder.decode(key, StandardCharsets.UTF_8),
-            URLDecoder.decode(value, StandardCharsets.UTF_8));
-      } catch (IllegalArgumentException e) {
-        params.putIfAbsent(key, value); // a malformed %-escape: keep it as it came
-      }
-    }
-    return params;
-  }
-
-  /** {@code text} with the HTML special characters escaped. */
-  public static String escape(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '&' -> out.append("&amp;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
   }
 }
