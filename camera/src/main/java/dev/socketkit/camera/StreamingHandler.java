@@ -47,7 +47,7 @@ import java.util.regex.Pattern;
  * end; over TLS it writes the frames itself. The server closes the connection after the handler
  * returns.
  */
-public class StreamingHandler extends BaseHttpRequestHandler {
+class StreamingHandler extends BaseHttpRequestHandler {
   private static final ObjectMapper JSON =
       new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
   private static final String PAGE = resource("index.html");

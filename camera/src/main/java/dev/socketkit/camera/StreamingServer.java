@@ -11,7 +11,7 @@ import java.net.SocketAddress;
  *
  * <p>Handlers reach the camera through {@link #camera()}. Closed by the camera.
  */
-public final class StreamingServer extends ThreadingHttpServer {
+final class StreamingServer extends ThreadingHttpServer {
   private final Camera camera;
 
   /**

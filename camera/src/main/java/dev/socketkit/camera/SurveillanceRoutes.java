@@ -34,7 +34,7 @@ import java.util.function.Function;
  * relative to the request's path, so the pages work under a proxy's prefix. Stateless apart from
  * what it reads; thread-safe: request threads call it concurrently.
  */
-public final class SurveillanceRoutes {
+final class SurveillanceRoutes {
   /** Events per page of {@code /events} unless {@code ?limit=} says otherwise. */
   static final int DEFAULT_LIMIT = 20;
 
