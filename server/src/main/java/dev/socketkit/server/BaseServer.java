@@ -1,19 +1,18 @@
 package dev.socketkit.server;
 
+import dev.socketkit.select.AcceptBackoff;
 import dev.socketkit.select.Select;
+import dev.socketkit.select.WakeupPipe;
 import dev.socketkit.server.internal.RequestThreads;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.SocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.Pipe;
 import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /*
@@ -22,7 +21,7 @@ import java.util.function.Supplier;
  * The request loop is CPython's socketserver.BaseServer, method for method: serve_forever polls
  * the listening channel with select every poll interval and checks a shutdown flag; shutdown sets
  * the flag and waits for serve_forever to return. socketkit also wakes the loop at once through a
- * pipe (see openWakeup), so shutdown does not wait for the poll interval. We differ from CPython
+ * WakeupPipe, so shutdown does not wait for the poll interval. We differ from CPython
  * in three more places, each to avoid a hang:
  *
  *  - shutdown() called from the serving thread itself throws IllegalStateException (CPython waits
@@ -81,7 +80,7 @@ public abstract class BaseServer<R> implements AutoCloseable {
   private Thread servingThread;
   private boolean closed;
   private volatile boolean shutdownFlag; // set by shutdown(), cleared when serveForever returns
-  private Pipe.SinkChannel wakeupSink; // while serveForever runs: a byte here wakes it
+  private WakeupPipe wakeup; // while serveForever runs: wakeUp() ends its wait
   private RequestThreads requestThreads;
   private Duration pollInterval = DEFAULT_POLL_INTERVAL;
 
@@ -89,6 +88,7 @@ public abstract class BaseServer<R> implements AutoCloseable {
   private volatile boolean daemonThreads;
   private volatile boolean blockOnClose = true;
   private volatile Duration timeout;
+  private final AcceptBackoff acceptBackoff = new AcceptBackoff(); // the serving thread's
 
   /**
    * Remembers the handler factory. Python's {@code BaseServer.__init__(server_address,
@@ -166,20 +166,20 @@ public abstract class BaseServer<R> implements AutoCloseable {
     }
     becomeServingThread();
     SelectableChannel channel = channel();
-    Pipe wakeup = null;
+    WakeupPipe pipe = null;
     try {
       this.pollInterval = pollInterval;
-      wakeup = openWakeup();
-      List<SelectableChannel> reads = List.of(channel, wakeup.source());
-      List<SelectableChannel> wakeupOnly = List.of(wakeup.source());
+      pipe = openWakeup();
+      List<SelectableChannel> reads = List.of(channel, pipe.source());
+      List<SelectableChannel> wakeupOnly = List.of(pipe.source());
       while (!shutdownFlag) {
-        long paused = acceptPausedUntil - System.nanoTime();
+        long paused = acceptBackoff.remainingNanos();
         Select.Ready<SelectableChannel> ready =
             paused > 0
                 ? Select.select(wakeupOnly, List.of(), List.of(), Duration.ofNanos(paused))
                 : Select.select(reads, List.of(), List.of(), pollInterval);
-        if (ready.reads().contains(wakeup.source())) {
-          drain(wakeup.source());
+        if (ready.reads().contains(pipe.source())) {
+          pipe.drain();
         }
         if (ready.reads().contains(channel)) {
           handleRequestNoBlock();
@@ -198,12 +198,12 @@ public abstract class BaseServer<R> implements AutoCloseable {
       synchronized (lock) {
         shutdownFlag = false;
         servingThread = null;
-        wakeupSink = null;
+        wakeup = null;
         lock.notifyAll();
       }
-      if (wakeup != null) {
-        forget(wakeup.source());
-        closeQuietly(wakeup);
+      if (pipe != null) {
+        forget(pipe.source());
+        closeQuietly(pipe);
       }
     }
   }
@@ -214,49 +214,26 @@ public abstract class BaseServer<R> implements AutoCloseable {
    * pipe lives only while serveForever runs, so a server that is not serving holds no extra
    * descriptors. The poll interval still paces serviceActions(), as in Python.
    */
-  private Pipe openWakeup() throws IOException {
-    Pipe pipe = Pipe.open();
-    try {
-      pipe.sink().configureBlocking(false);
-    } catch (IOException | RuntimeException e) {
-      closeQuietly(pipe);
-      throw e;
-    }
+  private WakeupPipe openWakeup() throws IOException {
+    WakeupPipe pipe = WakeupPipe.open();
     synchronized (lock) {
-      wakeupSink = pipe.sink();
+      wakeup = pipe;
     }
     return pipe;
   }
 
   /** Wakes a running serveForever; called with the lock held. */
   private void wakeUp() {
-    if (wakeupSink == null) {
-      return;
-    }
-    try {
-      wakeupSink.write(ByteBuffer.wrap(new byte[] {1})); // a full pipe already wakes it
-    } catch (IOException ignored) {
-      // The pipe is closing because serveForever is returning: nothing left to wake.
+    if (wakeup != null) {
+      wakeup.wakeUp(); // false only when serveForever is returning: nothing left to wake
     }
   }
 
-  private static void drain(Pipe.SourceChannel source) throws IOException {
-    ByteBuffer bytes = ByteBuffer.allocate(64);
-    while (source.read(bytes) > 0) {
-      bytes.clear();
-    }
-  }
-
-  private static void closeQuietly(Pipe pipe) {
+  private static void closeQuietly(WakeupPipe pipe) {
     try {
-      pipe.sink().close();
+      pipe.close();
     } catch (IOException ignored) {
       // Closing a pipe end only fails if it is unusable already.
-    }
-    try {
-      pipe.source().close();
-    } catch (IOException ignored) {
-      // As above.
     }
   }
 
@@ -355,7 +332,7 @@ public abstract class BaseServer<R> implements AutoCloseable {
       // left: EMFILE) the channel stays readable and that loop spins at full CPU; pause instead,
       // as Netty and Tomcat do, and say so.
       if (channel().isOpen()) {
-        pauseAccepting(e);
+        acceptBackoff.failed("socketkit server on " + serverAddress() + ": taking a request", e);
       }
       return;
     }
@@ -379,40 +356,9 @@ public abstract class BaseServer<R> implements AutoCloseable {
     }
   }
 
-  /** How long serveForever stops taking requests after taking one failed. */
-  static final Duration ACCEPT_PAUSE = Duration.ofMillis(100);
-
-  /** At most one warning about failing accepts per this many nanoseconds. */
-  private static final long WARN_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
-
-  private volatile long acceptPausedUntil = System.nanoTime();
-  private long lastAcceptWarning = System.nanoTime() - WARN_EVERY_NANOS;
-  private final AtomicLong acceptFailures = new AtomicLong();
-
-  /** Stops taking requests for {@link #ACCEPT_PAUSE}; warns on stderr at most every 10 s. */
-  private void pauseAccepting(IOException error) {
-    long now = System.nanoTime();
-    acceptPausedUntil = now + ACCEPT_PAUSE.toNanos();
-    long failures = acceptFailures.incrementAndGet();
-    if (now - lastAcceptWarning >= WARN_EVERY_NANOS) {
-      lastAcceptWarning = now;
-      System.err.println(
-          "socketkit server on "
-              + serverAddress()
-              + ": taking a request failed ("
-              + error
-              + "); pausing "
-              + ACCEPT_PAUSE.toMillis()
-              + " ms ("
-              + failures
-              + " failures so far)");
-      System.err.flush();
-    }
-  }
-
   /** How many times taking a request failed. For tests. */
   final long acceptFailures() {
-    return acceptFailures.get();
+    return acceptBackoff.failures();
   }
 
   /**
