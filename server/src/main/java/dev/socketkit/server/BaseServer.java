@@ -8,6 +8,9 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.SocketAddress;
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
+import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 import java.util.List;
@@ -37,6 +40,16 @@ import java.util.function.Supplier;
  * registered channel is only really closed once its key is deregistered, so serveForever and
  * handleRequest deregister it (Select.forget) before they return; otherwise close() would not
  * release the port while the serving thread lives on.
+ *
+ * Why this stays one class of some 700 lines. It is Python's BaseServer with the parts of
+ * ThreadingMixIn and TCPServer that every concrete server shares (threading, daemon_threads,
+ * block_on_close, allow_reuse_address, allow_reuse_port), and users subclass it and its subclasses
+ * the way they subclass Python's: every protected step and public setting must stay on this type,
+ * so most of its length is their Javadoc. The parts with no such contract live elsewhere already:
+ * the wake-up pipe and the pause after a failed accept in select (WakeupPipe, AcceptBackoff), the
+ * request threads in internal.RequestThreads. What is left is one concern, the request loop and
+ * its life cycle (servingThread, shutdownFlag, closed under one lock); splitting it would spread
+ * that lock's invariants over two classes.
  */
 
 /**
@@ -88,6 +101,8 @@ public abstract class BaseServer<R> implements AutoCloseable {
   private volatile boolean daemonThreads;
   private volatile boolean blockOnClose = true;
   private volatile Duration timeout;
+  private volatile boolean reuseAddress;
+  private volatile boolean reusePort;
   private final AcceptBackoff acceptBackoff = new AcceptBackoff(); // the serving thread's
 
   /**
@@ -622,5 +637,66 @@ public abstract class BaseServer<R> implements AutoCloseable {
       throw new IllegalArgumentException("timeout: " + timeout + " (expected: >= 0, or null)");
     }
     this.timeout = timeout;
+  }
+
+  /**
+   * Whether the server sets {@code SO_REUSEADDR} when it binds: Python's {@code
+   * allow_reuse_address}; false by default, as Python's {@code TCPServer} and {@code UDPServer}. A
+   * subclass may override this to return true, as Python's {@code HTTPServer} sets the class
+   * attribute; it is read by {@link #applyReuseOptions}, which the constructor of {@link TcpServer}
+   * and {@link UdpServer} calls before a subclass's fields are set.
+   */
+  public boolean allowReuseAddress() {
+    return reuseAddress;
+  }
+
+  /**
+   * Sets {@link #allowReuseAddress()}; takes effect at the next bind ({@code serverBind()}).
+   * Python: server.allow_reuse_address = True.
+   */
+  public final void setAllowReuseAddress(boolean allow) {
+    this.reuseAddress = allow;
+  }
+
+  /**
+   * Whether the server sets {@code SO_REUSEPORT} when it binds: Python's {@code allow_reuse_port};
+   * false by default. Overridable like {@link #allowReuseAddress()}.
+   */
+  public boolean allowReusePort() {
+    return reusePort;
+  }
+
+  /**
+   * Sets {@link #allowReusePort()}; takes effect at the next bind ({@code serverBind()}). Python:
+   * server.allow_reuse_port = True.
+   */
+  public final void setAllowReusePort(boolean allow) {
+    this.reusePort = allow;
+  }
+
+  /**
+   * Sets {@code SO_REUSEADDR} to {@link #allowReuseAddress()} where the channel has it, and {@code
+   * SO_REUSEPORT} if {@link #allowReusePort()}: the first step of Python's {@code server_bind()}.
+   * Called by a concrete server's {@code serverBind()} just before it binds {@code socket}.
+   *
+   * @throws IOException if an option cannot be set, or reusing the port is asked for and the
+   *     channel has no {@code SO_REUSEPORT}
+   */
+  protected final void applyReuseOptions(NetworkChannel socket) throws IOException {
+    // Unix-domain channels have no SO_REUSEADDR; CPython sets it there and the kernel ignores it.
+    setIfSupported(socket, StandardSocketOptions.SO_REUSEADDR, allowReuseAddress());
+    if (allowReusePort()) {
+      if (!socket.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+        throw new IOException("SO_REUSEPORT is not supported for " + serverAddress());
+      }
+      socket.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+    }
+  }
+
+  private static <T> void setIfSupported(NetworkChannel socket, SocketOption<T> option, T value)
+      throws IOException {
+    if (socket.supportedOptions().contains(option)) {
+      socket.setOption(option, value);
+    }
   }
 }

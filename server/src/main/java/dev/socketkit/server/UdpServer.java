@@ -2,7 +2,6 @@ package dev.socketkit.server;
 
 import java.io.IOException;
 import java.net.SocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectableChannel;
@@ -38,8 +37,6 @@ public class UdpServer extends BaseServer<DatagramRequest> {
 
   private final DatagramChannel socket;
   private SocketAddress address;
-  private volatile boolean reuseAddress;
-  private volatile boolean reusePort;
   private volatile int maxPacketSize = DEFAULT_MAX_PACKET_SIZE;
   private ByteBuffer buffer; // the serving thread's
 
@@ -104,13 +101,7 @@ public class UdpServer extends BaseServer<DatagramRequest> {
    * @throws IOException if binding fails
    */
   protected void serverBind() throws IOException {
-    socket.setOption(StandardSocketOptions.SO_REUSEADDR, allowReuseAddress());
-    if (allowReusePort()) {
-      if (!socket.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
-        throw new IOException("SO_REUSEPORT is not supported for " + address);
-      }
-      socket.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-    }
+    applyReuseOptions(socket);
     socket.bind(address);
     address = socket.getLocalAddress();
   }
@@ -212,31 +203,5 @@ public class UdpServer extends BaseServer<DatagramRequest> {
       throw new IllegalArgumentException("maxPacketSize: " + size + " (expected: >= 1)");
     }
     this.maxPacketSize = size;
-  }
-
-  /** Python's {@code allow_reuse_address}; false by default. Overridable. */
-  public boolean allowReuseAddress() {
-    return reuseAddress;
-  }
-
-  /**
-   * Sets {@link #allowReuseAddress()}; takes effect at the next {@link #serverBind()}. Python:
-   * server.allow_reuse_address = True.
-   */
-  public final void setAllowReuseAddress(boolean allow) {
-    this.reuseAddress = allow;
-  }
-
-  /** Python's {@code allow_reuse_port}; false by default. Overridable. */
-  public boolean allowReusePort() {
-    return reusePort;
-  }
-
-  /**
-   * Sets {@link #allowReusePort()}; takes effect at the next {@link #serverBind()}. Python:
-   * server.allow_reuse_port = True.
-   */
-  public final void setAllowReusePort(boolean allow) {
-    this.reusePort = allow;
   }
 }
