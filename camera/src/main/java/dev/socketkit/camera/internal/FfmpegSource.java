@@ -36,7 +36,8 @@ public final class FfmpegSource implements FrameSource {
    * A source running ffmpeg with input options {@code args} (a shell-like line), encoding at {@code
    * quality} (1 to 100; mapped to ffmpeg's {@code -q:v} 31 to 2).
    *
-   * @throws IllegalArgumentException if {@code args} has no words or an unclosed quote
+   * @throws IllegalArgumentException if {@code args} has no words, an unclosed quote or a trailing
+   *     backslash (split as Python's {@code shlex.split})
    */
   public FfmpegSource(String args, int quality) {
     this("ffmpeg", args, quality);
@@ -45,7 +46,12 @@ public final class FfmpegSource implements FrameSource {
   /** As {@link #FfmpegSource(String, int)}, running {@code program} (a path or a name on PATH). */
   public FfmpegSource(String program, String args, int quality) {
     this.program = program;
-    this.inputArgs = CommandLineWords.split(args);
+    try {
+      this.inputArgs = CommandLineWords.split(args);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "ffmpeg: the input options " + e.getMessage() + ": " + args, e);
+    }
     if (inputArgs.isEmpty()) {
       throw new IllegalArgumentException(
           "ffmpeg: needs input options, e.g. ffmpeg:-f v4l2 -i /dev/video0");

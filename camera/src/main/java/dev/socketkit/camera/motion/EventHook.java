@@ -1,9 +1,9 @@
 package dev.socketkit.camera.motion;
 
+import dev.socketkit.camera.internal.CommandLineWords;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -12,11 +12,11 @@ import java.util.concurrent.TimeUnit;
  * A program run when a motion event starts or ends ({@code --on-motion-start CMD}, {@code
  * --on-motion-end CMD}), with the event's details in its environment.
  *
- * <p>The command line is split into an argument list here, never handed to a shell: quotes group
- * words ({@code 'a b'}, {@code "a b"}) and a backslash escapes the next character; nothing else is
- * special, so an event can never inject a command. The program's standard input is empty; its
- * output goes where the camera's goes (the journal, under systemd). A program that runs past the
- * timeout is killed; a failure is logged and never stops the camera.
+ * <p>The command line is split into an argument list here (as Python's {@code shlex.split}), never
+ * handed to a shell: quotes group words ({@code 'a b'}, {@code "a b"}) and a backslash escapes the
+ * next character; nothing else is special, so an event can never inject a command. The program's
+ * standard input is empty; its output goes where the camera's goes (the journal, under systemd). A
+ * program that runs past the timeout is killed; a failure is logged and never stops the camera.
  *
  * <p>{@link #run} blocks until the program exits or is killed: call it on a worker thread (as
  * {@link MotionEvents} does). Thread-safe (immutable).
@@ -51,53 +51,19 @@ public final class EventHook {
   }
 
   /**
-   * Splits a command line into words the way a shell would for plain words and quotes, without any
-   * expansion.
+   * Splits a command line into words as Python's {@code shlex.split} does, without any expansion:
+   * quotes group words, a backslash escapes the next character (in double quotes only {@code "} and
+   * {@code \}).
    *
-   * @throws IllegalArgumentException on an unclosed quote or a trailing backslash
+   * @throws IllegalArgumentException on an unclosed quote or a trailing backslash, with one
+   *     sentence that quotes the line ({@code command has an unclosed ' quote: LINE})
    */
   public static List<String> split(String line) {
-    List<String> words = new ArrayList<>();
-    StringBuilder word = new StringBuilder();
-    boolean inWord = false;
-    char quote = 0;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (quote != 0) {
-        if (c == quote) {
-          quote = 0;
-        } else if (c == '\\' && quote == '"' && i + 1 < line.length()) {
-          word.append(line.charAt(++i));
-        } else {
-          word.append(c);
-        }
-      } else if (c == '\'' || c == '"') {
-        quote = c;
-        inWord = true;
-      } else if (c == '\\') {
-        if (i + 1 == line.length()) {
-          throw new IllegalArgumentException("command ends with a backslash: " + line);
-        }
-        word.append(line.charAt(++i));
-        inWord = true;
-      } else if (Character.isWhitespace(c)) {
-        if (inWord) {
-          words.add(word.toString());
-          word.setLength(0);
-          inWord = false;
-        }
-      } else {
-        word.append(c);
-        inWord = true;
-      }
+    try {
+      return CommandLineWords.split(line);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("command " + e.getMessage() + ": " + line, e);
     }
-    if (quote != 0) {
-      throw new IllegalArgumentException("command has an unclosed " + quote + " quote: " + line);
-    }
-    if (inWord) {
-      words.add(word.toString());
-    }
-    return words;
   }
 
   /**
