@@ -1,12 +1,12 @@
 package dev.socketkit.camera.motion;
 
+import dev.socketkit.camera.internal.ChildProcess;
 import dev.socketkit.camera.internal.CommandLineWords;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A program run when a motion event starts or ends ({@code --on-motion-start CMD}, {@code
@@ -15,14 +15,19 @@ import java.util.concurrent.TimeUnit;
  * <p>The command line is split into an argument list here (as Python's {@code shlex.split}), never
  * handed to a shell: quotes group words ({@code 'a b'}, {@code "a b"}) and a backslash escapes the
  * next character; nothing else is special, so an event can never inject a command. The program's
- * standard input is empty; its output goes where the camera's goes (the journal, under systemd). A
- * program that runs past the timeout is killed; a failure is logged and never stops the camera.
+ * standard input is empty; its output goes where the camera's goes (the journal, under systemd),
+ * stderr line by line. A program that runs past the timeout, or whose thread is interrupted, is
+ * stopped: SIGTERM, then its whole process tree is killed after a grace period; a failure is logged
+ * and never stops the camera. What a hook that exits in time leaves running is its own business.
  *
  * <p>{@link #run} blocks until the program exits or is killed: call it on a worker thread (as
  * {@link MotionEvents} does). Thread-safe (immutable).
  */
 public final class EventHook {
   private static final System.Logger LOG = System.getLogger(EventHook.class.getName());
+
+  /** How long a hook may take to exit after SIGTERM (at its timeout) before it is killed. */
+  private static final Duration GRACE = Duration.ofSeconds(2);
 
   private final List<String> command;
   private final Duration timeout;
@@ -72,40 +77,31 @@ public final class EventHook {
    * @return its exit code, or -1 if it could not be started or was killed at the timeout
    */
   public int run(Map<String, String> environment) {
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-            .redirectError(ProcessBuilder.Redirect.INHERIT);
-    builder.environment().putAll(environment);
-    Process process;
+    ChildProcess process;
     try {
-      process = builder.start();
+      process =
+          ChildProcess.start(
+              command, environment, ProcessBuilder.Redirect.INHERIT, System.err::println);
     } catch (IOException e) {
       LOG.log(Level.WARNING, "motion hook " + command.get(0) + " did not start: " + e.getMessage());
       return -1;
     }
     try {
-      process.getOutputStream().close();
-      if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+      if (!process.waitFor(timeout)) {
+        process.stop(GRACE);
         LOG.log(
             Level.WARNING,
             "motion hook " + command.get(0) + " ran longer than " + timeout + "; killed it");
         return -1;
       }
-      int code = process.exitValue();
+      int code = process.exitCode();
       if (code != 0) {
         LOG.log(Level.WARNING, "motion hook " + command.get(0) + " failed with exit code " + code);
       }
       return code;
     } catch (InterruptedException e) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-      return -1;
-    } catch (IOException e) {
-      LOG.log(Level.WARNING, "motion hook " + command.get(0) + ": " + e.getMessage());
+      Thread.currentThread().interrupt(); // stop() keeps it set and gives the hook a short grace
+      process.stop(GRACE);
       return -1;
     }
   }
