@@ -41,9 +41,9 @@ import java.util.function.Supplier;
  * handleRequest deregister it (Select.forget) before they return; otherwise close() would not
  * release the port while the serving thread lives on.
  *
- * Why this stays one class of some 700 lines. It is Python's BaseServer with the parts of
+ * Why this stays one class of some 750 lines. It is Python's BaseServer with the parts of
  * ThreadingMixIn and TCPServer that every concrete server shares (threading, daemon_threads,
- * block_on_close, allow_reuse_address, allow_reuse_port), and users subclass it and its subclasses
+ * block_on_close, allow_reuse_address, allow_reuse_port, bind and activate), and users subclass it and its subclasses
  * the way they subclass Python's: every protected step and public setting must stay on this type,
  * so most of its length is their Javadoc. The parts with no such contract live elsewhere already:
  * the wake-up pipe and the pause after a failed accept in select (WakeupPipe, AcceptBackoff), the
@@ -528,6 +528,46 @@ public abstract class BaseServer<R> implements AutoCloseable {
       }
     }
   }
+
+  /**
+   * Binds and activates the server, as the constructors of {@link TcpServer} and {@link UdpServer}
+   * do when {@code bindAndActivate} is true: Python's {@code server.server_bind();
+   * server.server_activate()} after constructing with {@code bind_and_activate=False} and setting
+   * options. On failure closes the channel and throws.
+   *
+   * @throws IOException if binding or activating fails; the channel is then closed
+   */
+  public final void bindAndActivate() throws IOException {
+    try {
+      serverBind();
+      serverActivate();
+    } catch (IOException | RuntimeException | Error e) {
+      try {
+        channel().close();
+      } catch (IOException closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Applies the socket options and binds the channel: Python's {@code server_bind()} (of {@code
+   * TCPServer}). Does nothing here; {@link TcpServer} and {@link UdpServer} bind their channel.
+   * Called by {@link #bindAndActivate()}.
+   *
+   * @throws IOException if binding fails
+   */
+  protected void serverBind() throws IOException {}
+
+  /**
+   * Python's {@code server_activate()}. Does nothing here: {@link TcpServer#serverBind()} already
+   * listens (Java binds and listens in one call) and datagrams need no activation; a hook for
+   * subclasses. Called by {@link #bindAndActivate()}.
+   *
+   * @throws IOException if a subclass's activation fails
+   */
+  protected void serverActivate() throws IOException {}
 
   /**
    * Releases the server's channel: Python's {@code server_close()}. Called once by {@link

@@ -83,27 +83,6 @@ public class TcpServer extends BaseServer<SocketChannel> {
     }
   }
 
-  /**
-   * Binds and activates the server, as the constructor does when {@code bindAndActivate} is true:
-   * Python's {@code server.server_bind(); server.server_activate()} after constructing with {@code
-   * bind_and_activate=False} and setting options. On failure closes the channel and throws.
-   *
-   * @throws IOException if binding or activating fails; the channel is then closed
-   */
-  public final void bindAndActivate() throws IOException {
-    try {
-      serverBind();
-      serverActivate();
-    } catch (IOException | RuntimeException | Error e) {
-      try {
-        socket.close();
-      } catch (IOException closing) {
-        e.addSuppressed(closing);
-      }
-      throw e;
-    }
-  }
-
   private static ServerSocketChannel openFor(SocketAddress address, ProtocolFamily family)
       throws IOException {
     if (family != null) {
@@ -123,19 +102,12 @@ public class TcpServer extends BaseServer<SocketChannel> {
    *
    * @throws IOException if binding fails
    */
+  @Override
   protected void serverBind() throws IOException {
     applyReuseOptions(socket);
     socket.bind(address, requestQueueSize());
     address = socket.getLocalAddress();
   }
-
-  /**
-   * Python's {@code server_activate()}, which calls {@code listen}. Does nothing here, because
-   * {@link #serverBind()} already listens; a hook for subclasses.
-   *
-   * @throws IOException if a subclass's activation fails
-   */
-  protected void serverActivate() throws IOException {}
 
   /** Closes the listening channel: Python's {@code TCPServer.server_close()}. */
   @Override

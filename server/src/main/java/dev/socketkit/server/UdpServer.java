@@ -74,45 +74,17 @@ public class UdpServer extends BaseServer<DatagramRequest> {
   }
 
   /**
-   * Binds and activates the server, as the constructor does when {@code bindAndActivate} is true:
-   * Python's {@code server.server_bind(); server.server_activate()} after constructing with {@code
-   * bind_and_activate=False} and setting options. On failure closes the channel and throws.
-   *
-   * @throws IOException if binding or activating fails; the channel is then closed
-   */
-  public final void bindAndActivate() throws IOException {
-    try {
-      serverBind();
-      serverActivate();
-    } catch (IOException | RuntimeException | Error e) {
-      try {
-        socket.close();
-      } catch (IOException closing) {
-        e.addSuppressed(closing);
-      }
-      throw e;
-    }
-  }
-
-  /**
    * Applies the socket options and binds: Python's {@code server_bind()}. Afterwards {@link
    * #serverAddress()} is the real address.
    *
    * @throws IOException if binding fails
    */
+  @Override
   protected void serverBind() throws IOException {
     applyReuseOptions(socket);
     socket.bind(address);
     address = socket.getLocalAddress();
   }
-
-  /**
-   * Python's {@code UDPServer.server_activate()}: nothing to do for datagrams; a hook for
-   * subclasses.
-   *
-   * @throws IOException if a subclass's activation fails
-   */
-  protected void serverActivate() throws IOException {}
 
   /** Closes the socket: Python's {@code server_close()}. */
   @Override
