@@ -169,28 +169,19 @@ public final class EchoDriver extends LoadDriver<EchoReport> {
 
     @Override
     void readable() throws IOException {
-      for (int reads = 0; reads < 4; reads++) {
-        readBuffer.clear();
-        int n = channel.read(readBuffer);
-        if (n < 0) {
-          closedErrors++;
-          close();
-          return;
-        }
-        if (n == 0) {
-          break;
-        }
-        readBuffer.flip();
-        if (!check(readBuffer)) {
-          corruptErrors++;
-          close();
-          return;
-        }
-        if (n < READ_BUFFER) {
-          break;
-        }
+      if (readAvailable()) {
+        flush();
       }
-      flush();
+    }
+
+    @Override
+    boolean received(ByteBuffer bytes) {
+      if (!check(bytes)) {
+        corruptErrors++;
+        close();
+        return false;
+      }
+      return true;
     }
 
     @Override

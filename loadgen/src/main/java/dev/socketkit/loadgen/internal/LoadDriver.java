@@ -228,11 +228,47 @@ abstract class LoadDriver<R> {
     /** The connect completed: start talking. */
     abstract void connected() throws IOException;
 
-    /** The channel is readable. */
+    /** The channel is readable: typically {@link #readAvailable()}, then what follows. */
     abstract void readable() throws IOException;
+
+    /**
+     * Takes one read's bytes, in the shared read buffer (ready to be read from); returns false if
+     * it closed the peer (a protocol error, say).
+     */
+    abstract boolean received(ByteBuffer bytes) throws IOException;
 
     /** The channel is writable (its key asked for it). */
     abstract void writable() throws IOException;
+
+    /**
+     * Reads what is waiting into the shared buffer, at most four buffers' worth so that one busy
+     * peer cannot starve the others, and hands each read to {@link #received}. Closes the peer at
+     * end of stream (a closed error).
+     *
+     * @return false if the peer was closed
+     */
+    final boolean readAvailable() throws IOException {
+      for (int reads = 0; reads < 4; reads++) {
+        readBuffer.clear();
+        int n = channel.read(readBuffer);
+        if (n < 0) {
+          closedErrors++;
+          close();
+          return false;
+        }
+        if (n == 0) {
+          break;
+        }
+        readBuffer.flip();
+        if (!received(readBuffer)) {
+          return false;
+        }
+        if (n < READ_BUFFER) {
+          break;
+        }
+      }
+      return true;
+    }
 
     /** Lets the next peer start connecting: this one counts as connected from now on. */
     final void doneConnecting() {

@@ -142,33 +142,23 @@ public final class MjpegDriver extends LoadDriver<MjpegReport> {
 
     @Override
     void readable() throws IOException {
-      for (int reads = 0; reads < 4; reads++) {
-        readBuffer.clear();
-        int n = channel.read(readBuffer);
-        if (n < 0) {
-          closedErrors++;
-          close();
-          return;
-        }
-        if (n == 0) {
-          return;
-        }
-        doneConnecting(); // the server answered: let the next viewer in
-        if (counting) {
-          bytes += n;
-        }
-        readBuffer.flip();
-        try {
-          scanner.feed(readBuffer);
-        } catch (MalformedStreamException e) {
-          protocolErrors++;
-          close();
-          return;
-        }
-        if (n < READ_BUFFER) {
-          return;
-        }
+      readAvailable();
+    }
+
+    @Override
+    boolean received(ByteBuffer in) {
+      doneConnecting(); // the server answered: let the next viewer in
+      if (counting) {
+        bytes += in.remaining();
       }
+      try {
+        scanner.feed(in);
+      } catch (MalformedStreamException e) {
+        protocolErrors++;
+        close();
+        return false;
+      }
+      return true;
     }
 
     private void part(long length, long timestampMicros) {
