@@ -570,12 +570,15 @@ public abstract class BaseServer<R> implements AutoCloseable {
   protected void serverActivate() throws IOException {}
 
   /**
-   * Releases the server's channel: Python's {@code server_close()}. Called once by {@link
-   * #close()}; override to release more, and call {@code super.serverClose()}.
+   * Releases the server's channel: Python's {@code server_close()}; closes {@link #channel()}.
+   * Called once by {@link #close()}; override to release more, and call {@code
+   * super.serverClose()}.
    *
    * @throws IOException if closing fails
    */
-  protected void serverClose() throws IOException {}
+  protected void serverClose() throws IOException {
+    channel().close();
+  }
 
   /**
    * Whether {@link #close()} has been called. Python has no such query; its closed socket has

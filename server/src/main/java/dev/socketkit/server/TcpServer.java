@@ -109,12 +109,6 @@ public class TcpServer extends BaseServer<SocketChannel> {
     address = socket.getLocalAddress();
   }
 
-  /** Closes the listening channel: Python's {@code TCPServer.server_close()}. */
-  @Override
-  protected void serverClose() throws IOException {
-    socket.close();
-  }
-
   /** The listening channel: Python's {@code fileno()} / {@code self.socket}. */
   @Override
   protected final SelectableChannel channel() {

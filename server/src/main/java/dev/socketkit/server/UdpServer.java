@@ -86,12 +86,6 @@ public class UdpServer extends BaseServer<DatagramRequest> {
     address = socket.getLocalAddress();
   }
 
-  /** Closes the socket: Python's {@code server_close()}. */
-  @Override
-  protected void serverClose() throws IOException {
-    socket.close();
-  }
-
   /** The socket: Python's {@code fileno()}. */
   @Override
   protected final SelectableChannel channel() {
