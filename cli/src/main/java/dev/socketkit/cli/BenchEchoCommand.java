@@ -6,8 +6,8 @@ import dev.socketkit.loadgen.EchoReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -54,24 +54,10 @@ final class BenchEchoCommand implements Runnable {
   int size;
 
   @Option(
-      names = {"-d", "--duration"},
-      defaultValue = "10",
-      description = "Seconds of counted round trips (default: ${DEFAULT-VALUE}).")
-  double duration;
-
-  @Option(
       names = "--pipeline",
       defaultValue = "1",
       description = "Messages each connection keeps in flight (default: ${DEFAULT-VALUE}).")
   int pipeline;
-
-  @Option(
-      names = "--warmup",
-      defaultValue = "2",
-      description =
-          "Seconds of echoing before counting starts, for the JIT and the caches"
-              + " (default: ${DEFAULT-VALUE}).")
-  double warmup;
 
   @Option(
       names = "--lines",
@@ -80,11 +66,7 @@ final class BenchEchoCommand implements Runnable {
               + " echo line by line (socketserver's StreamRequestHandler).")
   boolean lines;
 
-  @Option(
-      names = "--server-pid",
-      defaultValue = "0",
-      description = "Also report this process's CPU use over the counted window (Linux).")
-  long serverPid;
+  @Mixin BenchWindow window;
 
   @Override
   public void run() {
@@ -96,9 +78,9 @@ final class BenchEchoCommand implements Runnable {
               connections,
               size,
               pipeline,
-              seconds("--duration", duration),
-              seconds("--warmup", warmup),
-              serverPid,
+              window.duration(),
+              window.warmup(),
+              window.serverPid,
               lines);
     } catch (IllegalArgumentException e) {
       throw new CommandFailure("bad option: " + e.getMessage(), e);
@@ -119,13 +101,5 @@ final class BenchEchoCommand implements Runnable {
     PrintWriter out = spec.commandLine().getOut();
     out.print(report.format());
     out.flush();
-  }
-
-  /** Seconds as a Duration; shared with {@link BenchMjpegCommand}. */
-  static Duration seconds(String option, double seconds) {
-    if (Double.isNaN(seconds) || seconds < 0 || seconds > 86_400) {
-      throw new IllegalArgumentException(option + ": " + seconds + " (expected: 0 to 86400 s)");
-    }
-    return Duration.ofNanos(Math.round(seconds * 1e9));
   }
 }

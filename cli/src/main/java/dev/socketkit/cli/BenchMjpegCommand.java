@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -43,18 +44,6 @@ final class BenchMjpegCommand implements Runnable {
   int viewers;
 
   @Option(
-      names = {"-d", "--duration"},
-      defaultValue = "10",
-      description = "Seconds of counted frames (default: ${DEFAULT-VALUE}).")
-  double duration;
-
-  @Option(
-      names = "--warmup",
-      defaultValue = "2",
-      description = "Seconds of watching before counting starts (default: ${DEFAULT-VALUE}).")
-  double warmup;
-
-  @Option(
       names = "--max-connecting",
       defaultValue = "64",
       description =
@@ -62,11 +51,7 @@ final class BenchMjpegCommand implements Runnable {
               + " server's listen backlog (default: ${DEFAULT-VALUE}).")
   int maxConnecting;
 
-  @Option(
-      names = "--server-pid",
-      defaultValue = "0",
-      description = "Also report this process's CPU use over the counted window (Linux).")
-  long serverPid;
+  @Mixin BenchWindow window;
 
   @Override
   public void run() {
@@ -76,9 +61,9 @@ final class BenchMjpegCommand implements Runnable {
           new MjpegOptions(
               new URI(url),
               viewers,
-              BenchEchoCommand.seconds("--duration", duration),
-              BenchEchoCommand.seconds("--warmup", warmup),
-              serverPid,
+              window.duration(),
+              window.warmup(),
+              window.serverPid,
               maxConnecting);
     } catch (URISyntaxException | IllegalArgumentException e) {
       throw new CommandFailure("bad option: " + e.getMessage(), e);

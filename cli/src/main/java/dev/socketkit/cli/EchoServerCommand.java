@@ -114,29 +114,6 @@ final class EchoServerCommand implements Callable<Integer> {
     }
   }
 
-  /** Parses a byte count with an optional binary suffix: 65536, 64K, 1M, 2G. */
-  static final class ByteSize implements ITypeConverter<Long> {
-    @Override
-    public Long convert(String value) {
-      String v = value.trim().toUpperCase(Locale.ROOT);
-      long unit = 1;
-      if (v.endsWith("K") || v.endsWith("M") || v.endsWith("G")) {
-        unit = v.endsWith("K") ? 1L << 10 : v.endsWith("M") ? 1L << 20 : 1L << 30;
-        v = v.substring(0, v.length() - 1);
-      }
-      try {
-        long n = Math.multiplyExact(Long.parseLong(v), unit);
-        if (n < 1) {
-          throw new NumberFormatException();
-        }
-        return n;
-      } catch (NumberFormatException | ArithmeticException e) {
-        throw new TypeConversionException(
-            "bad size '" + value + "' (expected a positive number of bytes, e.g. 65536, 64K, 1M)");
-      }
-    }
-  }
-
   @Spec CommandSpec spec;
 
   @Option(
@@ -163,11 +140,11 @@ final class EchoServerCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-pending",
-      converter = ByteSize.class,
+      converter = ByteSizes.Positive.class,
       defaultValue = "1M",
       paramLabel = "BYTES",
       description =
-          "Unsent echo one client may have before the server stops reading from it (K, M, G"
+          "Unsent echo one client may have before the server stops reading from it (K, M, G, T"
               + " suffixes); default: ${DEFAULT-VALUE}.")
   long maxPending;
 

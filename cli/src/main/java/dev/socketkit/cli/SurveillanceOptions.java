@@ -137,7 +137,7 @@ final class SurveillanceOptions {
       names = "--max-disk",
       paramLabel = "SIZE",
       defaultValue = "0",
-      converter = ByteSize.class,
+      converter = ByteSizes.NonNegative.class,
       description =
           "Delete the oldest recordings while all take more: 500M, 10G; 0 is no limit (default: ${DEFAULT-VALUE}).")
   long maxDisk;
@@ -268,41 +268,6 @@ final class SurveillanceOptions {
       } catch (NumberFormatException e) {
         throw new picocli.CommandLine.TypeConversionException(
             "'" + value + "' (expected: a fraction like 0.01 or a percentage like 1%)");
-      }
-    }
-  }
-
-  /** {@code 123}, {@code 500K}, {@code 500M}, {@code 10G}, {@code 1T} (powers of 1024). */
-  static final class ByteSize implements ITypeConverter<Long> {
-    @Override
-    public Long convert(String value) {
-      String v = value.trim().toUpperCase(Locale.ROOT);
-      if (v.endsWith("B")) {
-        v = v.substring(0, v.length() - 1);
-      }
-      if (v.endsWith("I")) {
-        v = v.substring(0, v.length() - 1); // 10GiB as 10G
-      }
-      int shift = 0;
-      if (!v.isEmpty()) {
-        switch (v.charAt(v.length() - 1)) {
-          case 'K' -> shift = 10;
-          case 'M' -> shift = 20;
-          case 'G' -> shift = 30;
-          case 'T' -> shift = 40;
-          default -> shift = 0;
-        }
-      }
-      String number = shift == 0 ? v : v.substring(0, v.length() - 1);
-      try {
-        double amount = Double.parseDouble(number);
-        if (amount < 0 || Double.isInfinite(amount)) {
-          throw new NumberFormatException();
-        }
-        return Math.round(amount * (1L << shift));
-      } catch (NumberFormatException e) {
-        throw new picocli.CommandLine.TypeConversionException(
-            "'" + value + "' (expected: a size like 500M or 10G)");
       }
     }
   }

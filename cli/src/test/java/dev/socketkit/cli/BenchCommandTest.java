@@ -92,6 +92,15 @@ class BenchCommandTest {
   }
 
   @Test
+  void bothBenchesCheckTheirCountedWindowTheSameWay() {
+    for (String bench : new String[] {"echo", "mjpeg"}) {
+      Result result = run("bench", bench, "--duration", "-1");
+      assertThat(result.code()).as(bench).isNotZero();
+      assertThat(result.err()).as(bench).contains("--duration: -1.0 (expected: 0 to 86400 s)");
+    }
+  }
+
+  @Test
   void benchEchoFailsInOneSentenceWhenNothingListens() throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

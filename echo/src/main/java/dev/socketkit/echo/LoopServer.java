@@ -1,11 +1,11 @@
 package dev.socketkit.echo;
 
+import dev.socketkit.select.AcceptBackoff;
+import dev.socketkit.select.WakeupPipe;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.Pipe;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
  *
  * What the two echo servers share and the lecture leaves out: binding, the way another thread
  * stops the loop, and closing. Another thread cannot touch a select loop's state, so shutdown()
- * writes one byte into a pipe whose read end is in the loop's read list (the self-pipe trick);
- * the loop sees it readable and returns. The per-client logic stays in the subclasses, where the
+ * wakes the loop through a WakeupPipe whose read end is in the loop's read list (the self-pipe
+ * trick); the loop sees it readable and returns. A failed accept pauses accepting through an
+ * AcceptBackoff, as BaseServer does. The per-client logic stays in the subclasses, where the
  * lecture's design is visible.
  */
 
@@ -29,7 +30,7 @@ abstract class LoopServer implements EchoServer {
   static final int READ_SIZE = 64 * 1024;
 
   final ServerSocketChannel serverSocket;
-  final Pipe wakeup;
+  final WakeupPipe wakeup;
   final long maxPending;
   final Listener listener;
   private final SocketAddress localAddress;
@@ -37,7 +38,7 @@ abstract class LoopServer implements EchoServer {
   private CountDownLatch served; // non-null while serveForever runs; guarded by lock
   private boolean closed; // guarded by lock
   volatile boolean stopRequested;
-  private long acceptPausedUntil; // System.nanoTime() when accepting resumes; 0 = accepting
+  private final AcceptBackoff acceptBackoff = new AcceptBackoff(); // the serving thread's
 
   /**
    * How long a client that ended its stream stays open, with our side shut down, before it is
@@ -50,9 +51,6 @@ abstract class LoopServer implements EchoServer {
   private final ArrayDeque<SocketChannel> lingering = new ArrayDeque<>();
   private final ArrayDeque<Long> lingerDeadlines = new ArrayDeque<>(); // nanoTime, same order
 
-  /** How long accepting pauses after accept() failed (for example, out of file descriptors). */
-  static final Duration ACCEPT_BACKOFF = Duration.ofMillis(100);
-
   LoopServer(SocketAddress address, long maxPending, Listener listener) throws IOException {
     if (maxPending < 1) {
       throw new IllegalArgumentException("maxPending: " + maxPending + " (expected: >= 1)");
@@ -63,7 +61,7 @@ abstract class LoopServer implements EchoServer {
     try {
       channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
       channel.bind(address, 1024); // a deep backlog: thousands of clients may connect at once
-      this.wakeup = Pipe.open();
+      this.wakeup = WakeupPipe.open();
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
@@ -87,7 +85,6 @@ abstract class LoopServer implements EchoServer {
       served = done;
     }
     try {
-      wakeup.source().configureBlocking(false);
       while (!stopRequested) {
         try {
           closeLingering(false);
@@ -136,11 +133,8 @@ abstract class LoopServer implements EchoServer {
       return;
     }
     stopRequested = true;
-    try {
-      wakeup.sink().write(ByteBuffer.wrap(new byte[] {1}));
-    } catch (IOException e) {
-      // The pipe is closed only by close(), after serving has stopped: nothing to wake.
-      return;
+    if (!wakeup.wakeUp()) {
+      return; // the pipe is closed only by close(), after serving has stopped: nothing to wake
     }
     try {
       done.await(10, TimeUnit.SECONDS);
@@ -164,12 +158,9 @@ abstract class LoopServer implements EchoServer {
       closeClients();
       closeLingering(true);
     } finally {
-      Pipe.SourceChannel source = wakeup.source();
-      Pipe.SinkChannel sink = wakeup.sink();
       try (serverSocket;
-          source;
-          sink) {
-        // try-with-resources closes all three, keeping the first failure
+          wakeup) {
+        // try-with-resources closes both, keeping the first failure
       }
     }
   }
@@ -177,7 +168,7 @@ abstract class LoopServer implements EchoServer {
   /**
    * Accepts one waiting client in non-blocking mode, or returns null if none waits or accepting
    * failed. A failure (typically "Too many open files") pauses accepting for {@link
-   * #ACCEPT_BACKOFF}: the client stays queued in the kernel, and the loop must not spin on a
+   * AcceptBackoff#PAUSE}: the client stays queued in the kernel, and the loop must not spin on a
    * listening socket that stays readable. Other clients are served meanwhile.
    */
   final SocketChannel acceptClient() {
@@ -188,13 +179,7 @@ abstract class LoopServer implements EchoServer {
       // Descriptors are short: lingering clients give theirs back first (they only wait for
       // their last echo to be read); then accepting pauses.
       closeLingering(true);
-      acceptPausedUntil = System.nanoTime() + ACCEPT_BACKOFF.toNanos();
-      warn(
-          "cannot accept a client ("
-              + e.getMessage()
-              + "); trying again in "
-              + ACCEPT_BACKOFF.toMillis()
-              + " ms");
+      acceptBackoff.failed("socketkit echo server: accepting a client", e);
       return null;
     }
     if (client == null) {
@@ -212,10 +197,7 @@ abstract class LoopServer implements EchoServer {
 
   /** Whether accepting is paused after a failure; resumes by itself when the pause is over. */
   final boolean acceptPaused() {
-    if (acceptPausedUntil != 0 && System.nanoTime() - acceptPausedUntil >= 0) {
-      acceptPausedUntil = 0;
-    }
-    return acceptPausedUntil != 0;
+    return acceptBackoff.paused();
   }
 
   /**
@@ -225,8 +207,9 @@ abstract class LoopServer implements EchoServer {
   final Duration selectTimeout() {
     long now = System.nanoTime();
     long wait = Long.MAX_VALUE;
-    if (acceptPaused()) {
-      wait = acceptPausedUntil - now;
+    long paused = acceptBackoff.remainingNanos();
+    if (paused > 0) {
+      wait = paused;
     }
     Long due = lingerDeadlines.peekFirst();
     if (due != null) {
@@ -267,10 +250,7 @@ abstract class LoopServer implements EchoServer {
 
   /** Empties the wake-up pipe after a stop, so that the next serveForever does not stop at once. */
   final void drainWakeup() throws IOException {
-    ByteBuffer sink = ByteBuffer.allocate(16);
-    while (wakeup.source().isOpen() && wakeup.source().read(sink) > 0) {
-      sink.clear();
-    }
+    wakeup.drain();
   }
 
   /** The client's address for the listener, or a placeholder when it is already gone. */

@@ -73,8 +73,7 @@ public final class SelectorsEchoServer extends LoopServer implements EventLoop.A
     } catch (IOException | RuntimeException e) {
       opened.close();
       serverSocket.close();
-      wakeup.source().close();
-      wakeup.sink().close();
+      wakeup.close();
       throw e;
     }
     loop = opened;

@@ -67,13 +67,7 @@ public record EchoReport(
             seconds,
             options.warmup().toMillis() / 1000.0));
     text.append(String.format(Locale.ROOT, "round trips/s: %.1f%n", roundTripsPerSecond()));
-    text.append(
-        String.format(
-            Locale.ROOT,
-            "latency ms: p50 %.3f p99 %.3f max %.3f%n",
-            p50Micros / 1000.0,
-            p99Micros / 1000.0,
-            maxMicros / 1000.0));
+    text.append(ReportLines.millis("latency", p50Micros, p99Micros, maxMicros));
     text.append(
         String.format(
             Locale.ROOT,
@@ -84,14 +78,7 @@ public record EchoReport(
             corruptErrors,
             openAtEnd,
             options.connections()));
-    text.append(
-        String.format(
-            Locale.ROOT,
-            "cpu: load generator %.1f%% of one core; server %s%n",
-            generatorCpu * 100,
-            serverCpu < 0
-                ? "not measured (give --server-pid)"
-                : String.format(Locale.ROOT, "%.1f%% of one core", serverCpu * 100)));
+    text.append(ReportLines.cpu(generatorCpu, serverCpu, ""));
     return text.toString();
   }
 }

@@ -73,13 +73,7 @@ public record MjpegReport(
     if (p50Micros < 0) {
       text.append("frame age ms: not measured (no X-Timestamp in the parts)%n".formatted());
     } else {
-      text.append(
-          String.format(
-              Locale.ROOT,
-              "frame age ms: p50 %.3f p99 %.3f max %.3f%n",
-              p50Micros / 1000.0,
-              p99Micros / 1000.0,
-              maxMicros / 1000.0));
+      text.append(ReportLines.millis("frame age", p50Micros, p99Micros, maxMicros));
     }
     text.append(
         String.format(
@@ -90,17 +84,11 @@ public record MjpegReport(
             protocolErrors,
             closedErrors));
     text.append(
-        String.format(
-            Locale.ROOT,
-            "cpu: load generator %.1f%% of one core; server %s%n",
-            generatorCpu * 100,
-            serverCpu < 0
-                ? "not measured (give --server-pid)"
-                : String.format(
-                    Locale.ROOT,
-                    "%.1f%% of one core (%.3f%% per viewer)",
-                    serverCpu * 100,
-                    serverCpu * 100 / options.viewers())));
+        ReportLines.cpu(
+            generatorCpu,
+            serverCpu,
+            String.format(
+                Locale.ROOT, " (%.3f%% per viewer)", serverCpu * 100 / options.viewers())));
     return text.toString();
   }
 }

@@ -1,19 +1,21 @@
 package dev.socketkit.server;
 
+import dev.socketkit.select.AcceptBackoff;
 import dev.socketkit.select.Select;
+import dev.socketkit.select.WakeupPipe;
 import dev.socketkit.server.internal.RequestThreads;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.SocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.Pipe;
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
+import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /*
@@ -22,7 +24,7 @@ import java.util.function.Supplier;
  * The request loop is CPython's socketserver.BaseServer, method for method: serve_forever polls
  * the listening channel with select every poll interval and checks a shutdown flag; shutdown sets
  * the flag and waits for serve_forever to return. socketkit also wakes the loop at once through a
- * pipe (see openWakeup), so shutdown does not wait for the poll interval. We differ from CPython
+ * WakeupPipe, so shutdown does not wait for the poll interval. We differ from CPython
  * in three more places, each to avoid a hang:
  *
  *  - shutdown() called from the serving thread itself throws IllegalStateException (CPython waits
@@ -38,6 +40,16 @@ import java.util.function.Supplier;
  * registered channel is only really closed once its key is deregistered, so serveForever and
  * handleRequest deregister it (Select.forget) before they return; otherwise close() would not
  * release the port while the serving thread lives on.
+ *
+ * Why this stays one class of some 750 lines. It is Python's BaseServer with the parts of
+ * ThreadingMixIn and TCPServer that every concrete server shares (threading, daemon_threads,
+ * block_on_close, allow_reuse_address, allow_reuse_port, bind and activate), and users subclass it and its subclasses
+ * the way they subclass Python's: every protected step and public setting must stay on this type,
+ * so most of its length is their Javadoc. The parts with no such contract live elsewhere already:
+ * the wake-up pipe and the pause after a failed accept in select (WakeupPipe, AcceptBackoff), the
+ * request threads in internal.RequestThreads. What is left is one concern, the request loop and
+ * its life cycle (servingThread, shutdownFlag, closed under one lock); splitting it would spread
+ * that lock's invariants over two classes.
  */
 
 /**
@@ -81,7 +93,7 @@ public abstract class BaseServer<R> implements AutoCloseable {
   private Thread servingThread;
   private boolean closed;
   private volatile boolean shutdownFlag; // set by shutdown(), cleared when serveForever returns
-  private Pipe.SinkChannel wakeupSink; // while serveForever runs: a byte here wakes it
+  private WakeupPipe wakeup; // while serveForever runs: wakeUp() ends its wait
   private RequestThreads requestThreads;
   private Duration pollInterval = DEFAULT_POLL_INTERVAL;
 
@@ -89,6 +101,9 @@ public abstract class BaseServer<R> implements AutoCloseable {
   private volatile boolean daemonThreads;
   private volatile boolean blockOnClose = true;
   private volatile Duration timeout;
+  private volatile boolean reuseAddress;
+  private volatile boolean reusePort;
+  private final AcceptBackoff acceptBackoff = new AcceptBackoff(); // the serving thread's
 
   /**
    * Remembers the handler factory. Python's {@code BaseServer.__init__(server_address,
@@ -166,20 +181,20 @@ public abstract class BaseServer<R> implements AutoCloseable {
     }
     becomeServingThread();
     SelectableChannel channel = channel();
-    Pipe wakeup = null;
+    WakeupPipe pipe = null;
     try {
       this.pollInterval = pollInterval;
-      wakeup = openWakeup();
-      List<SelectableChannel> reads = List.of(channel, wakeup.source());
-      List<SelectableChannel> wakeupOnly = List.of(wakeup.source());
+      pipe = openWakeup();
+      List<SelectableChannel> reads = List.of(channel, pipe.source());
+      List<SelectableChannel> wakeupOnly = List.of(pipe.source());
       while (!shutdownFlag) {
-        long paused = acceptPausedUntil - System.nanoTime();
+        long paused = acceptBackoff.remainingNanos();
         Select.Ready<SelectableChannel> ready =
             paused > 0
                 ? Select.select(wakeupOnly, List.of(), List.of(), Duration.ofNanos(paused))
                 : Select.select(reads, List.of(), List.of(), pollInterval);
-        if (ready.reads().contains(wakeup.source())) {
-          drain(wakeup.source());
+        if (ready.reads().contains(pipe.source())) {
+          pipe.drain();
         }
         if (ready.reads().contains(channel)) {
           handleRequestNoBlock();
@@ -198,12 +213,12 @@ public abstract class BaseServer<R> implements AutoCloseable {
       synchronized (lock) {
         shutdownFlag = false;
         servingThread = null;
-        wakeupSink = null;
+        wakeup = null;
         lock.notifyAll();
       }
-      if (wakeup != null) {
-        forget(wakeup.source());
-        closeQuietly(wakeup);
+      if (pipe != null) {
+        forget(pipe.source());
+        closeQuietly(pipe);
       }
     }
   }
@@ -214,49 +229,26 @@ public abstract class BaseServer<R> implements AutoCloseable {
    * pipe lives only while serveForever runs, so a server that is not serving holds no extra
    * descriptors. The poll interval still paces serviceActions(), as in Python.
    */
-  private Pipe openWakeup() throws IOException {
-    Pipe pipe = Pipe.open();
-    try {
-      pipe.sink().configureBlocking(false);
-    } catch (IOException | RuntimeException e) {
-      closeQuietly(pipe);
-      throw e;
-    }
+  private WakeupPipe openWakeup() throws IOException {
+    WakeupPipe pipe = WakeupPipe.open();
     synchronized (lock) {
-      wakeupSink = pipe.sink();
+      wakeup = pipe;
     }
     return pipe;
   }
 
   /** Wakes a running serveForever; called with the lock held. */
   private void wakeUp() {
-    if (wakeupSink == null) {
-      return;
-    }
-    try {
-      wakeupSink.write(ByteBuffer.wrap(new byte[] {1})); // a full pipe already wakes it
-    } catch (IOException ignored) {
-      // The pipe is closing because serveForever is returning: nothing left to wake.
+    if (wakeup != null) {
+      wakeup.wakeUp(); // false only when serveForever is returning: nothing left to wake
     }
   }
 
-  private static void drain(Pipe.SourceChannel source) throws IOException {
-    ByteBuffer bytes = ByteBuffer.allocate(64);
-    while (source.read(bytes) > 0) {
-      bytes.clear();
-    }
-  }
-
-  private static void closeQuietly(Pipe pipe) {
+  private static void closeQuietly(WakeupPipe pipe) {
     try {
-      pipe.sink().close();
+      pipe.close();
     } catch (IOException ignored) {
       // Closing a pipe end only fails if it is unusable already.
-    }
-    try {
-      pipe.source().close();
-    } catch (IOException ignored) {
-      // As above.
     }
   }
 
@@ -355,7 +347,7 @@ public abstract class BaseServer<R> implements AutoCloseable {
       // left: EMFILE) the channel stays readable and that loop spins at full CPU; pause instead,
       // as Netty and Tomcat do, and say so.
       if (channel().isOpen()) {
-        pauseAccepting(e);
+        acceptBackoff.failed("socketkit server on " + serverAddress() + ": taking a request", e);
       }
       return;
     }
@@ -379,40 +371,9 @@ public abstract class BaseServer<R> implements AutoCloseable {
     }
   }
 
-  /** How long serveForever stops taking requests after taking one failed. */
-  static final Duration ACCEPT_PAUSE = Duration.ofMillis(100);
-
-  /** At most one warning about failing accepts per this many nanoseconds. */
-  private static final long WARN_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
-
-  private volatile long acceptPausedUntil = System.nanoTime();
-  private long lastAcceptWarning = System.nanoTime() - WARN_EVERY_NANOS;
-  private final AtomicLong acceptFailures = new AtomicLong();
-
-  /** Stops taking requests for {@link #ACCEPT_PAUSE}; warns on stderr at most every 10 s. */
-  private void pauseAccepting(IOException error) {
-    long now = System.nanoTime();
-    acceptPausedUntil = now + ACCEPT_PAUSE.toNanos();
-    long failures = acceptFailures.incrementAndGet();
-    if (now - lastAcceptWarning >= WARN_EVERY_NANOS) {
-      lastAcceptWarning = now;
-      System.err.println(
-          "socketkit server on "
-              + serverAddress()
-              + ": taking a request failed ("
-              + error
-              + "); pausing "
-              + ACCEPT_PAUSE.toMillis()
-              + " ms ("
-              + failures
-              + " failures so far)");
-      System.err.flush();
-    }
-  }
-
   /** How many times taking a request failed. For tests. */
   final long acceptFailures() {
-    return acceptFailures.get();
+    return acceptBackoff.failures();
   }
 
   /**
@@ -569,12 +530,55 @@ public abstract class BaseServer<R> implements AutoCloseable {
   }
 
   /**
-   * Releases the server's channel: Python's {@code server_close()}. Called once by {@link
-   * #close()}; override to release more, and call {@code super.serverClose()}.
+   * Binds and activates the server, as the constructors of {@link TcpServer} and {@link UdpServer}
+   * do when {@code bindAndActivate} is true: Python's {@code server.server_bind();
+   * server.server_activate()} after constructing with {@code bind_and_activate=False} and setting
+   * options. On failure closes the channel and throws.
+   *
+   * @throws IOException if binding or activating fails; the channel is then closed
+   */
+  public final void bindAndActivate() throws IOException {
+    try {
+      serverBind();
+      serverActivate();
+    } catch (IOException | RuntimeException | Error e) {
+      try {
+        channel().close();
+      } catch (IOException closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Applies the socket options and binds the channel: Python's {@code server_bind()} (of {@code
+   * TCPServer}). Does nothing here; {@link TcpServer} and {@link UdpServer} bind their channel.
+   * Called by {@link #bindAndActivate()}.
+   *
+   * @throws IOException if binding fails
+   */
+  protected void serverBind() throws IOException {}
+
+  /**
+   * Python's {@code server_activate()}. Does nothing here: {@link TcpServer#serverBind()} already
+   * listens (Java binds and listens in one call) and datagrams need no activation; a hook for
+   * subclasses. Called by {@link #bindAndActivate()}.
+   *
+   * @throws IOException if a subclass's activation fails
+   */
+  protected void serverActivate() throws IOException {}
+
+  /**
+   * Releases the server's channel: Python's {@code server_close()}; closes {@link #channel()}.
+   * Called once by {@link #close()}; override to release more, and call {@code
+   * super.serverClose()}.
    *
    * @throws IOException if closing fails
    */
-  protected void serverClose() throws IOException {}
+  protected void serverClose() throws IOException {
+    channel().close();
+  }
 
   /**
    * Whether {@link #close()} has been called. Python has no such query; its closed socket has
@@ -676,5 +680,66 @@ public abstract class BaseServer<R> implements AutoCloseable {
       throw new IllegalArgumentException("timeout: " + timeout + " (expected: >= 0, or null)");
     }
     this.timeout = timeout;
+  }
+
+  /**
+   * Whether the server sets {@code SO_REUSEADDR} when it binds: Python's {@code
+   * allow_reuse_address}; false by default, as Python's {@code TCPServer} and {@code UDPServer}. A
+   * subclass may override this to return true, as Python's {@code HTTPServer} sets the class
+   * attribute; it is read by {@link #applyReuseOptions}, which the constructor of {@link TcpServer}
+   * and {@link UdpServer} calls before a subclass's fields are set.
+   */
+  public boolean allowReuseAddress() {
+    return reuseAddress;
+  }
+
+  /**
+   * Sets {@link #allowReuseAddress()}; takes effect at the next bind ({@code serverBind()}).
+   * Python: server.allow_reuse_address = True.
+   */
+  public final void setAllowReuseAddress(boolean allow) {
+    this.reuseAddress = allow;
+  }
+
+  /**
+   * Whether the server sets {@code SO_REUSEPORT} when it binds: Python's {@code allow_reuse_port};
+   * false by default. Overridable like {@link #allowReuseAddress()}.
+   */
+  public boolean allowReusePort() {
+    return reusePort;
+  }
+
+  /**
+   * Sets {@link #allowReusePort()}; takes effect at the next bind ({@code serverBind()}). Python:
+   * server.allow_reuse_port = True.
+   */
+  public final void setAllowReusePort(boolean allow) {
+    this.reusePort = allow;
+  }
+
+  /**
+   * Sets {@code SO_REUSEADDR} to {@link #allowReuseAddress()} where the channel has it, and {@code
+   * SO_REUSEPORT} if {@link #allowReusePort()}: the first step of Python's {@code server_bind()}.
+   * Called by a concrete server's {@code serverBind()} just before it binds {@code socket}.
+   *
+   * @throws IOException if an option cannot be set, or reusing the port is asked for and the
+   *     channel has no {@code SO_REUSEPORT}
+   */
+  protected final void applyReuseOptions(NetworkChannel socket) throws IOException {
+    // Unix-domain channels have no SO_REUSEADDR; CPython sets it there and the kernel ignores it.
+    setIfSupported(socket, StandardSocketOptions.SO_REUSEADDR, allowReuseAddress());
+    if (allowReusePort()) {
+      if (!socket.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+        throw new IOException("SO_REUSEPORT is not supported for " + serverAddress());
+      }
+      socket.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+    }
+  }
+
+  private static <T> void setIfSupported(NetworkChannel socket, SocketOption<T> option, T value)
+      throws IOException {
+    if (socket.supportedOptions().contains(option)) {
+      socket.setOption(option, value);
+    }
   }
 }

@@ -3,8 +3,6 @@ package dev.socketkit.server;
 import java.io.IOException;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
-import java.net.SocketOption;
-import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
@@ -29,8 +27,8 @@ import java.util.function.Supplier;
  * {@link #close()}. Threads: see {@link BaseServer}.
  *
  * <p>Meant to be extended (Python's {@code HTTPServer} is a {@code TCPServer}): a subclass may
- * override {@link #allowReuseAddress()} and the other settings read by {@link #serverBind()}, which
- * the constructor calls before a subclass's fields are set.
+ * override {@link #allowReuseAddress()} (see {@link BaseServer}) and the other settings read by
+ * {@link #serverBind()}, which the constructor calls before a subclass's fields are set.
  */
 public class TcpServer extends BaseServer<SocketChannel> {
   /** Python's {@code TCPServer.request_queue_size}: the listen backlog, 5. */
@@ -38,8 +36,6 @@ public class TcpServer extends BaseServer<SocketChannel> {
 
   private final ServerSocketChannel socket;
   private SocketAddress address;
-  private volatile boolean reuseAddress;
-  private volatile boolean reusePort;
   private volatile int requestQueueSize = DEFAULT_REQUEST_QUEUE_SIZE;
 
   /**
@@ -87,27 +83,6 @@ public class TcpServer extends BaseServer<SocketChannel> {
     }
   }
 
-  /**
-   * Binds and activates the server, as the constructor does when {@code bindAndActivate} is true:
-   * Python's {@code server.server_bind(); server.server_activate()} after constructing with {@code
-   * bind_and_activate=False} and setting options. On failure closes the channel and throws.
-   *
-   * @throws IOException if binding or activating fails; the channel is then closed
-   */
-  public final void bindAndActivate() throws IOException {
-    try {
-      serverBind();
-      serverActivate();
-    } catch (IOException | RuntimeException | Error e) {
-      try {
-        socket.close();
-      } catch (IOException closing) {
-        e.addSuppressed(closing);
-      }
-      throw e;
-    }
-  }
-
   private static ServerSocketChannel openFor(SocketAddress address, ProtocolFamily family)
       throws IOException {
     if (family != null) {
@@ -127,37 +102,11 @@ public class TcpServer extends BaseServer<SocketChannel> {
    *
    * @throws IOException if binding fails
    */
+  @Override
   protected void serverBind() throws IOException {
-    setIfSupported(StandardSocketOptions.SO_REUSEADDR, allowReuseAddress());
-    if (allowReusePort()) {
-      if (!socket.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
-        throw new IOException("SO_REUSEPORT is not supported for " + address);
-      }
-      socket.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-    }
+    applyReuseOptions(socket);
     socket.bind(address, requestQueueSize());
     address = socket.getLocalAddress();
-  }
-
-  private <T> void setIfSupported(SocketOption<T> option, T value) throws IOException {
-    // Unix-domain channels have no SO_REUSEADDR; CPython sets it there and the kernel ignores it.
-    if (socket.supportedOptions().contains(option)) {
-      socket.setOption(option, value);
-    }
-  }
-
-  /**
-   * Python's {@code server_activate()}, which calls {@code listen}. Does nothing here, because
-   * {@link #serverBind()} already listens; a hook for subclasses.
-   *
-   * @throws IOException if a subclass's activation fails
-   */
-  protected void serverActivate() throws IOException {}
-
-  /** Closes the listening channel: Python's {@code TCPServer.server_close()}. */
-  @Override
-  protected void serverClose() throws IOException {
-    socket.close();
   }
 
   /** The listening channel: Python's {@code fileno()} / {@code self.socket}. */
@@ -221,39 +170,6 @@ public class TcpServer extends BaseServer<SocketChannel> {
   @Override
   public final SocketAddress serverAddress() {
     return address;
-  }
-
-  /**
-   * Whether {@link #serverBind()} sets {@code SO_REUSEADDR}: Python's {@code allow_reuse_address};
-   * false by default, as Python's {@code TCPServer}. A subclass may override this to return true,
-   * as Python's {@code HTTPServer} sets the class attribute.
-   */
-  public boolean allowReuseAddress() {
-    return reuseAddress;
-  }
-
-  /**
-   * Sets {@link #allowReuseAddress()}; takes effect at the next {@link #serverBind()}. Python:
-   * server.allow_reuse_address = True.
-   */
-  public final void setAllowReuseAddress(boolean allow) {
-    this.reuseAddress = allow;
-  }
-
-  /**
-   * Whether {@link #serverBind()} sets {@code SO_REUSEPORT}: Python's {@code allow_reuse_port};
-   * false by default. Overridable like {@link #allowReuseAddress()}.
-   */
-  public boolean allowReusePort() {
-    return reusePort;
-  }
-
-  /**
-   * Sets {@link #allowReusePort()}; takes effect at the next {@link #serverBind()}. Python:
-   * server.allow_reuse_port = True.
-   */
-  public final void setAllowReusePort(boolean allow) {
-    this.reusePort = allow;
   }
 
   /**

@@ -2,7 +2,6 @@ package dev.socketkit.server;
 
 import java.io.IOException;
 import java.net.SocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectableChannel;
@@ -38,8 +37,6 @@ public class UdpServer extends BaseServer<DatagramRequest> {
 
   private final DatagramChannel socket;
   private SocketAddress address;
-  private volatile boolean reuseAddress;
-  private volatile boolean reusePort;
   private volatile int maxPacketSize = DEFAULT_MAX_PACKET_SIZE;
   private ByteBuffer buffer; // the serving thread's
 
@@ -77,56 +74,16 @@ public class UdpServer extends BaseServer<DatagramRequest> {
   }
 
   /**
-   * Binds and activates the server, as the constructor does when {@code bindAndActivate} is true:
-   * Python's {@code server.server_bind(); server.server_activate()} after constructing with {@code
-   * bind_and_activate=False} and setting options. On failure closes the channel and throws.
-   *
-   * @throws IOException if binding or activating fails; the channel is then closed
-   */
-  public final void bindAndActivate() throws IOException {
-    try {
-      serverBind();
-      serverActivate();
-    } catch (IOException | RuntimeException | Error e) {
-      try {
-        socket.close();
-      } catch (IOException closing) {
-        e.addSuppressed(closing);
-      }
-      throw e;
-    }
-  }
-
-  /**
    * Applies the socket options and binds: Python's {@code server_bind()}. Afterwards {@link
    * #serverAddress()} is the real address.
    *
    * @throws IOException if binding fails
    */
+  @Override
   protected void serverBind() throws IOException {
-    socket.setOption(StandardSocketOptions.SO_REUSEADDR, allowReuseAddress());
-    if (allowReusePort()) {
-      if (!socket.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
-        throw new IOException("SO_REUSEPORT is not supported for " + address);
-      }
-      socket.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-    }
+    applyReuseOptions(socket);
     socket.bind(address);
     address = socket.getLocalAddress();
-  }
-
-  /**
-   * Python's {@code UDPServer.server_activate()}: nothing to do for datagrams; a hook for
-   * subclasses.
-   *
-   * @throws IOException if a subclass's activation fails
-   */
-  protected void serverActivate() throws IOException {}
-
-  /** Closes the socket: Python's {@code server_close()}. */
-  @Override
-  protected void serverClose() throws IOException {
-    socket.close();
   }
 
   /** The socket: Python's {@code fileno()}. */
@@ -212,31 +169,5 @@ public class UdpServer extends BaseServer<DatagramRequest> {
       throw new IllegalArgumentException("maxPacketSize: " + size + " (expected: >= 1)");
     }
     this.maxPacketSize = size;
-  }
-
-  /** Python's {@code allow_reuse_address}; false by default. Overridable. */
-  public boolean allowReuseAddress() {
-    return reuseAddress;
-  }
-
-  /**
-   * Sets {@link #allowReuseAddress()}; takes effect at the next {@link #serverBind()}. Python:
-   * server.allow_reuse_address = True.
-   */
-  public final void setAllowReuseAddress(boolean allow) {
-    this.reuseAddress = allow;
-  }
-
-  /** Python's {@code allow_reuse_port}; false by default. Overridable. */
-  public boolean allowReusePort() {
-    return reusePort;
-  }
-
-  /**
-   * Sets {@link #allowReusePort()}; takes effect at the next {@link #serverBind()}. Python:
-   * server.allow_reuse_port = True.
-   */
-  public final void setAllowReusePort(boolean allow) {
-    this.reusePort = allow;
   }
 }

@@ -1,28 +1,33 @@
 package dev.socketkit.camera.internal.motion;
 
+import dev.socketkit.camera.internal.ChildProcess;
+import dev.socketkit.camera.internal.CommandLineWords;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A program run when a motion event starts or ends ({@code --on-motion-start CMD}, {@code
  * --on-motion-end CMD}), with the event's details in its environment.
  *
- * <p>The command line is split into an argument list here, never handed to a shell: quotes group
- * words ({@code 'a b'}, {@code "a b"}) and a backslash escapes the next character; nothing else is
- * special, so an event can never inject a command. The program's standard input is empty; its
- * output goes where the camera's goes (the journal, under systemd). A program that runs past the
- * timeout is killed; a failure is logged and never stops the camera.
+ * <p>The command line is split into an argument list here (as Python's {@code shlex.split}), never
+ * handed to a shell: quotes group words ({@code 'a b'}, {@code "a b"}) and a backslash escapes the
+ * next character; nothing else is special, so an event can never inject a command. The program's
+ * standard input is empty; its output goes where the camera's goes (the journal, under systemd),
+ * stderr line by line. A program that runs past the timeout, or whose thread is interrupted, is
+ * stopped: SIGTERM, then its whole process tree is killed after a grace period; a failure is logged
+ * and never stops the camera. What a hook that exits in time leaves running is its own business.
  *
  * <p>{@link #run} blocks until the program exits or is killed: call it on a worker thread (as
  * {@link MotionEvents} does). Thread-safe (immutable).
  */
 public final class EventHook {
   private static final System.Logger LOG = System.getLogger(EventHook.class.getName());
+
+  /** How long a hook may take to exit after SIGTERM (at its timeout) before it is killed. */
+  private static final Duration GRACE = Duration.ofSeconds(2);
 
   private final List<String> command;
   private final Duration timeout;
@@ -51,53 +56,19 @@ public final class EventHook {
   }
 
   /**
-   * Splits a command line into words the way a shell would for plain words and quotes, without any
-   * expansion.
+   * Splits a command line into words as Python's {@code shlex.split} does, without any expansion:
+   * quotes group words, a backslash escapes the next character (in double quotes only {@code "} and
+   * {@code \}).
    *
-   * @throws IllegalArgumentException on an unclosed quote or a trailing backslash
+   * @throws IllegalArgumentException on an unclosed quote or a trailing backslash, with one
+   *     sentence that quotes the line ({@code command has an unclosed ' quote: LINE})
    */
   public static List<String> split(String line) {
-    List<String> words = new ArrayList<>();
-    StringBuilder word = new StringBuilder();
-    boolean inWord = false;
-    char quote = 0;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (quote != 0) {
-        if (c == quote) {
-          quote = 0;
-        } else if (c == '\\' && quote == '"' && i + 1 < line.length()) {
-          word.append(line.charAt(++i));
-        } else {
-          word.append(c);
-        }
-      } else if (c == '\'' || c == '"') {
-        quote = c;
-        inWord = true;
-      } else if (c == '\\') {
-        if (i + 1 == line.length()) {
-          throw new IllegalArgumentException("command ends with a backslash: " + line);
-        }
-        word.append(line.charAt(++i));
-        inWord = true;
-      } else if (Character.isWhitespace(c)) {
-        if (inWord) {
-          words.add(word.toString());
-          word.setLength(0);
-          inWord = false;
-        }
-      } else {
-        word.append(c);
-        inWord = true;
-      }
+    try {
+      return CommandLineWords.split(line);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("command " + e.getMessage() + ": " + line, e);
     }
-    if (quote != 0) {
-      throw new IllegalArgumentException("command has an unclosed " + quote + " quote: " + line);
-    }
-    if (inWord) {
-      words.add(word.toString());
-    }
-    return words;
   }
 
   /**
@@ -106,40 +77,31 @@ public final class EventHook {
    * @return its exit code, or -1 if it could not be started or was killed at the timeout
    */
   public int run(Map<String, String> environment) {
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-            .redirectError(ProcessBuilder.Redirect.INHERIT);
-    builder.environment().putAll(environment);
-    Process process;
+    ChildProcess process;
     try {
-      process = builder.start();
+      process =
+          ChildProcess.start(
+              command, environment, ProcessBuilder.Redirect.INHERIT, System.err::println);
     } catch (IOException e) {
       LOG.log(Level.WARNING, "motion hook " + command.get(0) + " did not start: " + e.getMessage());
       return -1;
     }
     try {
-      process.getOutputStream().close();
-      if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+      if (!process.waitFor(timeout)) {
+        process.stop(GRACE);
         LOG.log(
             Level.WARNING,
             "motion hook " + command.get(0) + " ran longer than " + timeout + "; killed it");
         return -1;
       }
-      int code = process.exitValue();
+      int code = process.exitCode();
       if (code != 0) {
         LOG.log(Level.WARNING, "motion hook " + command.get(0) + " failed with exit code " + code);
       }
       return code;
     } catch (InterruptedException e) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-      return -1;
-    } catch (IOException e) {
-      LOG.log(Level.WARNING, "motion hook " + command.get(0) + ": " + e.getMessage());
+      Thread.currentThread().interrupt(); // stop() keeps it set and gives the hook a short grace
+      process.stop(GRACE);
       return -1;
     }
   }

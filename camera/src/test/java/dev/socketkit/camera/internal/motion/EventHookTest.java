@@ -24,7 +24,10 @@ class EventHookTest {
     assertThat(EventHook.split("''")).containsExactly("");
     assertThatThrownBy(() -> EventHook.split("echo 'open"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("unclosed");
+        .hasMessage("command has an unclosed ' quote: echo 'open");
+    assertThatThrownBy(() -> EventHook.split("echo a\\"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("command ends with a backslash that escapes nothing: echo a\\");
   }
 
   @Test
