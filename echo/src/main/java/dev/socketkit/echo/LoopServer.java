@@ -48,6 +48,13 @@ abstract class LoopServer implements EchoServer {
    */
   static final Duration LINGER = Duration.ofSeconds(5);
 
+  /**
+   * How long {@link #close()} waits for the serving thread to leave {@link #serveForever()} before
+   * it closes the clients: long enough for a loop with tens of thousands of clients on a loaded
+   * machine, short enough that Ctrl-C never hangs for good on a loop that is stuck.
+   */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(60);
+
   private final ArrayDeque<SocketChannel> lingering = new ArrayDeque<>();
   private final ArrayDeque<Long> lingerDeadlines = new ArrayDeque<>(); // nanoTime, same order
 
@@ -155,6 +162,17 @@ abstract class LoopServer implements EchoServer {
     }
     shutdown();
     try {
+      // closeClients() walks the lists the serving thread owns, so it must wait until that thread
+      // has left serveForever(): shutdown() gives up after 10 s (a loop slowed by thousands of
+      // clients on a loaded machine can take longer), and walking the lists alongside the loop
+      // threw ConcurrentModificationException.
+      if (!servingEnded(CLOSE_WAIT)) {
+        warn(
+            "the serving thread did not stop within "
+                + CLOSE_WAIT.toSeconds()
+                + " s; its clients are left open");
+        return;
+      }
       closeClients();
       closeLingering(true);
     } finally {
@@ -162,6 +180,25 @@ abstract class LoopServer implements EchoServer {
           wakeup) {
         // try-with-resources closes both, keeping the first failure
       }
+    }
+  }
+
+  /**
+   * Waits up to {@code timeout} for {@link #serveForever()} to return; true if it is not running.
+   */
+  private boolean servingEnded(Duration timeout) {
+    CountDownLatch done;
+    synchronized (lock) {
+      done = served;
+    }
+    if (done == null) {
+      return true;
+    }
+    try {
+      return done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 
