@@ -34,6 +34,10 @@ import java.util.Objects;
  * found the thread's state unreachable, which may be long after the thread ended: until then its
  * selector's descriptors stay open. Threads that may call select and then end or go back to a pool
  * (the threading servers' request threads) call closeSelectorIfOpen when they are done.
+ *
+ * Why this stays one class of some 500 lines: it is one function, Python's select.select, and its
+ * per-thread state; half of the file is the Javadoc of its contract (readiness, errors, timeouts,
+ * ownership), and the selector work itself already lives in EventLoop.
  */
 
 /**
