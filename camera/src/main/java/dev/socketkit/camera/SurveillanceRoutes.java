@@ -3,7 +3,9 @@ package dev.socketkit.camera;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.socketkit.camera.internal.ByteRange;
 import dev.socketkit.camera.internal.Call;
+import dev.socketkit.camera.internal.RangeSelection;
 import dev.socketkit.camera.internal.RecordingBodies;
 import dev.socketkit.camera.internal.RecordingPages;
 import dev.socketkit.camera.internal.RouteTable;
@@ -184,7 +186,7 @@ final class SurveillanceRoutes {
   }
 
   private Reply eventsOff() {
-    return Reply.text(404, "Motion detection is off; start the camera with --motion.");
+    return Reply.text(404, "Motion detection is off on this camera.");
   }
 
   private Reply eventsPage(Call call) throws IOException {
@@ -307,7 +309,7 @@ final class SurveillanceRoutes {
 
   private Reply recordings(Call call, ListAction action) throws IOException {
     if (segments == null) {
-      return Reply.text(404, "Recording is off; start the camera with --record and --record-dir.");
+      return Reply.text(404, "Recording is off on this camera.");
     }
     return action.answer(call);
   }
@@ -405,19 +407,17 @@ final class SurveillanceRoutes {
     long first = 0;
     long last = size - 1;
     int status = 200;
-    if (range != null) {
-      long[] bounds = RecordingPages.parseRange(range, size);
-      if (bounds == null) {
-        return Reply.text(
-                416, "Range not satisfiable: " + range + " (the file has " + size + " bytes)")
-            .with("Content-Range", "bytes */" + size);
-      }
-      if (bounds.length == 2) {
-        first = bounds[0];
-        last = bounds[1];
-        status = 206;
-        headers.put("Content-Range", "bytes " + first + "-" + last + "/" + size);
-      }
+    RangeSelection selection = ByteRange.parse(range, size);
+    if (selection == RangeSelection.UNSATISFIABLE) {
+      return Reply.text(
+              416, "Range not satisfiable: " + range + " (the file has " + size + " bytes)")
+          .with("Content-Range", "bytes */" + size);
+    }
+    if (selection instanceof ByteRange bytes) {
+      first = bytes.first();
+      last = bytes.last();
+      status = 206;
+      headers.put("Content-Range", bytes.contentRange(size));
     }
     long from = first;
     long length = last - first + 1;

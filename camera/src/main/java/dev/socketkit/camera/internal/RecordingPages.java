@@ -135,44 +135,4 @@ public final class RecordingPages {
         ? ""
         : "?token=" + escape(URLEncoder.encode(token, StandardCharsets.UTF_8));
   }
-
-  /**
-   * One byte range of RFC 9110 section 14.1.2 ({@code bytes=A-B}, {@code bytes=A-}, {@code
-   * bytes=-N}) as {@code {first, last}}; an empty array for a header to ignore (several ranges,
-   * another unit: the whole file is sent); null when it cannot be satisfied.
-   */
-  public static long[] parseRange(String header, long size) {
-    String value = header.trim();
-    if (!value.startsWith("bytes=") || value.indexOf(',') >= 0) {
-      return new long[0];
-    }
-    String spec = value.substring("bytes=".length()).trim();
-    int dash = spec.indexOf('-');
-    if (dash < 0) {
-      return new long[0];
-    }
-    try {
-      String a = spec.substring(0, dash).trim();
-      String b = spec.substring(dash + 1).trim();
-      long first;
-      long last;
-      if (a.isEmpty()) {
-        long suffix = Long.parseLong(b);
-        if (suffix <= 0 || size == 0) {
-          return null;
-        }
-        first = Math.max(0, size - suffix);
-        last = size - 1;
-      } else {
-        first = Long.parseLong(a);
-        last = b.isEmpty() ? size - 1 : Math.min(Long.parseLong(b), size - 1);
-        if (first < 0 || first > last) {
-          return first >= size ? null : new long[0];
-        }
-      }
-      return new long[] {first, last};
-    } catch (NumberFormatException e) {
-      return new long[0]; // a malformed range is ignored (RFC 9110 section 14.2)
-    }
-  }
 }

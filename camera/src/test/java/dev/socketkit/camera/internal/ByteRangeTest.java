@@ -15,6 +15,32 @@ class ByteRangeTest {
   }
 
   @Test
+  void aRangeHeaderSelectsOneRangeOfTheFile() {
+    assertThat(ByteRange.parse("bytes=0-99", 1000)).isEqualTo(new ByteRange(0, 99));
+    assertThat(ByteRange.parse("bytes=900-", 1000)).isEqualTo(new ByteRange(900, 999));
+    assertThat(ByteRange.parse("bytes=-100", 1000)).isEqualTo(new ByteRange(900, 999));
+    assertThat(ByteRange.parse("bytes=-5000", 1000)).isEqualTo(new ByteRange(0, 999));
+    assertThat(ByteRange.parse(" bytes=10-5000 ", 1000)).isEqualTo(new ByteRange(10, 999));
+  }
+
+  @Test
+  void aMissingMalformedOrMultipleRangeSendsTheWholeFile() {
+    assertThat(ByteRange.parse(null, 1000)).isEqualTo(RangeSelection.WHOLE);
+    assertThat(ByteRange.parse("bytes=0-1,5-6", 1000)).isEqualTo(RangeSelection.WHOLE);
+    assertThat(ByteRange.parse("items=0-1", 1000)).isEqualTo(RangeSelection.WHOLE);
+    assertThat(ByteRange.parse("bytes=x-1", 1000)).isEqualTo(RangeSelection.WHOLE);
+    assertThat(ByteRange.parse("bytes=5", 1000)).isEqualTo(RangeSelection.WHOLE);
+    assertThat(ByteRange.parse("bytes=9-3", 1000)).isEqualTo(RangeSelection.WHOLE);
+  }
+
+  @Test
+  void aRangePastTheEndOrOfNoBytesIsUnsatisfiable() {
+    assertThat(ByteRange.parse("bytes=1000-", 1000)).isEqualTo(RangeSelection.UNSATISFIABLE);
+    assertThat(ByteRange.parse("bytes=-0", 1000)).isEqualTo(RangeSelection.UNSATISFIABLE);
+    assertThat(ByteRange.parse("bytes=-10", 0)).isEqualTo(RangeSelection.UNSATISFIABLE);
+  }
+
+  @Test
   void anEmptyOrNegativeRangeIsRefusedNamingTheBounds() {
     assertThatThrownBy(() -> new ByteRange(5, 4))
         .isInstanceOf(IllegalArgumentException.class)
