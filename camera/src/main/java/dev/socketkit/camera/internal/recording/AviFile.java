@@ -73,24 +73,13 @@ public final class AviFile {
   public static void readFrames(Path file, FrameVisitor visitor) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       readHeader(channel, file);
-      long size = channel.size();
-      long position = AviWriter.FIRST_CHUNK;
-      ByteBuffer chunkHeader = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-      while (position + 8 <= size) {
-        chunkHeader.clear();
-        readFully(channel, chunkHeader, position);
-        String id = new String(chunkHeader.array(), 0, 4, StandardCharsets.US_ASCII);
-        long length = Integer.toUnsignedLong(chunkHeader.getInt(4));
-        if (!id.equals("00dc") || position + 8 + length > size) {
-          return;
-        }
-        ByteBuffer data = ByteBuffer.allocate((int) length);
-        readFully(channel, data, position + 8);
-        if (!visitor.frame(data.array())) {
-          return;
-        }
-        position += 8 + length + (length & 1);
-      }
+      walkFrameChunks(
+          channel,
+          (position, length) -> {
+            ByteBuffer data = ByteBuffer.allocate(length);
+            readFully(channel, data, position + 8);
+            return visitor.frame(data.array());
+          });
     }
   }
 
@@ -117,32 +106,25 @@ public final class AviFile {
       if (width <= 0 || height <= 0) {
         throw new IOException(file + ": not a socketkit recording (no frame size in its header)");
       }
-      long size = channel.size();
-      long position = AviWriter.FIRST_CHUNK;
-      int frames = 0;
-      int maxFrameBytes = 0;
-      int[] offsets = new int[1024];
-      int[] sizes = new int[1024];
-      ByteBuffer chunkHeader = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-      while (position + 8 <= size) {
-        chunkHeader.clear();
-        readFully(channel, chunkHeader, position);
-        String id = new String(chunkHeader.array(), 0, 4, StandardCharsets.US_ASCII);
-        long length = Integer.toUnsignedLong(chunkHeader.getInt(4));
-        long next = position + 8 + length + (length & 1);
-        if (!id.equals("00dc") || position + 8 + length > size) {
-          break;
-        }
-        if (frames == offsets.length) {
-          offsets = Arrays.copyOf(offsets, frames * 2);
-          sizes = Arrays.copyOf(sizes, frames * 2);
-        }
-        offsets[frames] = (int) (position - AviWriter.MOVI_FOURCC);
-        sizes[frames] = (int) length;
-        maxFrameBytes = Math.max(maxFrameBytes, (int) length);
-        frames++;
-        position = Math.min(next, size);
-      }
+      int[] frames = {0};
+      int[] maxFrameBytes = {0};
+      int[][] offsets = {new int[1024]};
+      int[][] sizes = {new int[1024]};
+      long position =
+          walkFrameChunks(
+              channel,
+              (chunk, length) -> {
+                int n = frames[0];
+                if (n == offsets[0].length) {
+                  offsets[0] = Arrays.copyOf(offsets[0], n * 2);
+                  sizes[0] = Arrays.copyOf(sizes[0], n * 2);
+                }
+                offsets[0][n] = (int) (chunk - AviWriter.MOVI_FOURCC);
+                sizes[0][n] = length;
+                maxFrameBytes[0] = Math.max(maxFrameBytes[0], length);
+                frames[0] = n + 1;
+                return true;
+              });
       if ((position & 1) != 0) {
         // A torn pad byte after the last frame: put it back so the index follows on a word.
         channel.write(ByteBuffer.allocate(1), position);
@@ -150,13 +132,54 @@ public final class AviFile {
       }
       channel.truncate(position);
       channel.position(position);
-      AviWriter.writeFully(channel, AviWriter.index(offsets, sizes, frames));
+      AviWriter.writeFully(channel, AviWriter.index(offsets[0], sizes[0], frames[0]));
       channel.position(0);
       AviWriter.writeFully(
-          channel, AviWriter.header(width, height, frames, fps, maxFrameBytes, position, true));
+          channel,
+          AviWriter.header(width, height, frames[0], fps, maxFrameBytes[0], position, true));
       channel.force(false);
-      return frames;
+      return frames[0];
     }
+  }
+
+  /** What {@link #walkFrameChunks} calls for each complete frame chunk. */
+  @FunctionalInterface
+  private interface ChunkVisitor {
+    /**
+     * One complete {@code 00dc} chunk whose 8-byte header starts at {@code position}.
+     *
+     * @return false to stop the walk
+     */
+    boolean chunk(long position, int length) throws IOException;
+  }
+
+  /**
+   * Walks the complete frame chunks of the {@code movi} list in order, stopping at the first chunk
+   * that is not a frame or is cut short (an unfinished file), or when the visitor says so.
+   *
+   * @return the position just after the last chunk walked (its pad byte included when the file
+   *     holds it), where an index would follow
+   */
+  private static long walkFrameChunks(FileChannel channel, ChunkVisitor visitor)
+      throws IOException {
+    long size = channel.size();
+    long position = AviWriter.FIRST_CHUNK;
+    ByteBuffer chunkHeader = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+    while (position + 8 <= size) {
+      chunkHeader.clear();
+      readFully(channel, chunkHeader, position);
+      String id = new String(chunkHeader.array(), 0, 4, StandardCharsets.US_ASCII);
+      long length = Integer.toUnsignedLong(chunkHeader.getInt(4));
+      if (!id.equals("00dc") || position + 8 + length > size) {
+        break;
+      }
+      long next = Math.min(position + 8 + length + (length & 1), size);
+      if (!visitor.chunk(position, (int) length)) {
+        return next;
+      }
+      position = next;
+    }
+    return position;
   }
 
   private static ByteBuffer readHeader(FileChannel channel, Path file) throws IOException {
