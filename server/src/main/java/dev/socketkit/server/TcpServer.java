@@ -69,6 +69,10 @@ public class TcpServer extends BaseServer<SocketChannel> {
   }
 
   /** For {@link UnixStreamServer}: opens a channel of {@code family} (null: by the address). */
+  // Python's TCPServer binds and activates in its constructor, calling server_bind and
+  // server_activate, which subclasses override (StreamingServer's request_queue_size, say): the
+  // lecture's contract, so "this" escapes to BaseServer.bindAndActivate on purpose (JDK 21+ lint).
+  @SuppressWarnings("this-escape")
   TcpServer(
       SocketAddress address,
       Supplier<? extends BaseRequestHandler<SocketChannel>> handlerFactory,
