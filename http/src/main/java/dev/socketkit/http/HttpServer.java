@@ -75,6 +75,9 @@ public class HttpServer extends TcpServer {
    *
    * @throws IOException if binding fails; nothing is left open
    */
+  // As Python's HTTPServer, the constructor binds through overridable serverBind and
+  // serverActivate: "this" escapes to them on purpose (JDK 21+ lint), as in TcpServer.
+  @SuppressWarnings("this-escape")
   public HttpServer(
       SocketAddress address,
       Supplier<? extends BaseHttpRequestHandler> handlerFactory,
