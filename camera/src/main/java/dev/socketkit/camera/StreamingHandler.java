@@ -190,9 +190,11 @@ class StreamingHandler extends BaseHttpRequestHandler {
   private void send(Reply reply) throws IOException {
     sendResponse(reply.status());
     sendHeader("Content-Type", reply.contentType());
-    if (reply.length() >= 0) {
+    // 204 and 304 have no body, and a 204 must not carry Content-Length (RFC 9110 section 8.6)
+    boolean bodiless = reply.status() == 204 || reply.status() == 304;
+    if (reply.length() >= 0 && !bodiless) {
       sendHeader("Content-Length", Long.toString(reply.length()));
-    } else {
+    } else if (reply.length() < 0) {
       setCloseConnection(true); // a stream: it ends when the connection does
     }
     for (Map.Entry<String, String> header : reply.headers().entrySet()) {

@@ -166,7 +166,9 @@ class SurveillanceServerTest {
       if (current != null) {
         assertThat(request(port, "DELETE", "/recordings/" + current).code()).isEqualTo(409);
       }
-      assertThat(request(port, "DELETE", "/recordings/" + first.name()).code()).isEqualTo(204);
+      CameraServerTest.Response deleted = request(port, "DELETE", "/recordings/" + first.name());
+      assertThat(deleted.code()).isEqualTo(204);
+      assertThat(deleted.headers()).as("RFC 9110 8.6").doesNotContainKey("content-length");
       assertThat(first.file()).doesNotExist();
       assertThat(request(port, "POST", "/recordings/nope-20260101T000000Z.avi/delete").code())
           .isEqualTo(404);

@@ -741,10 +741,11 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
 
   /**
    * The plain TCP channel, for a body sent with {@code FileChannel.transferTo}, after the head held
-   * back has been sent; null over TLS, whose bytes must go through the TLS socket's stream.
+   * back has been sent; null over TLS, whose bytes must go through the TLS socket's stream, and
+   * null when a subclass has replaced {@code wfile} (its stream must see every byte, in order).
    */
   final SocketChannel plainChannel() throws IOException {
-    if (socket != request().socket()) {
+    if (socket != request().socket() || wfile != output) {
       return null;
     }
     output.sendHeldHead();

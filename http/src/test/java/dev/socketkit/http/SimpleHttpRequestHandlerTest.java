@@ -133,6 +133,41 @@ class SimpleHttpRequestHandlerTest {
   }
 
   @Test
+  void aSubclassThatReplacesWfileSeesEveryByteOfALargeFile() throws Exception {
+    byte[] large = randomBytes(SimpleHttpRequestHandler.MAX_JOINED_FILE * 4 + 3);
+    Files.write(root.resolve("large.bin"), large);
+    java.util.concurrent.atomic.AtomicLong counted = new java.util.concurrent.atomic.AtomicLong();
+    try (Running s =
+            Running.threading(
+                () ->
+                    new SimpleHttpRequestHandler(root) {
+                      @Override
+                      protected void setup() throws IOException {
+                        super.setup();
+                        java.io.OutputStream inner = wfile;
+                        wfile =
+                            new java.io.FilterOutputStream(inner) {
+                              @Override
+                              public void write(byte[] b, int off, int len) throws IOException {
+                                counted.addAndGet(len);
+                                inner.write(b, off, len);
+                              }
+                            };
+                      }
+
+                      @Override
+                      protected void logMessage(String format, Object... args) {}
+                    });
+        RawHttpClient client = s.client()) {
+      Response r = client.get("/large.bin");
+      assertThat(r.body()).isEqualTo(large);
+      assertThat(counted.get())
+          .as("the replaced wfile carried the body, not transferTo around it")
+          .isGreaterThanOrEqualTo(large.length);
+    }
+  }
+
+  @Test
   void aLargeFileThatShrinksWhileSentClosesTheConnection() throws Exception {
     byte[] large = randomBytes(SimpleHttpRequestHandler.MAX_JOINED_FILE * 4);
     byte[] shrunk = java.util.Arrays.copyOf(large, SimpleHttpRequestHandler.MAX_JOINED_FILE * 2);
