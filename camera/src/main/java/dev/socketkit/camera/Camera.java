@@ -7,6 +7,7 @@ import dev.socketkit.camera.internal.Surveillance;
 import dev.socketkit.camera.internal.motion.EventHook;
 import dev.socketkit.camera.internal.recording.Recorder;
 import dev.socketkit.camera.internal.recording.Segments;
+import dev.socketkit.http.HttpServer;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -90,6 +91,8 @@ public final class Camera implements AutoCloseable {
       server.setSslContext(config.sslContext);
     }
     server.setMaxConnections(Math.max(1000, config.maxViewers + 100));
+    server.setMaxConnectionsPerClient(config.maxConnectionsPerClient);
+    server.setWriteTimeout(config.writeDeadline); // every response, not only the stream
     supervisor.start();
     this.serverThread = new Thread(server::serveForever, "camera-server");
     serverThread.setDaemon(true);
@@ -296,6 +299,7 @@ public final class Camera implements AutoCloseable {
     private int quality = 80;
     private String name = "socketkit camera";
     private int maxViewers = 100;
+    private int maxConnectionsPerClient = HttpServer.DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
     private Duration writeDeadline = Duration.ofSeconds(10);
     private Duration stallTimeout = Duration.ofSeconds(10);
     private AuthFile auth;
@@ -376,7 +380,25 @@ public final class Camera implements AutoCloseable {
       return this;
     }
 
-    /** How long a viewer may accept nothing before it is disconnected (default 10 s). */
+    /**
+     * The most connections at once from one client address (default 50); one more gets 503 with
+     * Retry-After, before any authentication, so one address cannot take every slot.
+     *
+     * @throws IllegalArgumentException if {@code max} is below 1
+     */
+    public Builder maxConnectionsPerClient(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException(
+            "max connections per client: " + max + " (expected: >= 1)");
+      }
+      this.maxConnectionsPerClient = max;
+      return this;
+    }
+
+    /**
+     * How long a client may accept nothing of a response (the stream, a download, any page) before
+     * it is disconnected (default 10 s).
+     */
     public Builder writeDeadline(Duration writeDeadline) {
       if (writeDeadline.isNegative() || writeDeadline.isZero()) {
         throw new IllegalArgumentException("write deadline: " + writeDeadline + " (expected: > 0)");

@@ -105,6 +105,14 @@ final class CameraCommand implements Callable<Integer> {
   int maxViewers;
 
   @Option(
+      names = "--max-connections-per-client",
+      defaultValue = "50",
+      description =
+          "Most connections at once from one client address; one more gets 503 with Retry-After"
+              + " (default: ${DEFAULT-VALUE}).")
+  int maxConnectionsPerClient;
+
+  @Option(
       names = "--write-deadline",
       defaultValue = "10s",
       description =
@@ -155,6 +163,7 @@ final class CameraCommand implements Callable<Integer> {
           .quality(quality)
           .name(name)
           .maxViewers(maxViewers)
+          .maxConnectionsPerClient(maxConnectionsPerClient)
           .writeDeadline(parseDuration("--write-deadline", writeDeadline))
           .insecure(insecure);
     } catch (IllegalArgumentException e) {

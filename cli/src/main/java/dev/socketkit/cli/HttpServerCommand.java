@@ -53,10 +53,23 @@ final class HttpServerCommand implements Runnable {
       description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free port).")
   int port;
 
+  @Option(
+      names = "--max-connections-per-client",
+      paramLabel = "N",
+      defaultValue = "50",
+      description =
+          "Most connections at once from one client address; one more gets 503 with Retry-After"
+              + " (default: ${DEFAULT-VALUE}).")
+  int maxConnectionsPerClient;
+
   @Override
   public void run() {
     if (port < 0 || port > 65_535) {
       throw new CommandFailure("--port " + port + " is not a port (expected: 0 to 65535)");
+    }
+    if (maxConnectionsPerClient < 1) {
+      throw new CommandFailure(
+          "--max-connections-per-client " + maxConnectionsPerClient + " (expected: >= 1)");
     }
     if (!Files.isDirectory(dir)) {
       throw new CommandFailure("--dir " + dir + " is not a directory");
@@ -70,6 +83,7 @@ final class HttpServerCommand implements Runnable {
     HttpServer server;
     try {
       server = open(new InetSocketAddress(host, port), root);
+      server.setMaxConnectionsPerClient(maxConnectionsPerClient);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

@@ -11,6 +11,7 @@ import dev.socketkit.http.internal.RequestParser.RequestLine;
 import dev.socketkit.http.internal.ResponseOutput;
 import dev.socketkit.http.internal.ResponseWriter;
 import dev.socketkit.http.internal.Statuses;
+import dev.socketkit.http.internal.Watchdog;
 import dev.socketkit.server.LineInputStream;
 import dev.socketkit.server.StreamRequestHandler;
 import java.io.IOException;
@@ -94,11 +95,13 @@ import javax.net.ssl.SSLSocket;
  * <p>What the handler does for the client: HTTP/1.1 persistent connections and pipelining, {@code
  * Connection: close}, {@code Expect: 100-continue} ({@link #handleExpect100()}), no body in answers
  * to HEAD and in 1xx, 204 and 304 responses, HTTP/1.0 and HTTP/0.9 clients. Bad input is answered
- * and the connection closed: 414 (request line over 64 KiB), 431 (a header line over 64 KiB, more
- * than 100 headers), 400 (malformed request line, version or header), 505 (HTTP/2.0 and above), 501
- * (a method without a {@code doX}), 408 (a head begun but not complete within the server's header
- * timeout). A connection that sends nothing within the header timeout (new) or the idle timeout
- * (persistent) is closed without an answer.
+ * and the connection closed: 414 (request line over 64 KiB), 431 (a request head over 32 KiB in
+ * all, a header line over 64 KiB, more than 100 headers), 400 (malformed request line, version or
+ * header), 505 (HTTP/2.0 and above), 501 (a method without a {@code doX}), 408 (a head begun but
+ * not complete within the server's header timeout). A connection that sends nothing within the
+ * header timeout (new) or the idle timeout (persistent) is closed without an answer. Over TLS the
+ * handshake and the first request head share one wall-clock deadline; a write that blocks longer
+ * than the server's write timeout (a client that does not read) closes the connection.
  *
  * <p>Request bodies: during a request, {@link #rfile} holds that request's body only ({@code
  * Content-Length} bytes, none without the header), so a handler cannot read into the next pipelined
@@ -124,6 +127,9 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
   private ResponseOutput output;
   private final ResponseWriter response = new ResponseWriter();
   private boolean tlsFailed;
+  private Watchdog.Guard guard;
+  private long
+      connectionStart; // System.nanoTime() at setup: the first head's deadline counts from it
 
   // The most unread request body that is read and dropped to keep a connection for its next
   // request.
@@ -215,12 +221,15 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
   @Override
   protected void setup() throws IOException {
     super.setup();
+    long start = System.nanoTime();
     Socket plain = request().socket();
     Socket stream = plain;
     HttpServer settings = httpServer();
     SSLContext ssl = settings == null ? null : settings.sslContext();
+    guard = Watchdog.guard(request()); // closing the raw channel ends a blocked TLS call too
     if (ssl != null) {
       plain.setSoTimeout(millis(headerTimeout()));
+      guard.arm(start + headerTimeout().toNanos()); // the whole handshake, not each read
       try {
         SSLSocket tls =
             (SSLSocket) ssl.getSocketFactory().createSocket(plain, null, plain.getPort(), true);
@@ -228,15 +237,19 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
         tls.startHandshake();
         stream = tls;
       } catch (IOException e) {
-        tlsFailed = true; // a port scan, a plain-HTTP client, an untrusted certificate
+        tlsFailed = true; // a port scan, a plain-HTTP client, an untrusted certificate, too slow
         return;
+      } finally {
+        guard.disarm();
       }
     }
     socket = stream;
-    input = new DeadlineInput(stream.getInputStream(), stream);
+    connectionStart = start;
+    input = new DeadlineInput(stream.getInputStream(), stream, guard);
     connectionInput = new LineInputStream(input);
     rfile = connectionInput;
     output = new ResponseOutput(stream.getOutputStream());
+    output.writeDeadline(guard, writeTimeout());
     response.connect(output);
     wfile = output;
   }
@@ -285,7 +298,11 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
   protected void handleOneRequest(boolean first) throws IOException {
     resetRequest();
     HttpServer settings = httpServer();
-    input.awaitRequest(first ? null : idleTimeout(settings), headerTimeout());
+    if (first) {
+      input.awaitFirstRequest(headerTimeout(), connectionStart);
+    } else {
+      input.awaitRequest(idleTimeout(settings), headerTimeout());
+    }
     try {
       byte[] raw = readRequestLine();
       if (raw.length == 0) {
@@ -316,7 +333,10 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
       closeConnection = !(line.atLeast11() && speaks11);
       if (!http09) {
         try {
-          headers = HttpHeaders.of(RequestParser.readHeaders(connectionInput::readLine));
+          headers =
+              HttpHeaders.of(
+                  RequestParser.readHeaders(
+                      connectionInput::readLine, Math.max(0, RequestParser.MAX_HEAD - raw.length)));
         } catch (BadRequestException e) {
           sendError(e.status(), e.getMessage(), e.explain());
           return;
@@ -759,6 +779,21 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
   private Duration headerTimeout() {
     HttpServer settings = httpServer();
     return settings == null ? HttpServer.DEFAULT_HEADER_TIMEOUT : settings.headerTimeout();
+  }
+
+  private Duration writeTimeout() {
+    HttpServer settings = httpServer();
+    return settings == null ? HttpServer.DEFAULT_WRITE_TIMEOUT : settings.writeTimeout();
+  }
+
+  /** Arms the write deadline around a write that bypasses {@link #wfile} (a file's transferTo). */
+  final void beginWrite() {
+    output.beginWrite();
+  }
+
+  /** Ends what {@link #beginWrite()} began. */
+  final void endWrite() {
+    output.endWrite();
   }
 
   private static Duration idleTimeout(HttpServer settings) {

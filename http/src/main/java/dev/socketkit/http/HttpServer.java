@@ -4,14 +4,16 @@ import dev.socketkit.http.internal.ErrorPage;
 import dev.socketkit.server.TcpServer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
@@ -26,10 +28,11 @@ import javax.net.ssl.SSLContext;
  * listen backlog is Python's 5 ({@link #setRequestQueueSize} before binding for more).
  *
  * <p>Beyond Python's: {@link #setSslContext} (HTTPS, the handshake in the connection's thread),
- * {@link #setMaxConnections} (over it, new connections get 503 and are closed), {@link
- * #setHeaderTimeout} (408 for a request head that does not arrive in time) and {@link
- * #setIdleTimeout} (persistent connections idle that long are closed). Settings may be changed from
- * any thread; a connection reads them when it needs them.
+ * {@link #setMaxConnections} and {@link #setMaxConnectionsPerClient} (over them, new connections
+ * get 503 and are closed), {@link #setHeaderTimeout} (408 for a request head that does not arrive
+ * in time; over TLS the handshake counts towards it), {@link #setWriteTimeout} (a client that does
+ * not read is closed) and {@link #setIdleTimeout} (persistent connections idle that long are
+ * closed). Settings may be changed from any thread; a connection reads them when it needs them.
  *
  * <p>Lifecycle: as {@link TcpServer}; {@link #close()} also closes the connections still open, so
  * that handlers blocked on a slow or idle client (or streaming for hours) end.
@@ -40,6 +43,12 @@ public class HttpServer extends TcpServer {
 
   /** Default {@link #headerTimeout()}: the whole request head within ten seconds. */
   public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Default {@link #maxConnectionsPerClient()}: a browser opens six; a flood from one address. */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 50;
+
+  /** Default {@link #writeTimeout()}: one write to the client may last thirty seconds. */
+  public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
 
   /** Default {@link #idleTimeout()} between requests on a persistent connection. */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
@@ -52,7 +61,10 @@ public class HttpServer extends TcpServer {
   private volatile int maxConnections = DEFAULT_MAX_CONNECTIONS;
   private volatile Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
   private volatile Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
-  private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
+  private volatile int maxConnectionsPerClient = DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
+  private volatile Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
+  private final Map<SocketChannel, Client> connections = new ConcurrentHashMap<>();
+  private final Map<InetAddress, Integer> perClient = new ConcurrentHashMap<>();
   private final Semaphore rejections = new Semaphore(MAX_CONCURRENT_REJECTIONS);
 
   /**
@@ -103,8 +115,9 @@ public class HttpServer extends TcpServer {
 
   /**
    * Serves HTTPS with {@code context} (null: plain HTTP) from the next connection on. The TLS
-   * handshake runs in the connection's thread, bounded by the header timeout per read, never in the
-   * accept loop.
+   * handshake runs in the connection's thread, never in the accept loop, and it and the first
+   * request head must together be done within the header timeout (wall clock, however slowly the
+   * bytes trickle in).
    */
   public final void setSslContext(SSLContext context) {
     this.sslContext = context;
@@ -160,6 +173,43 @@ public class HttpServer extends TcpServer {
     this.idleTimeout = positive("idleTimeout", timeout);
   }
 
+  /** The most connections served at once for one client address; more get 503 and are closed. */
+  public final int maxConnectionsPerClient() {
+    return maxConnectionsPerClient;
+  }
+
+  /**
+   * Sets the most connections served at once for one client IP address (default 50), so that one
+   * client cannot take all of {@link #maxConnections()} before anyone has authenticated. A
+   * connection over it is turned away as one over the global limit: {@code 503 Service Unavailable}
+   * with {@code Retry-After} (HTTPS: closed). Applies to connections accepted from now on.
+   *
+   * @throws IllegalArgumentException if {@code max} is below 1
+   */
+  public final void setMaxConnectionsPerClient(int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("maxConnectionsPerClient: " + max + " (expected: >= 1)");
+    }
+    this.maxConnectionsPerClient = max;
+  }
+
+  /** How long one write of a response to the client may last. */
+  public final Duration writeTimeout() {
+    return writeTimeout;
+  }
+
+  /**
+   * Sets how long one write of a response (a file, {@code sendBody}, an error page, a stream's
+   * part) may block on a client that does not read before the connection is closed (default 30 s).
+   * Checked by a watchdog thread a few times a second, so a deadline is kept to within about a
+   * tenth of a second. Applies to connections accepted from now on.
+   *
+   * @throws IllegalArgumentException if {@code timeout} is null, zero or negative
+   */
+  public final void setWriteTimeout(Duration timeout) {
+    this.writeTimeout = positive("writeTimeout", timeout);
+  }
+
   /** How many connections are being served now (the accepted ones not yet closed). */
   public final int activeConnections() {
     return connections.size();
@@ -189,11 +239,12 @@ public class HttpServer extends TcpServer {
     } catch (IOException ignored) {
       // The client reset the connection already: its handler's first read will find out.
     }
-    if (connections.size() >= maxConnections) {
+    InetAddress client = clientAddress instanceof InetSocketAddress inet ? inet.getAddress() : null;
+    if (connections.size() >= maxConnections || !admit(client)) {
       reject(request);
       return;
     }
-    connections.add(request);
+    connections.put(request, new Client(client));
     super.processRequest(request, clientAddress);
   }
 
@@ -203,8 +254,35 @@ public class HttpServer extends TcpServer {
     try {
       super.shutdownRequest(request);
     } finally {
-      connections.remove(request);
+      Client client = connections.remove(request);
+      if (client != null && client.address() != null) {
+        perClient.computeIfPresent(
+            client.address(), (address, count) -> count <= 1 ? null : count - 1);
+      }
     }
+  }
+
+  /** The address a connection is counted under; null when it has none (not TCP/IP). */
+  private record Client(InetAddress address) {}
+
+  /** Counts a connection from {@code client} unless it has as many as allowed already. */
+  private boolean admit(InetAddress client) {
+    if (client == null) {
+      return true;
+    }
+    int max = maxConnectionsPerClient;
+    boolean[] admitted = {false};
+    perClient.compute(
+        client,
+        (address, count) -> {
+          int now = count == null ? 0 : count;
+          if (now >= max) {
+            return count;
+          }
+          admitted[0] = true;
+          return now + 1;
+        });
+    return admitted[0];
   }
 
   /** Closes the listening socket, then every connection still open. */
@@ -213,7 +291,7 @@ public class HttpServer extends TcpServer {
     try {
       super.serverClose();
     } finally {
-      for (SocketChannel connection : connections) {
+      for (SocketChannel connection : connections.keySet()) {
         try {
           connection.close();
         } catch (IOException ignored) {

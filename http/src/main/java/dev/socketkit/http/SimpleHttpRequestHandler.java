@@ -86,7 +86,13 @@ public class SimpleHttpRequestHandler extends BaseHttpRequestHandler {
     }
     long position = file.channel.position();
     while (file.left > 0) {
-      long sent = file.channel.transferTo(position, file.left, channel);
+      long sent;
+      beginWrite(); // a client that stops reading is closed at the write deadline
+      try {
+        sent = file.channel.transferTo(position, file.left, channel);
+      } finally {
+        endWrite();
+      }
       if (sent <= 0) {
         return; // at the file's end: it shrank
       }
@@ -222,8 +228,11 @@ public class SimpleHttpRequestHandler extends BaseHttpRequestHandler {
     FileChannel in;
     BasicFileAttributes attributes;
     try {
-      in = FileChannel.open(file);
-      attributes = Files.readAttributes(file, BasicFileAttributes.class);
+      // Opened by its real path, checked at opening: a link swapped in after the checks above
+      // cannot lead out of the directory.
+      StaticFiles.Opened opened = StaticFiles.open(directory, file);
+      in = opened.channel();
+      attributes = opened.attributes();
     } catch (IOException e) {
       sendError(404, "File not found");
       return null;

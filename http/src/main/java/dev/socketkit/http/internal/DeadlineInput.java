@@ -25,6 +25,8 @@ import java.time.Duration;
 public final class DeadlineInput extends InputStream {
   private final InputStream in;
   private final Socket socket;
+  private final Watchdog.Guard guard;
+  private static final long GRACE_NANOS = 500_000_000L;
 
   private long idleDeadline; // System.nanoTime(); meaningful while waiting
   private long headTimeoutNanos;
@@ -35,10 +37,15 @@ public final class DeadlineInput extends InputStream {
   private int bodyTimeoutMillis;
   private int appliedTimeout = -1;
 
-  /** Reads from {@code in}, the input stream of {@code socket} (plain or TLS). */
-  public DeadlineInput(InputStream in, Socket socket) {
+  /**
+   * Reads from {@code in}, the input stream of {@code socket} (plain or TLS). While a request head
+   * is read, {@code guard} (null: none) closes the connection at the head's deadline: over TLS one
+   * {@code read()} may take many reads of the raw socket, each of which restarts SO_TIMEOUT.
+   */
+  public DeadlineInput(InputStream in, Socket socket, Watchdog.Guard guard) {
     this.in = in;
     this.socket = socket;
+    this.guard = guard;
   }
 
   /**
@@ -46,7 +53,19 @@ public final class DeadlineInput extends InputStream {
    * starts now), then {@code head} for the rest of the request line and headers.
    */
   public void awaitRequest(Duration idle, Duration head) {
-    long now = System.nanoTime();
+    awaitRequest(idle, head, System.nanoTime());
+  }
+
+  /**
+   * As {@link #awaitRequest(Duration, Duration)} with no idle wait, but with the head deadline
+   * counted from {@code startNanos} (System.nanoTime): from the connection's start, so that the TLS
+   * handshake and the first request head share one deadline.
+   */
+  public void awaitFirstRequest(Duration head, long startNanos) {
+    awaitRequest(null, head, startNanos);
+  }
+
+  private void awaitRequest(Duration idle, Duration head, long now) {
     headTimeoutNanos = head.toNanos();
     inHead = true;
     received = false;
@@ -88,7 +107,24 @@ public final class DeadlineInput extends InputStream {
       return 0;
     }
     applyTimeout();
-    int n = in.read(b, off, len);
+    boolean guarded = guard != null && inHead;
+    if (guarded) {
+      // A little after the socket's own timeout, so that a plain client gets its 408 first.
+      guard.arm((waiting ? idleDeadline : headDeadline) + GRACE_NANOS);
+    }
+    int n;
+    try {
+      n = in.read(b, off, len);
+    } catch (IOException e) {
+      if (guarded && guard.fired()) {
+        throw new SocketTimeoutException(waiting ? "idle timeout" : "request head timeout");
+      }
+      throw e;
+    } finally {
+      if (guarded) {
+        guard.disarm();
+      }
+    }
     if (n > 0) {
       received = true;
       if (waiting) {

@@ -34,6 +34,12 @@ public final class RequestParser {
   public static final int MAX_LINE = 65_536;
 
   /**
+   * Most bytes in one request head (request line, header lines and the blank line that ends them):
+   * 32 KiB, so that a client that has not yet authenticated holds little memory.
+   */
+  public static final int MAX_HEAD = 32 * 1024;
+
+  /**
    * Most header lines in one request. CPython's {@code _MAXHEADERS} is 100 too, but it counts the
    * blank line that ends the block, so it accepts 99; here 100 header lines are accepted and the
    * 101st is refused.
@@ -155,12 +161,34 @@ public final class RequestParser {
    */
   public static List<Map.Entry<String, String>> readHeaders(LineReader in)
       throws IOException, BadRequestException {
+    return readHeaders(in, Integer.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #readHeaders(LineReader)}, with at most {@code budget} bytes for all header lines and
+   * the blank line together (what {@link #MAX_HEAD} leaves after the request line).
+   *
+   * @throws BadRequestException 431 also when the lines exceed {@code budget} bytes; reading stops
+   *     there, so no more than {@code budget + 1} bytes are held
+   */
+  public static List<Map.Entry<String, String>> readHeaders(LineReader in, int budget)
+      throws IOException, BadRequestException {
     List<Map.Entry<String, String>> headers = new ArrayList<>();
+    int left = budget;
     while (true) {
-      byte[] raw = in.readLine(MAX_LINE + 1);
+      byte[] raw = in.readLine((int) Math.min(MAX_LINE + 1L, left + 1L));
       if (raw.length > MAX_LINE) {
         throw new BadRequestException(431, "Line too long", "header line");
       }
+      if (raw.length > left) {
+        // A line cut off here is longer than the room left: CPython's reason for a long line.
+        boolean cut = raw[raw.length - 1] != '\n';
+        throw new BadRequestException(
+            431,
+            cut ? "Line too long" : "Request header fields too large",
+            "the request head is over " + MAX_HEAD + " bytes");
+      }
+      left -= raw.length;
       if (raw.length == 0) {
         break; // end of stream: the headers end here, as CPython's parse_headers
       }

@@ -2,6 +2,7 @@ package dev.socketkit.http.internal;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 
 /**
  * The connection's output below {@code wfile}: passes every write straight to the socket (no
@@ -25,6 +26,8 @@ public final class ResponseOutput extends OutputStream {
   public static final int MAX_JOINED_WRITE = 64 * 1024;
 
   private final OutputStream out;
+  private Watchdog.Guard guard;
+  private long writeTimeoutNanos;
   private byte[] heldHead;
   private boolean dropBody;
   private long dropped;
@@ -32,6 +35,38 @@ public final class ResponseOutput extends OutputStream {
   /** Writes to {@code out}, the socket's output stream (plain or TLS). */
   public ResponseOutput(OutputStream out) {
     this.out = out;
+  }
+
+  /**
+   * Bounds every write from now on: one that lasts longer than {@code timeout} (a client that does
+   * not read) makes {@code guard} close the connection, and the write fails.
+   */
+  public void writeDeadline(Watchdog.Guard guard, Duration timeout) {
+    this.guard = guard;
+    this.writeTimeoutNanos = timeout.toNanos();
+  }
+
+  /** Arms the write deadline around a write that bypasses this stream (a file's transferTo). */
+  public void beginWrite() {
+    if (guard != null) {
+      guard.arm(System.nanoTime() + writeTimeoutNanos);
+    }
+  }
+
+  /** Ends what {@link #beginWrite()} began. */
+  public void endWrite() {
+    if (guard != null) {
+      guard.disarm();
+    }
+  }
+
+  private void send(byte[] b, int off, int len) throws IOException {
+    beginWrite();
+    try {
+      out.write(b, off, len);
+    } finally {
+      endWrite();
+    }
   }
 
   /**
@@ -58,7 +93,7 @@ public final class ResponseOutput extends OutputStream {
     if (heldHead != null) {
       byte[] head = heldHead;
       heldHead = null;
-      out.write(head);
+      send(head, 0, head.length);
     }
   }
 
@@ -78,17 +113,22 @@ public final class ResponseOutput extends OutputStream {
       System.arraycopy(heldHead, 0, joined, 0, heldHead.length);
       System.arraycopy(b, off, joined, heldHead.length, len);
       heldHead = null;
-      out.write(joined);
+      send(joined, 0, joined.length);
       return;
     }
     sendHeldHead();
-    out.write(b, off, len);
+    send(b, off, len);
   }
 
   @Override
   public void flush() throws IOException {
     sendHeldHead();
-    out.flush();
+    beginWrite();
+    try {
+      out.flush();
+    } finally {
+      endWrite();
+    }
   }
 
   @Override

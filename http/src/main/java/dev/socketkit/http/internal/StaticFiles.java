@@ -5,6 +5,7 @@ import dev.socketkit.http.QueryString;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -133,6 +137,39 @@ public final class StaticFiles {
       }
     }
     return target;
+  }
+
+  /** A file opened by {@link #open}: its channel and its attributes, read from the same path. */
+  public record Opened(FileChannel channel, BasicFileAttributes attributes) {}
+
+  /**
+   * Opens {@code file} for reading only if it is, at the moment of opening, a regular file inside
+   * {@code root}: resolves its real path once, checks that, and opens that exact path without
+   * following a link at its last component. So a file checked by {@link #translate} and swapped for
+   * a symbolic link before it is opened is refused, not followed out of the root.
+   *
+   * @param root the served directory, already a real path ({@link Path#toRealPath})
+   * @throws IOException if the file is missing, outside {@code root}, not a regular file or
+   *     unreadable (a {@link NoSuchFileException} for the first three)
+   */
+  public static Opened open(Path root, Path file) throws IOException {
+    Path real = file.toRealPath();
+    if (!real.startsWith(root)) {
+      throw new NoSuchFileException(file.toString(), null, "outside the served directory");
+    }
+    FileChannel channel =
+        FileChannel.open(real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    try {
+      BasicFileAttributes attributes =
+          Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!attributes.isRegularFile()) {
+        throw new NoSuchFileException(file.toString(), null, "not a regular file");
+      }
+      return new Opened(channel, attributes);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
   }
 
   /**
