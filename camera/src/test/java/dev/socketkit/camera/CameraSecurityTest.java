@@ -7,6 +7,7 @@ import dev.socketkit.camera.internal.recording.AviWriter;
 import dev.socketkit.camera.internal.recording.SyntheticFrames;
 import dev.socketkit.testkit.Await;
 import dev.socketkit.testkit.MjpegClient;
+import dev.socketkit.testkit.RefusingPort;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -14,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -375,7 +377,35 @@ class CameraSecurityTest {
   }
 
   @Test
-  void aPercentEncodedTokenNameIsRedactedInLogsAndState() {
+  void aPercentEncodedTokenNameNeverReachesTheLogOrTheState() throws Exception {
+    String secret = "1796421877.c2VjcmV0LXNpZ25hdHVyZQ";
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    PrintStream original = System.err;
+    System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+    String state;
+    try (RefusingPort upstream = RefusingPort.open();
+        Camera camera =
+            CameraServerTest.camera()
+                .source("http://127.0.0.1:" + upstream.port() + "/stream.mjpg?%74oken=" + secret)
+                .start()) {
+      int port = CameraServerTest.port(camera);
+      assertThat(CameraServerTest.get(port, "/state?%74oken=" + secret).code()).isEqualTo(200);
+      assertThat(CameraServerTest.get(port, "/nowhere?to%6Ben=" + secret).code()).isEqualTo(404);
+      Await.until(
+          Duration.ofSeconds(10),
+          () -> log.toString(StandardCharsets.UTF_8).contains("/nowhere"),
+          () -> "both requests are logged");
+      state = CameraServerTest.get(port, "/state").text();
+    } finally {
+      System.setErr(original);
+    }
+    String text = log.toString(StandardCharsets.UTF_8);
+    assertThat(text).contains("/state?%74oken=***", "/nowhere?to%6Ben=***").doesNotContain(secret);
+    assertThat(state).contains("stream.mjpg?%74oken=***").doesNotContain(secret);
+  }
+
+  @Test
+  void theRedactionDecodesTheNameAndLeavesOtherNames() {
     assertThat(TokenRedaction.redact("\"GET /stream.mjpg?%74oken=1796421877.abc HTTP/1.1\" 200 -"))
         .isEqualTo("\"GET /stream.mjpg?%74oken=*** HTTP/1.1\" 200 -");
     assertThat(TokenRedaction.redact("GET /?fps=5&token=1.a%2Fb&x=1 HTTP/1.1"))
