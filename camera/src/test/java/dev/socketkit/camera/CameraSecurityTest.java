@@ -282,9 +282,11 @@ class CameraSecurityTest {
     return out.toByteArray();
   }
 
-  private static void part(OutputStream out, byte[] jpeg) throws IOException {
+  private static void part(OutputStream out, byte[] jpeg, boolean withLength) throws IOException {
     out.write(
-        ("--FRAME\r\nContent-Type: image/jpeg\r\nContent-Length: " + jpeg.length + "\r\n\r\n")
+        ("--FRAME\r\nContent-Type: image/jpeg\r\n"
+                + (withLength ? "Content-Length: " + jpeg.length + "\r\n" : "")
+                + "\r\n")
             .getBytes(StandardCharsets.US_ASCII));
     out.write(jpeg);
     out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -292,8 +294,18 @@ class CameraSecurityTest {
   }
 
   @Test
-  @SuppressWarnings("try") // the subscriptions are held open by the try, not used in it
   void aHostileUpstreamSendingA10MibFrameCannotMakeTheCameraHoldIt() throws Exception {
+    relayAHugeFrame(true);
+  }
+
+  @Test
+  void aHostileUpstreamSendingA10MibFrameWithoutALengthCannotMakeTheCameraHoldIt()
+      throws Exception {
+    relayAHugeFrame(false); // found by its JPEG markers, cut off at the cap
+  }
+
+  @SuppressWarnings("try") // the subscriptions are held open by the try, not used in it
+  private void relayAHugeFrame(boolean withLength) throws Exception {
     byte[] before = jpeg(16, 0);
     byte[] huge = jpeg(24, 10 * 1024 * 1024);
     byte[] after = jpeg(32, 0);
@@ -318,11 +330,11 @@ class CameraSecurityTest {
                       ("HTTP/1.1 200 OK\r\nContent-Type: multipart/x-mixed-replace;"
                               + " boundary=FRAME\r\nConnection: close\r\n\r\n")
                           .getBytes(StandardCharsets.US_ASCII));
-                  part(out, before);
-                  part(out, huge);
+                  part(out, before, withLength);
+                  part(out, huge, withLength);
                   hugeSent.set(true);
                   while (true) {
-                    part(out, after);
+                    part(out, after, withLength);
                     Thread.sleep(20); // an upstream's frame rate, not a wait for the test
                   }
                 } catch (IOException | InterruptedException e) {
