@@ -258,6 +258,38 @@ class CameraSecurityTest {
     }
   }
 
+  /** Sends a GET for {@code /state} on an open TLS connection and reads the answer's status. */
+  private static int getState(SSLSocket socket) throws IOException {
+    socket
+        .getOutputStream()
+        .write(
+            "GET /state HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    socket.getOutputStream().flush();
+    MjpegClient reader = new MjpegClient(socket);
+    reader.readHead();
+    int length = Integer.parseInt(reader.headers().get("content-length"));
+    reader.input().readNBytes(length);
+    return Integer.parseInt(reader.statusLine().split(" ", -1)[1]);
+  }
+
+  @Test
+  void aClientThatAsksToRenegotiateIsRefused() throws Exception {
+    SSLContext[] tls = rsaContexts();
+    try (Camera camera = CameraServerTest.camera().tls(tls[0]).start();
+        SSLSocket socket = connect(tls[1], CameraServerTest.port(camera), "TLSv1.2", null)) {
+      socket.startHandshake();
+      assertThat(getState(socket)).isEqualTo(200);
+      // A second handshake on a TLS 1.2 connection is a client-initiated renegotiation: cheap to
+      // ask for, costly to answer, so the server must refuse it (and the connection ends).
+      assertThatThrownBy(
+              () -> {
+                socket.startHandshake();
+                getState(socket);
+              })
+          .isInstanceOf(IOException.class);
+    }
+  }
+
   /** A real JPEG of {@code width}x16, padded with comment segments to at least {@code bytes}. */
   private static byte[] jpeg(int width, int bytes) throws IOException {
     BufferedImage image = new BufferedImage(width, 16, BufferedImage.TYPE_INT_RGB);
