@@ -130,7 +130,7 @@ class StreamingHandler extends BaseHttpRequestHandler {
           421,
           "Misdirected Request",
           "This camera does not answer to that host name; without credentials it answers only to"
-              + " localhost, its addresses and the names given with --allowed-host.");
+              + " localhost, IP addresses and the host names it was told to allow.");
       return;
     }
     if (!authorised(query)) {
