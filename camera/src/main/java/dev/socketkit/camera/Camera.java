@@ -1,6 +1,7 @@
 package dev.socketkit.camera;
 
 import dev.socketkit.camera.internal.MjpegFanOut;
+import dev.socketkit.camera.internal.ServerTls;
 import dev.socketkit.camera.internal.Size;
 import dev.socketkit.camera.internal.SourceSupervisor;
 import dev.socketkit.camera.internal.Surveillance;
@@ -14,15 +15,20 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.FileSystems;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
-import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -52,6 +58,7 @@ public final class Camera implements AutoCloseable {
   private final Instant started = Instant.now();
   private final Surveillance owned;
   private final Path temporarySnapshots;
+  private final HostCheck hostCheck;
   private volatile Surveillance surveillance;
   private volatile SurveillanceRoutes surveillanceRoutes;
 
@@ -61,12 +68,9 @@ public final class Camera implements AutoCloseable {
     this.supervisor =
         new SourceSupervisor(
             source, hub, config.width, config.height, config.quality, config.stallTimeout);
+    this.hostCheck = new HostCheck(config.host, config.allowedHosts);
     this.temporarySnapshots =
-        config.motion != null && config.recording == null
-            ? Path.of(
-                System.getProperty("java.io.tmpdir"),
-                "socketkit-events-" + ProcessHandle.current().pid())
-            : null;
+        config.motion != null && config.recording == null ? privateTemporaryDirectory() : null;
     // Made even when neither motion nor recording is asked for: then it is inert (no thread, no
     // subscription), and /events, /recordings and /state say that surveillance is off.
     this.owned = surveillance(config);
@@ -88,7 +92,7 @@ public final class Camera implements AutoCloseable {
       throw e;
     }
     if (config.sslContext != null) {
-      server.setSslContext(config.sslContext);
+      server.setSslContext(ServerTls.harden(config.sslContext));
     }
     server.setMaxConnections(Math.max(1000, config.maxViewers + 100));
     server.setMaxConnectionsPerClient(config.maxConnectionsPerClient);
@@ -97,6 +101,20 @@ public final class Camera implements AutoCloseable {
     this.serverThread = new Thread(server::serveForever, "camera-server");
     serverThread.setDaemon(true);
     serverThread.start();
+  }
+
+  /**
+   * A new directory for event snapshots in the temporary directory, readable by this user alone
+   * (0700, set as it is made: a name others can guess and read would show them the pictures, and
+   * one they could make first would let them plant links).
+   */
+  private static Path privateTemporaryDirectory() throws IOException {
+    if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+      return Files.createTempDirectory(
+          "socketkit-events-",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+    return Files.createTempDirectory("socketkit-events-"); // private by default where not POSIX
   }
 
   private Surveillance surveillance(Builder config) {
@@ -189,6 +207,11 @@ public final class Camera implements AutoCloseable {
     return config.auth;
   }
 
+  /** Which {@code Host} values a camera without credentials answers. */
+  HostCheck hostCheck() {
+    return hostCheck;
+  }
+
   /** Whether the server speaks HTTPS. */
   public boolean tls() {
     return config.sslContext != null;
@@ -253,24 +276,43 @@ public final class Camera implements AutoCloseable {
   /**
    * Deletes the snapshot directory made in the temporary directory when motion is detected without
    * a recording directory; the hooks no longer read the snapshots once the surveillance is closed.
+   * Never follows a symbolic link: a link found inside is deleted as a link, and what it points to
+   * stays (a hook, or anyone who could write there, must not make the camera delete other files).
    */
   private void deleteTemporarySnapshots() {
     Path directory = temporarySnapshots;
-    if (directory == null || !Files.isDirectory(directory)) {
+    if (directory == null || !Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
     try {
-      List<Path> files;
-      try (Stream<Path> listing = Files.list(directory)) {
-        files = listing.toList();
-      }
-      for (Path file : files) {
-        Files.deleteIfExists(file);
-      }
-      Files.deleteIfExists(directory);
+      deleteTree(directory);
     } catch (IOException e) {
       LOG.log(Level.WARNING, "cannot delete the motion snapshots in " + directory + ": " + e);
     }
+  }
+
+  /** Deletes {@code directory} and what is in it, links as links (the walk follows none). */
+  static void deleteTree(Path directory) throws IOException {
+    Files.walkFileTree(
+        directory,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
+              throws IOException {
+            Files.deleteIfExists(file); // a link: the link itself
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException failure)
+              throws IOException {
+            if (failure != null) {
+              throw failure;
+            }
+            Files.deleteIfExists(dir);
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 
   /** The snapshot directory in the temporary directory, deleted at close; or null. */
@@ -305,6 +347,8 @@ public final class Camera implements AutoCloseable {
     private AuthFile auth;
     private SSLContext sslContext;
     private boolean insecure;
+    private final List<String> allowedHosts = new ArrayList<>();
+    private int maxFrameSize = FrameSource.Settings.DEFAULT_MAX_FRAME_SIZE;
     private FrameSource frameSource;
     private MotionSettings motion;
     private List<String> onMotionStart;
@@ -425,6 +469,36 @@ public final class Camera implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Also answers requests whose {@code Host} is {@code name} when the camera has no credentials
+     * (it always answers {@code localhost}, IP addresses and the {@link #host} name); others get
+     * {@code 421 Misdirected Request}, the defence against DNS rebinding. Repeatable. A camera
+     * behind a proxy that passes the browser's {@code Host} on needs the public name here.
+     *
+     * @throws IllegalArgumentException if {@code name} is empty or has characters a host cannot
+     */
+    public Builder allowedHost(String name) {
+      if (name == null || !name.matches("[A-Za-z0-9._\\-]+")) {
+        throw new IllegalArgumentException(
+            "allowed host: " + name + " (expected: a host name such as cam.example.org)");
+      }
+      allowedHosts.add(name);
+      return this;
+    }
+
+    /**
+     * The largest frame a relayed MJPEG server ({@code http://} source) may deliver (default 4
+     * MiB); a larger one is dropped with a warning, so a hostile upstream cannot exhaust the
+     * memory.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is below 1 KiB or above 64 MiB
+     */
+    public Builder maxFrameSize(int bytes) {
+      FrameSource.Settings.checkMaxFrameSize(bytes);
+      this.maxFrameSize = bytes;
+      return this;
+    }
+
     /** Allow a non-loopback address without credentials. */
     public Builder insecure(boolean insecure) {
       this.insecure = insecure;
@@ -496,7 +570,8 @@ public final class Camera implements AutoCloseable {
      *     cannot be created or read)
      */
     public Camera start() throws IOException {
-      FrameSource.Settings settings = new FrameSource.Settings(width, height, fps, quality, name);
+      FrameSource.Settings settings =
+          new FrameSource.Settings(width, height, fps, quality, name, maxFrameSize);
       FrameSource chosen = frameSource != null ? frameSource : FrameSource.parse(source, settings);
       if (motion == null) {
         if (recording != null && recording.mode() == RecordMode.MOTION) {

@@ -57,7 +57,7 @@ public interface FrameSource {
       return new DirectorySource(Path.of(spec.substring("dir:".length())), settings.fps());
     }
     if (spec.startsWith("http://") || spec.startsWith("https://")) {
-      return new MjpegRelaySource(spec);
+      return new MjpegRelaySource(spec, settings.maxFrameSize());
     }
     throw new IllegalArgumentException(
         "unknown source '"
@@ -74,10 +74,27 @@ public interface FrameSource {
    * @param fps frames per second
    * @param quality JPEG quality, 1 to 100
    * @param name the camera's name, drawn on the test pattern
+   * @param maxFrameSize the largest frame, in bytes, a relayed MJPEG server may deliver; a larger
+   *     one is dropped
    */
-  record Settings(int width, int height, int fps, int quality, String name) {
+  record Settings(int width, int height, int fps, int quality, String name, int maxFrameSize) {
+    /**
+     * The default cap on a frame: 4 MiB, well above a 4K JPEG at high quality (about 1.5 MB), and
+     * small enough that a hostile upstream cannot fill the memory with a few frames.
+     */
+    public static final int DEFAULT_MAX_FRAME_SIZE = 4 * 1024 * 1024;
+
+    /** The most {@code --max-frame-size} may say: 64 MiB, twice an 8K JPEG at top quality. */
+    public static final int MAX_MAX_FRAME_SIZE = 64 * 1024 * 1024;
+
+    /** Settings with the default frame size cap. */
+    public Settings(int width, int height, int fps, int quality, String name) {
+      this(width, height, fps, quality, name, DEFAULT_MAX_FRAME_SIZE);
+    }
+
     /** Checks the ranges. */
     public Settings {
+      checkMaxFrameSize(maxFrameSize);
       if (width < 16 || height < 16 || width > 8192 || height > 8192) {
         throw new IllegalArgumentException(
             "size: " + width + "x" + height + " (expected: 16x16 to 8192x8192)");
@@ -87,6 +104,19 @@ public interface FrameSource {
       }
       if (quality < 1 || quality > 100) {
         throw new IllegalArgumentException("quality: " + quality + " (expected: 1 to 100)");
+      }
+    }
+
+    /**
+     * Checks a frame size cap.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is below 1 KiB or above {@link
+     *     #MAX_MAX_FRAME_SIZE}
+     */
+    static void checkMaxFrameSize(int bytes) {
+      if (bytes < 1024 || bytes > MAX_MAX_FRAME_SIZE) {
+        throw new IllegalArgumentException(
+            "max frame size: " + bytes + " bytes (expected: 1 KiB to 64 MiB)");
       }
     }
   }

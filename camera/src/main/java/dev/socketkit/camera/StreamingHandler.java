@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The lecture's {@code StreamingHandler(BaseHTTPRequestHandler)}: it parses the request target
@@ -52,7 +51,9 @@ class StreamingHandler extends BaseHttpRequestHandler {
       new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
   private static final String PAGE = resource("index.html");
   private static final int MAX_VIEWER_FPS = 240;
-  private static final Pattern TOKEN = Pattern.compile("token=[^&\\s]*");
+
+  /** A year, in seconds: how long a browser that saw HTTPS once keeps to it. */
+  private static final String HSTS = "max-age=31536000";
 
   /** What answers one route, on the connection's thread. */
   @FunctionalInterface
@@ -121,6 +122,17 @@ class StreamingHandler extends BaseHttpRequestHandler {
       // A request body is not read: close after answering so it is never taken for a request.
       setCloseConnection(true);
     }
+    if (camera().auth() == null && !camera().hostCheck().accepts(headers().get("Host"))) {
+      // DNS rebinding: another site's name pointed at this machine. 421, not 403: the request
+      // reached a server that does not answer for that name (RFC 9110, section 15.5.20).
+      setCloseConnection(true);
+      sendError(
+          421,
+          "Misdirected Request",
+          "This camera does not answer to that host name; without credentials it answers only to"
+              + " localhost, IP addresses and the host names it was told to allow.");
+      return;
+    }
     if (!authorised(query)) {
       return;
     }
@@ -142,6 +154,45 @@ class StreamingHandler extends BaseHttpRequestHandler {
     } else {
       notFound();
     }
+  }
+
+  /**
+   * The status line, {@code Server} and {@code Date}, then the headers every camera response
+   * carries: {@code X-Content-Type-Options: nosniff} (a JPEG or JSON is never run as a page),
+   * {@code Referrer-Policy: no-referrer} (link tokens ride in URLs and must not leak to other
+   * sites), and under TLS {@code Strict-Transport-Security}. Frame protection goes on HTML only
+   * ({@link #sendHeader}): embedding the stream or a snapshot in another site's page is a
+   * documented use.
+   */
+  @Override
+  public void sendResponse(int code, String message) throws IOException {
+    super.sendResponse(code, message);
+    super.sendHeader("X-Content-Type-Options", "nosniff");
+    super.sendHeader("Referrer-Policy", "no-referrer");
+    if (camera().tls()) {
+      super.sendHeader("Strict-Transport-Security", HSTS);
+    }
+  }
+
+  /**
+   * Buffers a header; a {@code text/html} {@code Content-Type} also brings {@code X-Frame-Options:
+   * DENY} and {@code Content-Security-Policy: frame-ancestors 'none'}, so no other site can frame
+   * the camera's pages (clickjacking the delete buttons). Connection's thread.
+   */
+  @Override
+  public void sendHeader(String keyword, String value) throws IOException {
+    super.sendHeader(keyword, value);
+    if (keyword.equalsIgnoreCase("Content-Type")
+        && value.toLowerCase(java.util.Locale.ROOT).startsWith("text/html")) {
+      super.sendHeader("X-Frame-Options", "DENY");
+      super.sendHeader("Content-Security-Policy", "frame-ancestors 'none'");
+    }
+  }
+
+  /** {@code socketkit}: the exact Java version would tell an attacker which flaws to try. */
+  @Override
+  protected String versionString() {
+    return "socketkit";
   }
 
   private void notFound() throws IOException {
@@ -321,10 +372,10 @@ class StreamingHandler extends BaseHttpRequestHandler {
     SourceSupervisor.Status status = camera.sourceStatus();
     state.put("name", camera.name());
     Map<String, Object> source = new LinkedHashMap<>();
-    source.put("description", status.source());
+    source.put("description", TokenRedaction.redact(status.source()));
     source.put("status", status.state().label());
     source.put("restarts", status.restarts());
-    source.put("lastError", status.lastError());
+    source.put("lastError", TokenRedaction.redact(status.lastError()));
     source.put(
         "lastErrorAt", status.lastErrorAt() == null ? null : status.lastErrorAt().toString());
     state.put("source", source);
@@ -362,14 +413,14 @@ class StreamingHandler extends BaseHttpRequestHandler {
   }
 
   /**
-   * Logs as the base handler does, with every {@code token=VALUE} (a signed link, as good as a
-   * password until it expires) written as {@code token=***}: request lines and error messages carry
-   * the query string.
+   * Logs as the base handler does, with the value of every link token (a signed link, as good as a
+   * password until it expires) hidden by {@link TokenRedaction}: request lines and error messages
+   * carry the query string, and {@code ?%74oken=} is a token too.
    */
   @Override
   protected void logMessage(String format, Object... args) {
     String message = String.format(java.util.Locale.ROOT, format, args);
-    super.logMessage("%s", TOKEN.matcher(message).replaceAll("token=***"));
+    super.logMessage("%s", TokenRedaction.redact(message));
   }
 
   private static String resource(String name) {

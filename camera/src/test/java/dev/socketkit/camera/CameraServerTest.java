@@ -40,7 +40,8 @@ class CameraServerTest {
     try (Socket socket = new Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
       socket.setSoTimeout(15_000);
       StringBuilder request =
-          new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n");
+          new StringBuilder(
+              "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
       for (String header : headers) {
         request.append(header).append("\r\n");
       }
@@ -136,7 +137,7 @@ class CameraServerTest {
         camera().size(640, 480).quality(95).writeDeadline(Duration.ofSeconds(1)).start()) {
       int port = port(camera);
       MisbehavingPeer stalled = MisbehavingPeer.neverReading(port);
-      stalled.send("GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n");
+      stalled.send("GET /stream.mjpg HTTP/1.1\r\nHost: localhost\r\n\r\n");
       List<MjpegClient> live = new ArrayList<>();
       AtomicLong frames = new AtomicLong();
       for (int i = 0; i < 3; i++) {
@@ -237,7 +238,7 @@ class CameraServerTest {
         socket
             .getOutputStream()
             .write(
-                "HEAD /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n"
+                "HEAD /stream.mjpg HTTP/1.1\r\nHost: localhost\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
         MjpegClient head = new MjpegClient(socket);
         head.readHead();

@@ -221,7 +221,8 @@ class RealClientsTest {
         socket
             .getOutputStream()
             .write(
-                "GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                "GET /stream.mjpg HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
         MjpegClient reader = new MjpegClient(socket);
         reader.readHead();
         assertThat(reader.statusLine()).isEqualTo("HTTP/1.1 200 OK");
@@ -243,7 +244,8 @@ class RealClientsTest {
       stalled
           .getOutputStream()
           .write(
-              "GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+              "GET /stream.mjpg HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
       SourcesTest.await(
           "the TLS viewer is attached",
           java.time.Duration.ofSeconds(10),

@@ -47,7 +47,7 @@ class SurveillanceServerTest {
               (method
                       + " "
                       + path
-                      + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n"
+                      + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n"
                       + String.join("", headers)
                       + "\r\n")
                   .getBytes(StandardCharsets.US_ASCII));
@@ -255,7 +255,7 @@ class SurveillanceServerTest {
               port,
               "POST",
               "/recordings/" + first + "/delete",
-              "Origin: http://x\r\nSec-Fetch-Site: same-origin\r\n");
+              "Origin: http://localhost\r\nSec-Fetch-Site: same-origin\r\n");
       assertThat(sameOrigin.code()).isEqualTo(303);
       assertThat(segments.get(0).file()).doesNotExist();
       assertThat(request(port, "DELETE", "/recordings/" + second).code()).isEqualTo(204);

@@ -15,7 +15,9 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -147,6 +149,22 @@ final class CameraCommand implements Callable<Integer> {
       description = "Allow a non-loopback --host without --auth-file (anyone can watch).")
   boolean insecure;
 
+  @Option(
+      names = "--allowed-host",
+      paramLabel = "NAME",
+      description =
+          "Without --auth-file, also answer requests for this host name (repeatable); the camera"
+              + " always answers localhost and IP addresses, others get 421 (DNS rebinding).")
+  List<String> allowedHosts = new ArrayList<>();
+
+  @Option(
+      names = "--max-frame-size",
+      paramLabel = "SIZE",
+      defaultValue = "4M",
+      converter = EchoServerCommand.ByteSize.class,
+      description = "Drop a relayed frame larger than this, 1K to 64M (default: ${DEFAULT-VALUE}).")
+  long maxFrameSize;
+
   @Mixin SurveillanceOptions surveillanceOptions;
 
   @Override
@@ -165,7 +183,11 @@ final class CameraCommand implements Callable<Integer> {
           .maxViewers(maxViewers)
           .maxConnectionsPerClient(maxConnectionsPerClient)
           .writeDeadline(parseDuration("--write-deadline", writeDeadline))
-          .insecure(insecure);
+          .insecure(insecure)
+          .maxFrameSize((int) Math.min(maxFrameSize, Integer.MAX_VALUE));
+      for (String allowed : allowedHosts) {
+        builder.allowedHost(allowed);
+      }
     } catch (IllegalArgumentException e) {
       throw new CommandFailure(e.getMessage(), e);
     }

@@ -78,6 +78,10 @@ class CameraCommandTest {
         .contains("camera passwd");
     assertThat(run("camera", "--source", "webcam", "--port", "0").err())
         .contains("unknown source 'webcam'");
+    assertThat(run("camera", "--max-frame-size", "100M", "--port", "0").err())
+        .contains("max frame size");
+    assertThat(run("camera", "--allowed-host", "evil test/", "--port", "0").err())
+        .contains("allowed host: evil test/");
     assertThat(
             run("camera", "token", "--auth-file", dir.resolve("none").toString(), "--ttl", "soon")
                 .err())

@@ -18,19 +18,42 @@ import java.io.InputStream;
  * <p>Not thread-safe: one reader thread. Does not close the stream.
  */
 public final class JpegStreamSplitter {
-  /** Larger than any sane camera frame (an 8K JPEG at top quality is ~20 MB). */
+  /**
+   * The default cap: larger than any sane camera frame (an 8K JPEG at top quality is ~20 MB), for a
+   * local ffmpeg; a relayed server gets the camera's smaller {@code --max-frame-size}.
+   */
   public static final int MAX_FRAME = 32 * 1024 * 1024;
 
   private final InputStream in;
+  private final int maxFrame;
+  private long oversizedFrames;
   private final byte[] buf = new byte[64 * 1024];
   private int pos;
   private int limit;
   private final ByteArrayOutputStream frame = new ByteArrayOutputStream(128 * 1024);
   private long skippedBytes;
 
-  /** Reads from {@code in}, which the caller closes. */
+  /** Reads from {@code in}, which the caller closes, with frames up to {@link #MAX_FRAME}. */
   public JpegStreamSplitter(InputStream in) {
+    this(in, MAX_FRAME);
+  }
+
+  /**
+   * Reads from {@code in}, which the caller closes; an image larger than {@code maxFrame} bytes is
+   * dropped (counted in {@link #oversizedFrames()}) as soon as it passes the cap, and the splitter
+   * resynchronises on the next image: no more than the cap is ever held.
+   */
+  public JpegStreamSplitter(InputStream in, int maxFrame) {
+    if (maxFrame < 4) {
+      throw new IllegalArgumentException("maxFrame: " + maxFrame + " (expected: >= 4)");
+    }
     this.in = in;
+    this.maxFrame = maxFrame;
+  }
+
+  /** How many images were dropped for being larger than the cap. */
+  public long oversizedFrames() {
+    return oversizedFrames;
   }
 
   /** How many bytes outside images (or in broken images) were skipped so far. */
@@ -147,7 +170,8 @@ public final class JpegStreamSplitter {
       if (!copy(length - 2)) {
         return BODY_EOF;
       }
-      if (frame.size() > MAX_FRAME) {
+      if (frame.size() > maxFrame) {
+        oversizedFrames++;
         return BODY_BROKEN;
       }
       if (marker != 0xDA) {
@@ -163,7 +187,8 @@ public final class JpegStreamSplitter {
           pos++;
         }
         frame.write(buf, start, pos - start);
-        if (frame.size() > MAX_FRAME) {
+        if (frame.size() > maxFrame) {
+          oversizedFrames++;
           return BODY_BROKEN;
         }
         if (pos == limit) {

@@ -6,6 +6,7 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
@@ -15,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Relays another MJPEG server (an IP camera, mjpg-streamer, µStreamer, another socketkit): reads
@@ -23,13 +26,25 @@ import java.util.Locale;
  * by splitting the body at JPEG markers. User and password in the URL become Basic auth and are
  * never shown.
  *
+ * <p>A part larger than the frame size cap is dropped without being held: one with a {@code
+ * Content-Length} over the cap is skipped by its length, one without is cut off by the splitter as
+ * soon as it passes the cap; either way the relay goes on with the next part, and the drops are
+ * counted and logged at most once a minute. A hostile or broken upstream cannot make the camera
+ * hold more than the cap per frame.
+ *
  * <p>Runs on the supervisor's source thread; {@link #abort} (any thread) closes the body.
  */
 public final class MjpegRelaySource implements FrameSource {
+  private static final System.Logger LOG = System.getLogger(MjpegRelaySource.class.getName());
   private static final int MAX_HEADER_LINE = 8192;
   private static final int MAX_HEADERS = 100;
+  private static final long WARN_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   private final URI uri;
+  private final int maxFrame;
+  private final AtomicLong oversizedFrames = new AtomicLong();
+  private long warnedAt;
+  private long warnedCount;
   private final String authorization;
   private volatile InputStream body;
 
@@ -42,11 +57,26 @@ public final class MjpegRelaySource implements FrameSource {
           .build();
 
   /**
-   * Relays the stream at {@code url}.
+   * Relays the stream at {@code url}, with frames up to {@link
+   * FrameSource.Settings#DEFAULT_MAX_FRAME_SIZE}.
    *
    * @throws IllegalArgumentException if {@code url} is not a valid http(s) URL
    */
   public MjpegRelaySource(String url) {
+    this(url, FrameSource.Settings.DEFAULT_MAX_FRAME_SIZE);
+  }
+
+  /**
+   * Relays the stream at {@code url}, dropping frames larger than {@code maxFrame} bytes.
+   *
+   * @throws IllegalArgumentException if {@code url} is not a valid http(s) URL, or {@code maxFrame}
+   *     is below 4
+   */
+  public MjpegRelaySource(String url, int maxFrame) {
+    if (maxFrame < 4) {
+      throw new IllegalArgumentException("maxFrame: " + maxFrame + " (expected: >= 4)");
+    }
+    this.maxFrame = maxFrame;
     URI parsed;
     try {
       parsed = new URI(url);
@@ -124,7 +154,12 @@ public final class MjpegRelaySource implements FrameSource {
     }
   }
 
-  private static void relay(InputStream in, FrameHub hub) throws IOException, InterruptedException {
+  /** How many frames were dropped for being larger than the cap, since this source was made. */
+  public long oversizedFrames() {
+    return oversizedFrames.get();
+  }
+
+  private void relay(InputStream in, FrameHub hub) throws IOException, InterruptedException {
     while (true) {
       if (Thread.currentThread().isInterrupted()) {
         throw new InterruptedException();
@@ -158,12 +193,22 @@ public final class MjpegRelaySource implements FrameSource {
           }
         }
       }
-      if (contentLength < 0 || contentLength > JpegStreamSplitter.MAX_FRAME) {
+      if (contentLength < 0) {
         splitForever(in, hub); // no usable length: find the images by their markers
         return;
       }
-      byte[] jpeg = in.readNBytes((int) contentLength);
-      if (jpeg.length < contentLength) {
+      if (contentLength > maxFrame) {
+        // Read past it without holding it; the next boundary follows.
+        try {
+          in.skipNBytes(contentLength);
+        } catch (java.io.EOFException e) {
+          throw new IOException("the upstream stream ended inside a part", e);
+        }
+        dropped(1, contentLength);
+        continue;
+      }
+      byte[] jpeg = new byte[(int) contentLength];
+      if (in.readNBytes(jpeg, 0, jpeg.length) < jpeg.length) {
         throw new IOException("the upstream stream ended inside a part");
       }
       if (Jpeg.looksWhole(jpeg)) {
@@ -173,18 +218,46 @@ public final class MjpegRelaySource implements FrameSource {
     }
   }
 
-  private static void splitForever(InputStream in, FrameHub hub)
-      throws IOException, InterruptedException {
-    JpegStreamSplitter splitter = new JpegStreamSplitter(in);
+  private void splitForever(InputStream in, FrameHub hub) throws IOException, InterruptedException {
+    JpegStreamSplitter splitter = new JpegStreamSplitter(in, maxFrame);
     byte[] jpeg;
+    long oversized = 0;
     while ((jpeg = splitter.next()) != null) {
       if (Thread.currentThread().isInterrupted()) {
         throw new InterruptedException();
+      }
+      if (splitter.oversizedFrames() > oversized) {
+        dropped(splitter.oversizedFrames() - oversized, -1);
+        oversized = splitter.oversizedFrames();
       }
       Size size = Jpeg.size(jpeg);
       hub.publish(jpeg, size.width(), size.height(), FrameHub.nowMicros());
     }
     throw new IOException("the upstream stream ended");
+  }
+
+  /**
+   * Counts {@code count} dropped frames and warns, at most once a minute, how many were dropped
+   * since the last warning. Source thread.
+   */
+  private void dropped(long count, long size) {
+    long total = oversizedFrames.addAndGet(count);
+    long now = System.nanoTime();
+    if (warnedCount > 0 && now - warnedAt < WARN_INTERVAL_NANOS) {
+      return;
+    }
+    long since = total - warnedCount;
+    warnedAt = now;
+    warnedCount = total;
+    LOG.log(
+        Level.WARNING,
+        "dropped "
+            + since
+            + " frame(s) from the relayed server larger than the "
+            + maxFrame
+            + "-byte cap"
+            + (size >= 0 ? " (the last: " + size + " bytes)" : "")
+            + "; raise it with --max-frame-size if the camera really sends such frames");
   }
 
   /** One line without its CRLF or LF, null at end of stream. */

@@ -148,7 +148,9 @@ public final class MotionWatcher implements AutoCloseable {
         LOG.log(Level.WARNING, "motion detection skipped a frame: " + message);
       }
       lastError = message;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // As the sources do: a decoder's OutOfMemoryError or StackOverflowError on one hostile frame
+      // (or a listener's mistake) skips that frame; it must not end motion detection for good.
       LOG.log(Level.WARNING, "motion detection failed on a frame", e);
     }
   }
