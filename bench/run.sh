@@ -266,7 +266,7 @@ frames_dir="$out/frames"
 mjpeg_peers=()
 camera_command=""
 if has_socketkit camera; then
-  camera_command="$server_java -Xmx256m -jar $jar camera --port 0 --source test --size 640x480 --fps 30 --max-viewers 20000"
+  camera_command="$server_java -Xmx256m -jar $jar camera --port 0 --source test --size 640x480 --fps 30 --max-viewers 20000 --max-connections-per-client 20000"
   mjpeg_peers+=(socketkit-camera)
 fi
 mjpeg_peers+=(python-picamera)

@@ -161,7 +161,7 @@ final class CameraCommand implements Callable<Integer> {
       names = "--max-frame-size",
       paramLabel = "SIZE",
       defaultValue = "4M",
-      converter = EchoServerCommand.ByteSize.class,
+      converter = ByteSizes.Positive.class,
       description = "Drop a relayed frame larger than this, 1K to 64M (default: ${DEFAULT-VALUE}).")
   long maxFrameSize;
 
