@@ -121,7 +121,7 @@ class StreamingHandler extends BaseHttpRequestHandler {
       // A request body is not read: close after answering so it is never taken for a request.
       setCloseConnection(true);
     }
-    if (!authorised(query)) {
+    if (!authorised(method, route, query)) {
       return;
     }
     if (changes && crossSite()) {
@@ -208,12 +208,18 @@ class StreamingHandler extends BaseHttpRequestHandler {
     wfile.flush();
   }
 
-  private boolean authorised(Map<String, String> query) throws IOException {
+  /**
+   * Whether the request may go on: no auth file, a link token whose scope opens this method and
+   * path, or valid Basic credentials. Otherwise answers 401 and returns false.
+   */
+  private boolean authorised(String method, String route, Map<String, String> query)
+      throws IOException {
     AuthFile auth = camera().auth();
     if (auth == null) {
       return true;
     }
-    if (auth.checkToken(query.get("token")) || auth.checkBasic(headers().get("Authorization"))) {
+    if (auth.checkToken(query.get("token"), method, route)
+        || auth.checkBasic(headers().get("Authorization"))) {
       return true;
     }
     send(
