@@ -54,7 +54,12 @@ import javax.crypto.spec.SecretKeySpec;
  * a new one) revokes the user's links. Tokens of the older {@code EXPIRY.SIGNATURE} format are
  * refused.
  *
- * <p>Instances are immutable and thread-safe (the success cache is concurrent).
+ * <p>The file is read again when it changes: a check looks at its identity, size and modification
+ * time at most once a second and, when they differ, parses it afresh with an empty success cache,
+ * so a changed password, a deleted user or a new token secret takes effect within about a second. A
+ * file that no longer parses keeps the last good reading (logged as a warning).
+ *
+ * <p>Instances are thread-safe.
  */
 public final class AuthFile {
   /** PBKDF2-HMAC-SHA256 iterations for new hashes (OWASP Password Storage Cheat Sheet, 2023). */
@@ -71,19 +76,34 @@ public final class AuthFile {
   private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
   private static final Base64.Encoder URL = Base64.getUrlEncoder().withoutPadding();
 
-  private final Map<String, Entry> users;
-  private final byte[] tokenSecret;
+  /** How often, at most, a check looks whether the file changed. */
+  static final Duration RELOAD_INTERVAL = Duration.ofSeconds(1);
+
+  private static final System.Logger LOG = System.getLogger(AuthFile.class.getName());
+
+  private final Path file;
+  private volatile Content content;
+  private volatile Object stamp;
+  private final AtomicLong nextLook = new AtomicLong();
   private final byte[] processKey = randomBytes(32);
-  private final Set<String> verified = ConcurrentHashMap.newKeySet();
   private final AtomicLong slowHashes = new AtomicLong();
   private final Entry dummy = hash(new char[] {'x'}, randomBytes(16), ITERATIONS);
 
   @SuppressWarnings("ArrayRecordComponent") // private, never compared or exposed
   private record Entry(int iterations, byte[] salt, byte[] hash) {}
 
-  private AuthFile(Map<String, Entry> users, byte[] tokenSecret) {
-    this.users = users;
-    this.tokenSecret = tokenSecret;
+  /**
+   * One reading of the file: its users, token secret, and the logins verified against exactly these
+   * entries (so a change of the file empties the cache).
+   */
+  @SuppressWarnings("ArrayRecordComponent") // private, never compared or exposed
+  private record Content(Map<String, Entry> users, byte[] tokenSecret, Set<String> verified) {}
+
+  private AuthFile(Path file, Content content, Object stamp) {
+    this.file = file;
+    this.content = content;
+    this.stamp = stamp;
+    this.nextLook.set(System.nanoTime() + RELOAD_INTERVAL.toNanos());
   }
 
   /**
@@ -93,6 +113,48 @@ public final class AuthFile {
    *     is malformed or the file has no users
    */
   public static AuthFile load(Path file) throws IOException {
+    Object stamp = stampOf(file);
+    return new AuthFile(file, parse(file), stamp);
+  }
+
+  /**
+   * The file's content now, read again when its identity, size or modification time changed since
+   * the last reading; looked at no more than once per {@link #RELOAD_INTERVAL}. A file that cannot
+   * be read or parsed keeps the last good reading (logged), and is tried again at the next look.
+   */
+  private Content current() {
+    long now = System.nanoTime();
+    long next = nextLook.get();
+    if (now - next < 0 || !nextLook.compareAndSet(next, now + RELOAD_INTERVAL.toNanos())) {
+      return content;
+    }
+    synchronized (this) {
+      try {
+        Object seen = stampOf(file);
+        if (!seen.equals(stamp)) {
+          content = parse(file);
+          stamp = seen;
+          LOG.log(System.Logger.Level.INFO, "auth file " + file + " changed: read again");
+        }
+      } catch (IOException | IllegalArgumentException e) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "auth file " + file + " cannot be read again, keeping the last good one: " + e);
+      }
+      return content;
+    }
+  }
+
+  private static Object stampOf(Path file) throws IOException {
+    java.nio.file.attribute.BasicFileAttributes attributes =
+        Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+    return List.of(
+        String.valueOf(attributes.fileKey()),
+        attributes.size(),
+        attributes.lastModifiedTime().toString());
+  }
+
+  private static Content parse(Path file) throws IOException {
     Map<String, Entry> users = new LinkedHashMap<>();
     byte[] secret = null;
     int number = 0;
@@ -157,7 +219,8 @@ public final class AuthFile {
       // An older or hand-made file: derive a secret from the hashes, which only the file holds.
       secret = derivedSecret(users);
     }
-    return new AuthFile(java.util.Collections.unmodifiableMap(users), secret);
+    return new Content(
+        java.util.Collections.unmodifiableMap(users), secret, ConcurrentHashMap.newKeySet());
   }
 
   /**
@@ -219,7 +282,7 @@ public final class AuthFile {
 
   /** The user names, in file order. */
   public List<String> users() {
-    return List.copyOf(users.keySet());
+    return List.copyOf(current().users().keySet());
   }
 
   /**
@@ -227,11 +290,12 @@ public final class AuthFile {
    * one. Any thread.
    */
   public boolean check(String user, char[] password) {
-    Entry entry = users.get(user);
+    Content now = current();
+    Entry entry = now.users().get(user);
     // Only a user and password that verified before is remembered: a wrong guess for a user who
     // logged in misses, and pays the slow hash like any other guess.
     String remembered = rememberKey(user, password);
-    if (entry != null && verified.contains(remembered)) {
+    if (entry != null && now.verified().contains(remembered)) {
       return true;
     }
     Entry against = entry != null ? entry : dummy;
@@ -246,7 +310,7 @@ public final class AuthFile {
     }
     boolean ok = MessageDigest.isEqual(computed.hash(), against.hash()) && entry != null;
     if (ok) {
-      verified.add(remembered);
+      now.verified().add(remembered);
     }
     return ok;
   }
@@ -330,7 +394,8 @@ public final class AuthFile {
    *     space or control character, or is longer than 256 characters
    */
   public String makeToken(String user, Duration ttl, List<String> paths) {
-    Entry entry = users.get(user);
+    Content now = current();
+    Entry entry = now.users().get(user);
     if (entry == null) {
       throw new IllegalArgumentException("no user '" + user + "' in the auth file");
     }
@@ -356,7 +421,7 @@ public final class AuthFile {
         + "."
         + URL.encodeToString(scope.getBytes(StandardCharsets.UTF_8))
         + "."
-        + URL.encodeToString(sign(user, entry, expiry, scope));
+        + URL.encodeToString(sign(now.tokenSecret(), user, entry, expiry, scope));
   }
 
   /**
@@ -386,9 +451,10 @@ public final class AuthFile {
     } catch (IllegalArgumentException e) {
       return false;
     }
-    Entry entry = users.get(user);
+    Content now = current();
+    Entry entry = now.users().get(user);
     if (entry == null
-        || !MessageDigest.isEqual(signature, sign(user, entry, expiry, scope))
+        || !MessageDigest.isEqual(signature, sign(now.tokenSecret(), user, entry, expiry, scope))
         || Instant.now().getEpochSecond() >= expiry) {
       return false;
     }
@@ -408,7 +474,8 @@ public final class AuthFile {
    * The signature of a token: an HMAC under a key derived from the token secret and the user's
    * current salt and hash, so a new password or a deleted user voids it.
    */
-  private byte[] sign(String user, Entry entry, long expiry, String scope) {
+  private static byte[] sign(
+      byte[] tokenSecret, String user, Entry entry, long expiry, String scope) {
     byte[] key =
         hmac(
             tokenSecret,

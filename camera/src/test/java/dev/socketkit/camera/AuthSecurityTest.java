@@ -117,6 +117,51 @@ class AuthSecurityTest {
     }
   }
 
+  @Test
+  void aChangedPasswordOrADeletedUserStopsWorkingWithoutARestart() throws Exception {
+    Path users = dir.resolve("users");
+    AuthFile.setPassword(users, "alice", "secret".toCharArray());
+    AuthFile.setPassword(users, "bob", "secret".toCharArray());
+    AuthFile auth = AuthFile.load(users);
+    String alice = basic("alice:secret");
+    String bob = basic("bob:secret");
+    String bobs = "?token=" + auth.makeToken("bob", Duration.ofHours(1), List.of("/state"));
+    try (Camera camera = CameraServerTest.camera().auth(auth).start()) {
+      int port = CameraServerTest.port(camera);
+      assertThat(SurveillanceServerTest.request(port, "GET", "/state", alice).code())
+          .isEqualTo(200);
+      assertThat(SurveillanceServerTest.request(port, "GET", "/state", bob).code()).isEqualTo(200);
+      assertThat(get(port, "/state" + bobs)).isEqualTo(200);
+
+      AuthFile.setPassword(users, "alice", "changed".toCharArray());
+      Await.until(
+          Duration.ofSeconds(10),
+          () -> SurveillanceServerTest.request(port, "GET", "/state", alice).code() == 401,
+          () -> "the old password is refused");
+      assertThat(
+              SurveillanceServerTest.request(port, "GET", "/state", basic("alice:changed")).code())
+          .isEqualTo(200);
+
+      java.nio.file.Files.write(
+          users,
+          java.nio.file.Files.readAllLines(users).stream()
+              .filter(line -> !line.startsWith("bob:"))
+              .toList());
+      Await.until(
+          Duration.ofSeconds(10),
+          () -> SurveillanceServerTest.request(port, "GET", "/state", bob).code() == 401,
+          () -> "the deleted user's password is refused");
+      assertThat(get(port, "/state" + bobs)).as("the deleted user's token").isEqualTo(401);
+    }
+  }
+
+  private static String basic(String userAndPassword) {
+    return "Authorization: Basic "
+        + java.util.Base64.getEncoder()
+            .encodeToString(userAndPassword.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        + "\r\n";
+  }
+
   private static int get(int port, String path) throws Exception {
     return code(port, "GET", path);
   }
