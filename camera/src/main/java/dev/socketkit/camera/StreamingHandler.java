@@ -54,6 +54,11 @@ class StreamingHandler extends BaseHttpRequestHandler {
   private static final int MAX_VIEWER_FPS = 240;
   private static final Pattern TOKEN = Pattern.compile("token=[^&\\s]*");
 
+  /** The 401 on one connection after which it is closed. */
+  static final int MAX_REFUSALS = 3;
+
+  private int refusals;
+
   /** What answers one route, on the connection's thread. */
   @FunctionalInterface
   interface Action {
@@ -222,9 +227,16 @@ class StreamingHandler extends BaseHttpRequestHandler {
         || auth.checkBasic(headers().get("Authorization"))) {
       return true;
     }
-    send(
+    Reply refused =
         Reply.text(401, "401 Unauthorized: this camera needs a user name and password.")
-            .with("WWW-Authenticate", "Basic realm=\"socketkit camera\", charset=\"UTF-8\""));
+            .with("WWW-Authenticate", "Basic realm=\"socketkit camera\", charset=\"UTF-8\"");
+    if (++refusals >= MAX_REFUSALS) {
+      // A connection that keeps failing is closed, so it does not hold a slot for more guesses.
+      setCloseConnection(true);
+      refusals = 0;
+      refused = refused.with("Connection", "close");
+    }
+    send(refused);
     return false;
   }
 

@@ -6,6 +6,7 @@ import dev.socketkit.camera.internal.Surveillance;
 import dev.socketkit.camera.internal.recording.Recorder;
 import dev.socketkit.testkit.Await;
 import dev.socketkit.testkit.MjpegClient;
+import dev.socketkit.testkit.RawHttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -152,6 +153,25 @@ class AuthSecurityTest {
           () -> SurveillanceServerTest.request(port, "GET", "/state", bob).code() == 401,
           () -> "the deleted user's password is refused");
       assertThat(get(port, "/state" + bobs)).as("the deleted user's token").isEqualTo(401);
+    }
+  }
+
+  @Test
+  void badPasswordsPipelinedOnOneConnectionGetItClosedAfterTheThird() throws Exception {
+    Path users = dir.resolve("users");
+    AuthFile.setPassword(users, "alice", "secret".toCharArray());
+    try (Camera camera = CameraServerTest.camera().auth(AuthFile.load(users)).start();
+        RawHttpClient client = new RawHttpClient(CameraServerTest.port(camera))) {
+      String guess = "GET /state HTTP/1.1\r\nHost: localhost\r\n" + basic("alice:guess") + "\r\n";
+      client.send(guess.repeat(StreamingHandler.MAX_REFUSALS + 1));
+      for (int i = 1; i <= StreamingHandler.MAX_REFUSALS; i++) {
+        RawHttpClient.Response answer = client.read();
+        assertThat(answer.status()).isEqualTo(401);
+        assertThat("close".equalsIgnoreCase(answer.header("Connection")))
+            .as("Connection: close on answer %d", i)
+            .isEqualTo(i == StreamingHandler.MAX_REFUSALS);
+      }
+      assertThat(client.closedByServer()).as("closed after the last refusal").isTrue();
     }
   }
 
