@@ -46,11 +46,20 @@ import javax.crypto.spec.SecretKeySpec;
  * (never the password itself); a later check of exactly that pair is a set lookup, and any other
  * pair (a wrong guess for a user who logged in included) pays the slow hash.
  *
- * <p>Tokens are {@code EXPIRY.SIGNATURE}: the expiry in epoch seconds and the base64url HMAC-SHA256
- * of it under the file's token secret. Changing the secret (delete the line; {@code camera passwd}
- * makes a new one) revokes every link.
+ * <p>Tokens are {@code 2.USER.EXPIRY.SCOPE.SIGNATURE} (user, scope and signature in base64url): the
+ * user who made it, the expiry in epoch seconds, the paths it opens (comma-separated; a trailing
+ * {@code *} opens a prefix) for GET and HEAD only, and an HMAC-SHA256 of all of them under a key
+ * derived from the file's token secret and the user's current password entry. Deleting the user,
+ * setting their password again or changing the secret (delete the line; {@code camera passwd} makes
+ * a new one) revokes the user's links. Tokens of the older {@code EXPIRY.SIGNATURE} format are
+ * refused.
  *
- * <p>Instances are immutable and thread-safe (the success cache is concurrent).
+ * <p>The file is read again when it changes: a check looks at its identity, size and modification
+ * time at most once a second and, when they differ, parses it afresh with an empty success cache,
+ * so a changed password, a deleted user or a new token secret takes effect within about a second. A
+ * file that no longer parses keeps the last good reading (logged as a warning).
+ *
+ * <p>Instances are thread-safe.
  */
 public final class AuthFile {
   /** PBKDF2-HMAC-SHA256 iterations for new hashes (OWASP Password Storage Cheat Sheet, 2023). */
@@ -67,19 +76,34 @@ public final class AuthFile {
   private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
   private static final Base64.Encoder URL = Base64.getUrlEncoder().withoutPadding();
 
-  private final Map<String, Entry> users;
-  private final byte[] tokenSecret;
+  /** How often, at most, a check looks whether the file changed. */
+  static final Duration RELOAD_INTERVAL = Duration.ofSeconds(1);
+
+  private static final System.Logger LOG = System.getLogger(AuthFile.class.getName());
+
+  private final Path file;
+  private volatile Content content;
+  private volatile Object stamp;
+  private final AtomicLong nextLook = new AtomicLong();
   private final byte[] processKey = randomBytes(32);
-  private final Set<String> verified = ConcurrentHashMap.newKeySet();
   private final AtomicLong slowHashes = new AtomicLong();
   private final Entry dummy = hash(new char[] {'x'}, randomBytes(16), ITERATIONS);
 
   @SuppressWarnings("ArrayRecordComponent") // private, never compared or exposed
   private record Entry(int iterations, byte[] salt, byte[] hash) {}
 
-  private AuthFile(Map<String, Entry> users, byte[] tokenSecret) {
-    this.users = users;
-    this.tokenSecret = tokenSecret;
+  /**
+   * One reading of the file: its users, token secret, and the logins verified against exactly these
+   * entries (so a change of the file empties the cache).
+   */
+  @SuppressWarnings("ArrayRecordComponent") // private, never compared or exposed
+  private record Content(Map<String, Entry> users, byte[] tokenSecret, Set<String> verified) {}
+
+  private AuthFile(Path file, Content content, Object stamp) {
+    this.file = file;
+    this.content = content;
+    this.stamp = stamp;
+    this.nextLook.set(System.nanoTime() + RELOAD_INTERVAL.toNanos());
   }
 
   /**
@@ -89,6 +113,48 @@ public final class AuthFile {
    *     is malformed or the file has no users
    */
   public static AuthFile load(Path file) throws IOException {
+    Object stamp = stampOf(file);
+    return new AuthFile(file, parse(file), stamp);
+  }
+
+  /**
+   * The file's content now, read again when its identity, size or modification time changed since
+   * the last reading; looked at no more than once per {@link #RELOAD_INTERVAL}. A file that cannot
+   * be read or parsed keeps the last good reading (logged), and is tried again at the next look.
+   */
+  private Content current() {
+    long now = System.nanoTime();
+    long next = nextLook.get();
+    if (now - next < 0 || !nextLook.compareAndSet(next, now + RELOAD_INTERVAL.toNanos())) {
+      return content;
+    }
+    synchronized (this) {
+      try {
+        Object seen = stampOf(file);
+        if (!seen.equals(stamp)) {
+          content = parse(file);
+          stamp = seen;
+          LOG.log(System.Logger.Level.INFO, "auth file " + file + " changed: read again");
+        }
+      } catch (IOException | IllegalArgumentException e) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "auth file " + file + " cannot be read again, keeping the last good one: " + e);
+      }
+      return content;
+    }
+  }
+
+  private static Object stampOf(Path file) throws IOException {
+    java.nio.file.attribute.BasicFileAttributes attributes =
+        Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+    return List.of(
+        String.valueOf(attributes.fileKey()),
+        attributes.size(),
+        attributes.lastModifiedTime().toString());
+  }
+
+  private static Content parse(Path file) throws IOException {
     Map<String, Entry> users = new LinkedHashMap<>();
     byte[] secret = null;
     int number = 0;
@@ -153,7 +219,8 @@ public final class AuthFile {
       // An older or hand-made file: derive a secret from the hashes, which only the file holds.
       secret = derivedSecret(users);
     }
-    return new AuthFile(java.util.Collections.unmodifiableMap(users), secret);
+    return new Content(
+        java.util.Collections.unmodifiableMap(users), secret, ConcurrentHashMap.newKeySet());
   }
 
   /**
@@ -215,7 +282,7 @@ public final class AuthFile {
 
   /** The user names, in file order. */
   public List<String> users() {
-    return List.copyOf(users.keySet());
+    return List.copyOf(current().users().keySet());
   }
 
   /**
@@ -223,11 +290,12 @@ public final class AuthFile {
    * one. Any thread.
    */
   public boolean check(String user, char[] password) {
-    Entry entry = users.get(user);
+    Content now = current();
+    Entry entry = now.users().get(user);
     // Only a user and password that verified before is remembered: a wrong guess for a user who
     // logged in misses, and pays the slow hash like any other guess.
     String remembered = rememberKey(user, password);
-    if (entry != null && verified.contains(remembered)) {
+    if (entry != null && now.verified().contains(remembered)) {
       return true;
     }
     Entry against = entry != null ? entry : dummy;
@@ -242,7 +310,7 @@ public final class AuthFile {
     }
     boolean ok = MessageDigest.isEqual(computed.hash(), against.hash()) && entry != null;
     if (ok) {
-      verified.add(remembered);
+      now.verified().add(remembered);
     }
     return ok;
   }
@@ -290,38 +358,134 @@ public final class AuthFile {
     }
   }
 
-  /** A signed link token valid until now plus {@code ttl}. */
+  /** The longest a link token may be valid. */
+  public static final Duration MAX_TOKEN_TTL = Duration.ofDays(365);
+
+  /**
+   * The paths a link token opens when none are given: the live view, its stream, the snapshot and
+   * the state the page reads.
+   */
+  public static final List<String> DEFAULT_TOKEN_PATHS =
+      List.of("/", "/index.html", "/stream.mjpg", "/snapshot.jpg", "/state");
+
+  private static final String TOKEN_VERSION = "2";
+  private static final Pattern TOKEN_PATH = Pattern.compile("/[!-~&&[^,]]{0,255}");
+
+  /**
+   * A signed link token for the default paths ({@link #DEFAULT_TOKEN_PATHS}), made by the file's
+   * first user, valid until now plus {@code ttl}.
+   *
+   * @throws IllegalArgumentException if {@code ttl} is not above zero and at most {@link
+   *     #MAX_TOKEN_TTL}
+   */
   public String makeToken(Duration ttl) {
-    if (ttl.isNegative() || ttl.isZero()) {
-      throw new IllegalArgumentException("ttl: " + ttl + " (expected: > 0)");
-    }
-    long expiry = Instant.now().plus(ttl).getEpochSecond();
-    return expiry + "." + URL.encodeToString(sign(expiry));
+    return makeToken(users().get(0), ttl, DEFAULT_TOKEN_PATHS);
   }
 
-  /** Whether {@code token} was made with this file's secret and has not expired. */
-  public boolean checkToken(String token) {
-    if (token == null) {
+  /**
+   * A signed link token made by {@code user}, valid until now plus {@code ttl}, for GET and HEAD of
+   * {@code paths} only. A path ending in {@code *} opens every path that starts with what comes
+   * before it ({@code /recordings*}). The token is signed with a key derived from the file's token
+   * secret and the user's current password entry, so deleting the user, setting their password
+   * again or rotating the secret revokes it. Any thread.
+   *
+   * @throws IllegalArgumentException if the user is not in the file, {@code ttl} is not above zero
+   *     and at most {@link #MAX_TOKEN_TTL}, or a path does not start with {@code /}, has a comma,
+   *     space or control character, or is longer than 256 characters
+   */
+  public String makeToken(String user, Duration ttl, List<String> paths) {
+    Content now = current();
+    Entry entry = now.users().get(user);
+    if (entry == null) {
+      throw new IllegalArgumentException("no user '" + user + "' in the auth file");
+    }
+    if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TOKEN_TTL) > 0) {
+      throw new IllegalArgumentException("ttl: " + ttl + " (expected: > 0 and at most 365 days)");
+    }
+    if (paths.isEmpty()) {
+      throw new IllegalArgumentException("a token needs at least one path");
+    }
+    for (String path : paths) {
+      if (!TOKEN_PATH.matcher(path).matches()) {
+        throw new IllegalArgumentException(
+            "path '" + path + "' (expected: /..., without commas, spaces or control characters)");
+      }
+    }
+    long expiry = Instant.now().plus(ttl).getEpochSecond();
+    String scope = String.join(",", paths);
+    return TOKEN_VERSION
+        + "."
+        + URL.encodeToString(user.getBytes(StandardCharsets.UTF_8))
+        + "."
+        + expiry
+        + "."
+        + URL.encodeToString(scope.getBytes(StandardCharsets.UTF_8))
+        + "."
+        + URL.encodeToString(sign(now.tokenSecret(), user, entry, expiry, scope));
+  }
+
+  /**
+   * Whether {@code token} lets a {@code method} request read {@code path}: it was signed for a user
+   * still in the file with the password and token secret in force now, has not expired, names
+   * {@code path} in its scope, and {@code method} is GET or HEAD. Tokens of the older, unscoped
+   * format are refused. Null or malformed tokens are false. Any thread.
+   */
+  public boolean checkToken(String token, String method, String path) {
+    if (token == null || path == null || !("GET".equals(method) || "HEAD".equals(method))) {
       return false;
     }
-    int dot = token.indexOf('.');
-    if (dot <= 0) {
+    String[] parts = token.split("\\.", -1);
+    if (parts.length != 5 || !parts[0].equals(TOKEN_VERSION)) {
       return false;
     }
+    String user;
     long expiry;
+    String scope;
     byte[] signature;
     try {
-      expiry = Long.parseLong(token.substring(0, dot));
-      signature = Base64.getUrlDecoder().decode(token.substring(dot + 1));
+      Base64.Decoder decoder = Base64.getUrlDecoder();
+      user = new String(decoder.decode(parts[1]), StandardCharsets.UTF_8);
+      expiry = Long.parseLong(parts[2]);
+      scope = new String(decoder.decode(parts[3]), StandardCharsets.UTF_8);
+      signature = decoder.decode(parts[4]);
     } catch (IllegalArgumentException e) {
       return false;
     }
-    return MessageDigest.isEqual(signature, sign(expiry))
-        && Instant.now().getEpochSecond() < expiry;
+    Content now = current();
+    Entry entry = now.users().get(user);
+    if (entry == null
+        || !MessageDigest.isEqual(signature, sign(now.tokenSecret(), user, entry, expiry, scope))
+        || Instant.now().getEpochSecond() >= expiry) {
+      return false;
+    }
+    for (String allowed : scope.split(",", -1)) {
+      boolean matches =
+          allowed.endsWith("*")
+              ? path.startsWith(allowed.substring(0, allowed.length() - 1))
+              : path.equals(allowed);
+      if (matches) {
+        return true;
+      }
+    }
+    return false;
   }
 
-  private byte[] sign(long expiry) {
-    return hmac(tokenSecret, "socketkit-camera-link:" + expiry);
+  /**
+   * The signature of a token: an HMAC under a key derived from the token secret and the user's
+   * current salt and hash, so a new password or a deleted user voids it.
+   */
+  private static byte[] sign(
+      byte[] tokenSecret, String user, Entry entry, long expiry, String scope) {
+    byte[] key =
+        hmac(
+            tokenSecret,
+            "socketkit-camera-link-key\n"
+                + user
+                + "\n"
+                + B64.encodeToString(entry.salt())
+                + "\n"
+                + B64.encodeToString(entry.hash()));
+    return hmac(key, "socketkit-camera-link-v2\n" + user + "\n" + expiry + "\n" + scope);
   }
 
   private String rememberKey(String user, char[] password) {

@@ -55,6 +55,11 @@ class StreamingHandler extends BaseHttpRequestHandler {
   /** A year, in seconds: how long a browser that saw HTTPS once keeps to it. */
   private static final String HSTS = "max-age=31536000";
 
+  /** The 401 on one connection after which it is closed. */
+  static final int MAX_REFUSALS = 3;
+
+  private int refusals;
+
   /** What answers one route, on the connection's thread. */
   @FunctionalInterface
   interface Action {
@@ -133,7 +138,7 @@ class StreamingHandler extends BaseHttpRequestHandler {
               + " localhost, IP addresses and the host names it was told to allow.");
       return;
     }
-    if (!authorised(query)) {
+    if (!authorised(method, route, query)) {
       return;
     }
     if (changes && crossSite()) {
@@ -261,17 +266,30 @@ class StreamingHandler extends BaseHttpRequestHandler {
     wfile.flush();
   }
 
-  private boolean authorised(Map<String, String> query) throws IOException {
+  /**
+   * Whether the request may go on: no auth file, a link token whose scope opens this method and
+   * path, or valid Basic credentials. Otherwise answers 401 and returns false.
+   */
+  private boolean authorised(String method, String route, Map<String, String> query)
+      throws IOException {
     AuthFile auth = camera().auth();
     if (auth == null) {
       return true;
     }
-    if (auth.checkToken(query.get("token")) || auth.checkBasic(headers().get("Authorization"))) {
+    if (auth.checkToken(query.get("token"), method, route)
+        || auth.checkBasic(headers().get("Authorization"))) {
       return true;
     }
-    send(
+    Reply refused =
         Reply.text(401, "401 Unauthorized: this camera needs a user name and password.")
-            .with("WWW-Authenticate", "Basic realm=\"socketkit camera\", charset=\"UTF-8\""));
+            .with("WWW-Authenticate", "Basic realm=\"socketkit camera\", charset=\"UTF-8\"");
+    if (++refusals >= MAX_REFUSALS) {
+      // A connection that keeps failing is closed, so it does not hold a slot for more guesses.
+      setCloseConnection(true);
+      refusals = 0;
+      refused = refused.with("Connection", "close");
+    }
+    send(refused);
     return false;
   }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,7 +59,7 @@ class AuthFileTest {
   }
 
   @Test
-  void changingAPasswordReplacesTheOldOneAndKeepsTheTokenSecret() throws Exception {
+  void changingAPasswordReplacesTheOldOneAndRevokesTheUsersTokens() throws Exception {
     Path file = dir.resolve("users");
     AuthFile.setPassword(file, "alice", "one".toCharArray());
     String token = AuthFile.load(file).makeToken(Duration.ofMinutes(5));
@@ -66,7 +67,9 @@ class AuthFileTest {
     AuthFile auth = AuthFile.load(file);
     assertThat(auth.check("alice", "one".toCharArray())).isFalse();
     assertThat(auth.check("alice", "two".toCharArray())).isTrue();
-    assertThat(auth.checkToken(token)).isTrue();
+    assertThat(auth.checkToken(token, "GET", "/stream.mjpg")).isFalse();
+    assertThat(auth.checkToken(auth.makeToken(Duration.ofMinutes(5)), "GET", "/stream.mjpg"))
+        .isTrue();
   }
 
   @Test
@@ -75,19 +78,62 @@ class AuthFileTest {
     AuthFile.setPassword(file, "alice", "pw".toCharArray());
     AuthFile auth = AuthFile.load(file);
     String token = auth.makeToken(Duration.ofHours(1));
-    assertThat(auth.checkToken(token)).isTrue();
+    assertThat(auth.checkToken(token, "GET", "/stream.mjpg")).isTrue();
     String[] parts = token.split("\\.", -1);
-    long later = Long.parseLong(parts[0]) + 3600;
-    assertThat(auth.checkToken(later + "." + parts[1])).as("a changed expiry").isFalse();
+    assertThat(parts).hasSize(5);
+    long later = Long.parseLong(parts[2]) + 3600;
+    assertThat(auth.checkToken(join(parts, 2, Long.toString(later)), "GET", "/stream.mjpg"))
+        .as("a changed expiry")
+        .isFalse();
+    String wider =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString("/,/recordings*".getBytes(StandardCharsets.UTF_8));
+    assertThat(auth.checkToken(join(parts, 3, wider), "GET", "/recordings.json"))
+        .as("a widened scope")
+        .isFalse();
     long past = Instant.now().getEpochSecond() - 1;
-    String expired = auth.makeToken(Duration.ofSeconds(1));
-    assertThat(expired).isNotNull();
-    assertThat(auth.checkToken(past + "." + parts[1])).isFalse();
-    assertThat(auth.checkToken("garbage")).isFalse();
-    assertThat(auth.checkToken(null)).isFalse();
+    assertThat(auth.checkToken(join(parts, 2, Long.toString(past)), "GET", "/")).isFalse();
+    assertThat(auth.checkToken(parts[2] + "." + parts[4], "GET", "/")).as("old format").isFalse();
+    assertThat(auth.checkToken("garbage", "GET", "/")).isFalse();
+    assertThat(auth.checkToken(null, "GET", "/")).isFalse();
     Path other = dir.resolve("other");
     AuthFile.setPassword(other, "alice", "pw".toCharArray());
-    assertThat(AuthFile.load(other).checkToken(token)).as("another file's secret").isFalse();
+    assertThat(AuthFile.load(other).checkToken(token, "GET", "/"))
+        .as("another file's secret")
+        .isFalse();
+  }
+
+  @Test
+  void aTokenOpensOnlyItsPathsReadOnlyAndTheTtlIsBounded() throws Exception {
+    Path file = dir.resolve("users");
+    AuthFile.setPassword(file, "alice", "pw".toCharArray());
+    AuthFile.setPassword(file, "bob", "pw".toCharArray());
+    AuthFile auth = AuthFile.load(file);
+    String live = auth.makeToken(Duration.ofHours(1));
+    for (String path : AuthFile.DEFAULT_TOKEN_PATHS) {
+      assertThat(auth.checkToken(live, "GET", path)).as(path).isTrue();
+      assertThat(auth.checkToken(live, "HEAD", path)).as(path).isTrue();
+    }
+    assertThat(auth.checkToken(live, "GET", "/recordings.json")).isFalse();
+    assertThat(auth.checkToken(live, "DELETE", "/stream.mjpg")).isFalse();
+    assertThat(auth.checkToken(live, "POST", "/")).isFalse();
+    String recordings = auth.makeToken("bob", Duration.ofHours(1), List.of("/recordings*"));
+    assertThat(auth.checkToken(recordings, "GET", "/recordings/a.mjpg")).isTrue();
+    assertThat(auth.checkToken(recordings, "DELETE", "/recordings/a.mjpg")).isFalse();
+    assertThat(auth.checkToken(recordings, "GET", "/events")).isFalse();
+    assertThatThrownBy(() -> auth.makeToken(Duration.ofDays(366)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> auth.makeToken("carol", Duration.ofHours(1), List.of("/")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> auth.makeToken("bob", Duration.ofHours(1), List.of("/a,/b")))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static String join(String[] parts, int index, String replacement) {
+    String[] copy = parts.clone();
+    copy[index] = replacement;
+    return String.join(".", copy);
   }
 
   @Test
@@ -97,11 +143,12 @@ class AuthFileTest {
     AuthFile auth = AuthFile.load(file);
     // Expiry is in whole seconds: two seconds of life leave at least one to check it in.
     String token = auth.makeToken(Duration.ofSeconds(2));
-    assertThat(auth.checkToken(token)).as("fresh").isTrue();
-    SourcesTest.await("the token expires", Duration.ofSeconds(10), () -> !auth.checkToken(token));
+    assertThat(auth.checkToken(token, "GET", "/")).as("fresh").isTrue();
+    SourcesTest.await(
+        "the token expires", Duration.ofSeconds(10), () -> !auth.checkToken(token, "GET", "/"));
     assertThat(Instant.now().getEpochSecond())
         .as("refused only once its expiry has come")
-        .isGreaterThanOrEqualTo(Long.parseLong(token.substring(0, token.indexOf('.'))));
+        .isGreaterThanOrEqualTo(Long.parseLong(token.split("\\.", -1)[2]));
   }
 
   @Test

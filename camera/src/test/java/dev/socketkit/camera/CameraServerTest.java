@@ -305,7 +305,8 @@ class CameraServerTest {
     try (Camera camera = camera().auth(auth).start()) {
       int port = port(camera);
       assertThat(get(port, "/state?token=" + token + "&x=1").code()).isEqualTo(200);
-      assertThat(get(port, "/nowhere?token=" + token).code()).isEqualTo(404);
+      // Outside the token's scope: refused, and logged like any request.
+      assertThat(get(port, "/nowhere?token=" + token).code()).isEqualTo(401);
       SourcesTest.await(
           "both requests are logged",
           Duration.ofSeconds(10),

@@ -408,7 +408,8 @@ final class CameraCommand implements Callable<Integer> {
   }
 
   /**
-   * {@code socketkit camera token --auth-file F --ttl 1h}: prints a signed, expiring link token.
+   * {@code socketkit camera token --auth-file F [--ttl 1h] [--user U] [--path P]...}: prints a
+   * signed, expiring, read-only link token for the given paths (by default the live view).
    */
   @Command(
       name = "token",
@@ -429,8 +430,22 @@ final class CameraCommand implements Callable<Integer> {
     @Option(
         names = "--ttl",
         defaultValue = "1h",
-        description = "How long the link works: 30m, 1h, 7d ... (default: ${DEFAULT-VALUE}).")
+        description =
+            "How long the link works: 30m, 1h, 7d ... at most 365d (default: ${DEFAULT-VALUE}).")
     String ttl;
+
+    @Option(
+        names = "--user",
+        description = "The user the link acts for (default: the first user of the auth file).")
+    String user;
+
+    @Option(
+        names = "--path",
+        paramLabel = "PATH",
+        description =
+            "A path the link opens, read-only (repeatable; a trailing * opens a prefix, e.g."
+                + " '/recordings*'; default: /, /index.html, /stream.mjpg, /snapshot.jpg, /state).")
+    List<String> paths = new ArrayList<>();
 
     @Option(
         names = "--url",
@@ -439,7 +454,29 @@ final class CameraCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      String token = loadAuth(authFile).makeToken(parseDuration("--ttl", ttl));
+      AuthFile auth = loadAuth(authFile);
+      String who = user == null ? auth.users().get(0) : user;
+      if (!auth.users().contains(who)) {
+        throw new CommandFailure(
+            "no user '"
+                + who
+                + "' in "
+                + authFile
+                + " (users: "
+                + String.join(", ", auth.users())
+                + ")");
+      }
+      Duration lifetime = parseDuration("--ttl", ttl);
+      if (lifetime.compareTo(AuthFile.MAX_TOKEN_TTL) > 0) {
+        throw new CommandFailure("--ttl " + ttl + " is longer than the limit of 365 days");
+      }
+      String token;
+      try {
+        token =
+            auth.makeToken(who, lifetime, paths.isEmpty() ? AuthFile.DEFAULT_TOKEN_PATHS : paths);
+      } catch (IllegalArgumentException e) {
+        throw new CommandFailure(e.getMessage(), e);
+      }
       String line = url == null ? token : url + (url.contains("?") ? "&" : "?") + "token=" + token;
       spec.commandLine().getOut().println(line);
       spec.commandLine().getOut().flush();

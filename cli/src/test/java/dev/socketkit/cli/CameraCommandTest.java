@@ -57,7 +57,26 @@ class CameraCommandTest {
     assertThat(auth.check("alice", "correct horse".toCharArray())).isTrue();
     Result token = run("camera", "token", "--auth-file", users.toString(), "--ttl", "1h");
     assertThat(token.code()).isZero();
-    assertThat(auth.checkToken(token.out().strip())).isTrue();
+    assertThat(auth.checkToken(token.out().strip(), "GET", "/stream.mjpg")).isTrue();
+    assertThat(auth.checkToken(token.out().strip(), "GET", "/recordings.json")).isFalse();
+    Result wide =
+        run(
+            "camera",
+            "token",
+            "--auth-file",
+            users.toString(),
+            "--user",
+            "alice",
+            "--path",
+            "/recordings*");
+    assertThat(wide.code()).as(wide.err()).isZero();
+    assertThat(auth.checkToken(wide.out().strip(), "GET", "/recordings.json")).isTrue();
+    Result tooLong = run("camera", "token", "--auth-file", users.toString(), "--ttl", "366d");
+    assertThat(tooLong.code()).isEqualTo(1);
+    assertThat(tooLong.err()).contains("365 days");
+    Result stranger = run("camera", "token", "--auth-file", users.toString(), "--user", "bob");
+    assertThat(stranger.code()).isEqualTo(1);
+    assertThat(stranger.err()).contains("no user 'bob'");
     Result link =
         run(
             "camera",
