@@ -76,6 +76,12 @@ public class SimpleHttpRequestHandler extends BaseHttpRequestHandler {
     }
   }
 
+  /**
+   * The most one {@code transferTo} call sends: about a socket send buffer, so that the write
+   * deadline measures a client's progress, as it does for stream writes, not its whole download.
+   */
+  static final long TRANSFER_PIECE = 64 * 1024;
+
   private void sendFile(ExactLength file) throws IOException {
     SocketChannel channel;
     if (file.left <= MAX_JOINED_FILE
@@ -89,7 +95,9 @@ public class SimpleHttpRequestHandler extends BaseHttpRequestHandler {
       long sent;
       beginWrite(); // a client that stops reading is closed at the write deadline
       try {
-        sent = file.channel.transferTo(position, file.left, channel);
+        // One piece at a time: a blocking sendfile returns only when its whole count is queued,
+        // so the write deadline would cut a client that reads, only slowly, a large file.
+        sent = file.channel.transferTo(position, Math.min(file.left, TRANSFER_PIECE), channel);
       } finally {
         endWrite();
       }
