@@ -11,7 +11,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -31,6 +33,13 @@ import java.util.function.Consumer;
  * usual reason to be stopping) is cleared while waiting, since it would make every wait throw at
  * once and the kill never come, and restored afterwards; an interrupted caller gets a shorter
  * grace.
+ *
+ * Environment: a deny-list, not an allow-list. Hooks are user programs that may rely on any
+ * variable of the operator's (proxies, XDG paths, their own tokens), and ffmpeg reads a long tail
+ * of its own (TZ, LANG, proxies, SSL_CERT_FILE); an allow-list would break them in ways nobody
+ * could foresee. What the camera itself must not pass on is known and named: everything under
+ * the SOCKETKIT_ prefix, which covers the TLS key-store password, the source password and the
+ * debug switch. The variables the caller adds (a hook's SOCKETKIT_EVENT_*) are put in after.
  */
 
 /**
@@ -49,6 +58,9 @@ public final class ChildProcess {
   /** The longest stderr line kept; the rest of a longer line is dropped, never buffered. */
   static final int MAX_LINE_CHARS = 500;
 
+  /** Variables named with this prefix are the camera's own, secrets among them: never passed on. */
+  static final String SECRET_PREFIX = "SOCKETKIT_";
+
   /** The most an interrupted caller waits after SIGTERM before killing. */
   private static final Duration INTERRUPTED_GRACE = Duration.ofMillis(500);
 
@@ -66,8 +78,9 @@ public final class ChildProcess {
   }
 
   /**
-   * Starts {@code command} with {@code environment} added to the camera's own, stdin closed and
-   * stderr drained into the tail.
+   * Starts {@code command} with {@code environment} added to the camera's own (less every variable
+   * whose name starts with {@value #SECRET_PREFIX}, where the camera's secrets live), stdin closed
+   * and stderr drained into the tail.
    *
    * @param command the program (a path or a name on PATH) and its arguments
    * @param environment variables to add or replace in the child's environment
@@ -82,11 +95,26 @@ public final class ChildProcess {
       ProcessBuilder.Redirect stdout,
       Consumer<String> stderrLines)
       throws IOException {
+    return start(command, System.getenv(), environment, stdout, stderrLines);
+  }
+
+  /**
+   * {@link #start(List, Map, ProcessBuilder.Redirect, Consumer)} from a given parent environment.
+   */
+  static ChildProcess start(
+      List<String> command,
+      Map<String, String> parent,
+      Map<String, String> environment,
+      ProcessBuilder.Redirect stdout,
+      Consumer<String> stderrLines)
+      throws IOException {
     if (command.isEmpty()) {
       throw new IllegalArgumentException("command: [] (expected: a program to run)");
     }
     ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout);
-    builder.environment().putAll(environment);
+    Map<String, String> childEnvironment = builder.environment();
+    childEnvironment.clear();
+    childEnvironment.putAll(childEnvironment(parent, environment));
     Process process = builder.start();
     ChildProcess child = new ChildProcess(process, nameOf(command.get(0)), stderrLines);
     child.drain.start();
@@ -96,6 +124,23 @@ public final class ChildProcess {
       // The child is already gone; its exit code will say so.
     }
     return child;
+  }
+
+  /**
+   * The environment a child gets: {@code parent} without the variables named {@value
+   * #SECRET_PREFIX}..., then {@code extra} added or replacing.
+   */
+  static Map<String, String> childEnvironment(
+      Map<String, String> parent, Map<String, String> extra) {
+    Map<String, String> result = new TreeMap<>();
+    parent.forEach(
+        (name, value) -> {
+          if (!name.toUpperCase(Locale.ROOT).startsWith(SECRET_PREFIX)) {
+            result.put(name, value);
+          }
+        });
+    result.putAll(extra);
+    return result;
   }
 
   private static String nameOf(String program) {

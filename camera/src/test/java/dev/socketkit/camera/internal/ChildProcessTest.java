@@ -115,4 +115,36 @@ class ChildProcessTest {
       child.kill();
     }
   }
+
+  @Test
+  void theCamerasSecretsStayOutOfAChildsEnvironment() throws Exception {
+    Map<String, String> parent =
+        Map.of(
+            "PATH", System.getenv("PATH"),
+            "HOME", "/home/camera",
+            "TZ", "Europe/Berlin",
+            "SOCKETKIT_TLS_PASSWORD", "tls-secret",
+            "SOCKETKIT_SOURCE_PASSWORD", "source-secret",
+            "socketkit_lower", "lower-secret");
+    ChildProcess child =
+        ChildProcess.start(
+            List.of("env"),
+            parent,
+            Map.of("SOCKETKIT_EVENT_ID", "e1"),
+            ProcessBuilder.Redirect.PIPE,
+            null);
+    try {
+      List<String> lines =
+          new BufferedReader(new InputStreamReader(child.stdout(), StandardCharsets.UTF_8))
+              .lines()
+              .toList();
+      assertThat(child.waitFor(Duration.ofSeconds(10))).isTrue();
+      assertThat(String.join("\n", lines)).doesNotContain("secret");
+      assertThat(lines)
+          .contains("HOME=/home/camera", "TZ=Europe/Berlin", "SOCKETKIT_EVENT_ID=e1")
+          .noneMatch(line -> line.startsWith("SOCKETKIT_TLS_PASSWORD="));
+    } finally {
+      child.stop(Duration.ofSeconds(1));
+    }
+  }
 }
