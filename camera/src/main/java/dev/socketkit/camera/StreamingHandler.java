@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.socketkit.camera.SurveillanceRoutes.Reply;
 import dev.socketkit.camera.internal.Call;
 import dev.socketkit.camera.internal.MjpegFanOut;
+import dev.socketkit.camera.internal.Redaction;
 import dev.socketkit.camera.internal.RouteTable;
 import dev.socketkit.camera.internal.Size;
 import dev.socketkit.camera.internal.SourceSupervisor;
@@ -390,10 +391,10 @@ class StreamingHandler extends BaseHttpRequestHandler {
     SourceSupervisor.Status status = camera.sourceStatus();
     state.put("name", camera.name());
     Map<String, Object> source = new LinkedHashMap<>();
-    source.put("description", TokenRedaction.redact(status.source()));
+    source.put("description", Redaction.redact(status.source()));
     source.put("status", status.state().label());
     source.put("restarts", status.restarts());
-    source.put("lastError", TokenRedaction.redact(status.lastError()));
+    source.put("lastError", Redaction.redact(status.lastError()));
     source.put(
         "lastErrorAt", status.lastErrorAt() == null ? null : status.lastErrorAt().toString());
     state.put("source", source);
@@ -432,13 +433,13 @@ class StreamingHandler extends BaseHttpRequestHandler {
 
   /**
    * Logs as the base handler does, with the value of every link token (a signed link, as good as a
-   * password until it expires) hidden by {@link TokenRedaction}: request lines and error messages
-   * carry the query string, and {@code ?%74oken=} is a token too.
+   * password until it expires) hidden by {@link Redaction}: request lines and error messages carry
+   * the query string, and {@code ?%74oken=} is a token too.
    */
   @Override
   protected void logMessage(String format, Object... args) {
     String message = String.format(java.util.Locale.ROOT, format, args);
-    super.logMessage("%s", TokenRedaction.redact(message));
+    super.logMessage("%s", Redaction.redact(message));
   }
 
   private static String resource(String name) {

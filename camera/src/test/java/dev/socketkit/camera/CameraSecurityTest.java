@@ -3,6 +3,7 @@ package dev.socketkit.camera;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.socketkit.camera.internal.Redaction;
 import dev.socketkit.camera.internal.recording.AviWriter;
 import dev.socketkit.camera.internal.recording.SyntheticFrames;
 import dev.socketkit.testkit.Await;
@@ -450,14 +451,25 @@ class CameraSecurityTest {
 
   @Test
   void theRedactionDecodesTheNameAndLeavesOtherNames() {
-    assertThat(TokenRedaction.redact("\"GET /stream.mjpg?%74oken=1796421877.abc HTTP/1.1\" 200 -"))
+    assertThat(Redaction.redact("\"GET /stream.mjpg?%74oken=1796421877.abc HTTP/1.1\" 200 -"))
         .isEqualTo("\"GET /stream.mjpg?%74oken=*** HTTP/1.1\" 200 -");
-    assertThat(TokenRedaction.redact("GET /?fps=5&token=1.a%2Fb&x=1 HTTP/1.1"))
+    assertThat(Redaction.redact("GET /?fps=5&token=1.a%2Fb&x=1 HTTP/1.1"))
         .isEqualTo("GET /?fps=5&token=***&x=1 HTTP/1.1");
-    assertThat(TokenRedaction.redact("MJPEG relay of http://cam/stream.mjpg?t%6Fken=1.sig"))
+    assertThat(Redaction.redact("MJPEG relay of http://cam/stream.mjpg?t%6Fken=1.sig"))
         .isEqualTo("MJPEG relay of http://cam/stream.mjpg?t%6Fken=***");
-    assertThat(TokenRedaction.redact("GET /?tokens=1&mytoken=2 HTTP/1.1"))
+    assertThat(Redaction.redact("GET /?tokens=1&mytoken=2 HTTP/1.1"))
         .as("other names stay")
         .isEqualTo("GET /?tokens=1&mytoken=2 HTTP/1.1");
+  }
+
+  @Test
+  void theRedactionHidesWholePasswordsAndCredentialParameters() {
+    assertThat(Redaction.redact("ffmpeg -i rtsp://admin:pa/ss@cam:554/live"))
+        .isEqualTo("ffmpeg -i rtsp://***@cam:554/live");
+    assertThat(Redaction.redact("relay of http://u:p@ss@cam/a.mjpg failed"))
+        .isEqualTo("relay of http://***@cam/a.mjpg failed");
+    assertThat(Redaction.redact("http://cam/a?PassWord=x&%6Bey=y&Pwd=z&secret=s&pass=p&fps=5"))
+        .isEqualTo("http://cam/a?PassWord=***&%6Bey=***&Pwd=***&secret=***&pass=***&fps=5");
+    assertThat(Redaction.redact("http://cam/stream.mjpg")).isEqualTo("http://cam/stream.mjpg");
   }
 }

@@ -76,12 +76,7 @@ public final class FfmpegSource implements FrameSource {
 
   @Override
   public String describe() {
-    return "ffmpeg " + redact(String.join(" ", inputArgs));
-  }
-
-  /** Hides {@code user:password@} in URLs (RTSP cameras). */
-  static String redact(String text) {
-    return text.replaceAll("(\\w+://)[^/@\\s]*@", "$1***@");
+    return "ffmpeg " + Redaction.redact(String.join(" ", inputArgs));
   }
 
   @Override
@@ -114,7 +109,9 @@ public final class FfmpegSource implements FrameSource {
       int code = child.waitForExit();
       String tail = child.stderrTail();
       throw new IOException(
-          "ffmpeg exited with code " + code + (tail.isEmpty() ? "" : ": " + redact(tail)));
+          "ffmpeg exited with code "
+              + code
+              + (tail.isEmpty() ? "" : ": " + Redaction.redact(tail)));
     } finally {
       child.stop(GRACE);
     }

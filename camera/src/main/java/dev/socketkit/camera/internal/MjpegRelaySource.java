@@ -84,7 +84,7 @@ public final class MjpegRelaySource implements FrameSource {
       throw invalid(e);
     }
     if (parsed.getHost() == null) {
-      throw new IllegalArgumentException("not a valid URL (no host): " + FfmpegSource.redact(url));
+      throw new IllegalArgumentException("not a valid URL (no host): " + Redaction.redact(url));
     }
     String userInfo = parsed.getRawUserInfo();
     if (userInfo != null) {
