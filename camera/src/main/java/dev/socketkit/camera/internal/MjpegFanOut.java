@@ -48,8 +48,9 @@ import java.util.concurrent.TimeUnit;
  * Nothing is ever queued: a viewer holds at most a reference to one shared part, so a stalled
  * viewer costs its socket's kernel buffer and a few objects. A viewer that accepts no byte for the
  * write deadline is disconnected. The loop owns the channel from {@code attach} on and closes it
- * when the viewer ends (client closed, error, deadline, or {@link #close()}); the handler thread
- * waits in {@link Viewer#awaitEnd()}.
+ * when the viewer ends (client closed, error, deadline, or {@link #close()}), or closes the owner
+ * it was given instead (a connection detached from the HTTP server and the viewer's slot). No
+ * thread waits for a plain-TCP viewer: the request thread that attached it has returned.
  *
  * <p>TLS viewers ({@link #streamBlocking}) cannot share a plain buffer (each connection encrypts
  * its own bytes), so they stream with blocking writes on the handler's thread, from the same
@@ -184,15 +185,9 @@ public final class MjpegFanOut implements AutoCloseable {
     }
 
     /**
-     * Blocks the calling (handler) thread until the viewer has ended.
-     *
-     * @throws InterruptedException if the thread is interrupted
+     * Waits at most {@code timeout} for the viewer to end; returns whether it did. For tests and
+     * tools: the camera's request threads do not wait for their viewers.
      */
-    public void awaitEnd() throws InterruptedException {
-      ended.await();
-    }
-
-    /** Waits at most {@code timeout} for the viewer to end; returns whether it did. */
     public boolean awaitEnd(Duration timeout) throws InterruptedException {
       return ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
@@ -222,19 +217,34 @@ public final class MjpegFanOut implements AutoCloseable {
   /**
    * Hands a plain-TCP viewer to the loop. The caller has written the response headers and must not
    * touch the channel again: the loop switches it to non-blocking mode, streams to it, and closes
-   * it when the viewer ends. The caller then waits with {@link Viewer#awaitEnd()}.
+   * it when the viewer ends. The caller need not wait for the viewer.
    *
    * @param maxFps this viewer's frame-rate cap, or 0 for none
    * @throws IOException if the channel cannot be made non-blocking (it is closed then)
    */
   public Viewer attach(SocketChannel channel, SocketAddress address, int maxFps)
       throws IOException {
-    Viewer viewer = new Viewer(address, maxFps, channel);
+    return attach(channel, channel, address, maxFps);
+  }
+
+  /**
+   * Hands a plain-TCP viewer to the loop, as {@link #attach(SocketChannel, SocketAddress, int)},
+   * with {@code owner} closed (once, on whichever thread ends the viewer) instead of the channel
+   * when the viewer ends: a connection detached from the HTTP server together with the viewer's
+   * slot, say. Nobody waits for the viewer: the caller's thread may return at once.
+   *
+   * @param owner closes the channel and releases what was held for the viewer
+   * @param maxFps this viewer's frame-rate cap, or 0 for none
+   * @throws IOException if the channel cannot be made non-blocking ({@code owner} is closed then)
+   */
+  public Viewer attach(SocketChannel channel, Closeable owner, SocketAddress address, int maxFps)
+      throws IOException {
+    Viewer viewer = new Viewer(address, maxFps, once(owner));
     viewer.channel = channel;
     try {
       channel.configureBlocking(false);
     } catch (IOException e) {
-      channel.close();
+      closeQuietly(viewer.closer);
       throw e;
     }
     addViewer(viewer);
@@ -252,7 +262,7 @@ public final class MjpegFanOut implements AutoCloseable {
     if (viewer.endReason == null) {
       viewer.endReason = "the server is closing";
     }
-    closeQuietly(viewer.channel);
+    closeQuietly(viewer.closer);
     removeViewer(viewer);
   }
 
@@ -575,9 +585,20 @@ public final class MjpegFanOut implements AutoCloseable {
     if (viewer.key != null) {
       viewer.key.cancel();
     }
-    closeQuietly(viewer.channel);
+    closeQuietly(viewer.closer);
     removeViewer(viewer);
     LOG.log(Level.DEBUG, "viewer " + viewer.address + " ended: " + viewer.endReason);
+  }
+
+  /** {@code closeable}, closed at most once however many threads end the viewer. */
+  private static Closeable once(Closeable closeable) {
+    java.util.concurrent.atomic.AtomicBoolean closed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    return () -> {
+      if (closed.compareAndSet(false, true)) {
+        closeable.close();
+      }
+    };
   }
 
   private static void closeQuietly(Closeable closeable) {
