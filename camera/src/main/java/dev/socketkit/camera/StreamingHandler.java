@@ -13,6 +13,8 @@ import dev.socketkit.camera.internal.Surveillance;
 import dev.socketkit.http.BaseHttpRequestHandler;
 import dev.socketkit.http.Html;
 import dev.socketkit.http.QueryString;
+import dev.socketkit.server.DetachedConnection;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -43,9 +45,10 @@ import java.util.Map;
  * methods it allows in {@code Allow}. Every path needs credentials when the camera has an auth
  * file: Basic auth, or a signed link ({@code ?token=}). One handler per connection, on that
  * connection's thread. For the stream, the handler sends the response head itself, as the lecture
- * does, then hands a plain-TCP connection to the camera's fan-out loop and waits for the viewer to
- * end; over TLS it writes the frames itself. The server closes the connection after the handler
- * returns.
+ * does, then detaches a plain-TCP connection from the server and hands it, with the viewer's slot,
+ * to the camera's fan-out loop, and returns: a viewer holds no thread, and the fan-out closes the
+ * connection and frees the slot when the viewer ends. Over TLS it writes the frames itself, on the
+ * connection's thread, and the server closes the connection after the handler returns.
  */
 class StreamingHandler extends BaseHttpRequestHandler {
   private static final ObjectMapper JSON =
@@ -60,6 +63,7 @@ class StreamingHandler extends BaseHttpRequestHandler {
   static final int MAX_REFUSALS = 3;
 
   private int refusals;
+  private boolean viewerHandedOver; // the fan-out owns this connection's viewer slot
 
   /** What answers one route, on the connection's thread. */
   @FunctionalInterface
@@ -337,19 +341,43 @@ class StreamingHandler extends BaseHttpRequestHandler {
           Reply.mjpeg(
               out -> {
                 MjpegFanOut fanOut = camera.fanOut();
-                try {
-                  if (camera.tls()) {
+                if (camera.tls()) {
+                  // An SSLSocket cannot leave its thread: TLS viewers stream here, bounded by the
+                  // viewer cap (docs/architecture.md).
+                  try {
                     fanOut.streamBlocking(out, request(), clientAddress(), viewerFps);
-                  } else {
-                    fanOut.attach(request(), clientAddress(), viewerFps).awaitEnd();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                   }
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
+                } else {
+                  handOver(fanOut, viewerFps);
                 }
               }));
     } finally {
-      camera.releaseViewer();
+      if (!viewerHandedOver) {
+        camera.releaseViewer();
+      }
     }
+  }
+
+  /**
+   * Detaches the connection (its head is written) and gives it to the fan-out, which from now on
+   * owns it and the viewer's slot: when the viewer ends, the fan-out closes the connection (the
+   * server stops counting it) and releases the slot. This thread returns at once.
+   */
+  private void handOver(MjpegFanOut fanOut, int viewerFps) throws IOException {
+    Camera camera = camera();
+    DetachedConnection connection = detach();
+    viewerHandedOver = true; // from here on, closing the owner releases the slot, exactly once
+    Closeable owner =
+        () -> {
+          try {
+            connection.close();
+          } finally {
+            camera.releaseViewer();
+          }
+        };
+    fanOut.attach(connection.channel(), owner, connection.clientAddress(), viewerFps);
   }
 
   private void snapshot(Call call) throws IOException {

@@ -12,6 +12,7 @@ import dev.socketkit.http.internal.ResponseOutput;
 import dev.socketkit.http.internal.ResponseWriter;
 import dev.socketkit.http.internal.Statuses;
 import dev.socketkit.http.internal.Watchdog;
+import dev.socketkit.server.DetachedConnection;
 import dev.socketkit.server.LineInputStream;
 import dev.socketkit.server.StreamRequestHandler;
 import java.io.IOException;
@@ -90,7 +91,8 @@ import javax.net.ssl.SSLSocket;
  * <p>Threading: a handler object serves one connection and is used only by that connection's
  * thread; the server makes a new one per connection with its {@code Supplier}. Lifecycle: {@link
  * #setup()} (TLS handshake, streams), {@link #handle()} (requests until the connection is to
- * close), {@link #finish()} (flushes and closes the streams); the server closes the connection.
+ * close), {@link #finish()} (flushes and closes the streams); the server closes the connection,
+ * unless a {@code doX} method handed it to another owner with {@link #detach()}.
  *
  * <p>What the handler does for the client: HTTP/1.1 persistent connections and pipelining, {@code
  * Connection: close}, {@code Expect: 100-continue} ({@link #handleExpect100()}), no body in answers
@@ -367,6 +369,9 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
         return;
       }
       dispatch();
+      if (isDetached()) {
+        return; // the connection has a new owner: nothing more is read or written here
+      }
       if (requestHasTransferEncoding) {
         closeConnection = true; // we cannot tell where an unread chunked body ends
       } else if (!closeConnection && body.remaining() > 0) {
@@ -757,6 +762,59 @@ public abstract class BaseHttpRequestHandler extends StreamRequestHandler {
   /** The socket this handler reads and writes (the TLS socket for HTTPS); null before setup. */
   protected final Socket socket() {
     return socket;
+  }
+
+  /**
+   * Hands the connection to another owner after this response's head was written, so that a long
+   * response (a stream) is served by an event loop instead of holding this thread: the server's
+   * thread returns once {@code doX} returns, without closing the connection; the write watchdog is
+   * disarmed; no further request is read from the connection; {@link #finish()} leaves the socket
+   * alone; {@link #wfile} throws on writes from now on. The server keeps counting the connection
+   * (its global and per-client limits) until {@link DetachedConnection#close()}, and its {@code
+   * close()} closes every detached connection still open. Call it from a {@code doX} method, on the
+   * connection's thread, at most once.
+   *
+   * <p>The response must have been started and its head ended with {@link #endHeaders()} (a head
+   * still held back is sent now); the body that follows belongs to the new owner, and it frames it:
+   * a body without a length ends with the connection (the head then said {@code Connection:
+   * close}). A request body the handler did not read, and pipelined requests already read ahead,
+   * are not handed over.
+   *
+   * @return the connection, in blocking mode, owned by the caller from now on
+   * @throws IllegalStateException when the connection cannot be handed over: over TLS (its bytes
+   *     must pass through this thread's {@code SSLSocket}), before the response head was ended, for
+   *     a response that has no body (an answer to HEAD, 1xx, 204, 304), or when a subclass has
+   *     replaced {@code wfile} (what it buffers cannot be handed over)
+   * @throws IOException if sending the head fails (the connection is then not detached)
+   */
+  @Override
+  protected DetachedConnection detach() throws IOException {
+    if (socket == null || socket != request().socket()) {
+      throw new IllegalStateException(
+          "cannot detach a TLS connection: its bytes must pass through this thread's SSLSocket");
+    }
+    if (wfile != output) {
+      throw new IllegalStateException(
+          "cannot detach: wfile was replaced, and what it may buffer cannot be handed over");
+    }
+    if (response.state() != ResponseWriter.State.BODY) {
+      throw new IllegalStateException(
+          "cannot detach before the response head was ended with endHeaders() (state "
+              + response.state()
+              + ")");
+    }
+    if (response.framing() == ResponseWriter.Framing.NONE) {
+      throw new IllegalStateException(
+          "cannot detach a response that has no body (an answer to HEAD, 1xx, 204 or 304)");
+    }
+    output.flush(); // the head, if it was held back for a body that will not come from here
+    closeConnection = true;
+    DetachedConnection connection = super.detach();
+    output.detach();
+    if (guard != null) {
+      guard.disarm();
+    }
+    return connection;
   }
 
   /**

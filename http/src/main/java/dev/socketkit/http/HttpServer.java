@@ -35,7 +35,9 @@ import javax.net.ssl.SSLContext;
  * closed). Settings may be changed from any thread; a connection reads them when it needs them.
  *
  * <p>Lifecycle: as {@link TcpServer}; {@link #close()} also closes the connections still open, so
- * that handlers blocked on a slow or idle client (or streaming for hours) end.
+ * that handlers blocked on a slow or idle client (or streaming for hours) end. A connection a
+ * handler detached ({@link BaseHttpRequestHandler#detach()}) counts towards both limits until its
+ * {@link dev.socketkit.server.DetachedConnection} is closed, and {@link #close()} closes it too.
  */
 public class HttpServer extends TcpServer {
   /** Default {@link #maxConnections()}: generous for one machine, and bounded. */
@@ -210,7 +212,10 @@ public class HttpServer extends TcpServer {
     this.writeTimeout = positive("writeTimeout", timeout);
   }
 
-  /** How many connections are being served now (the accepted ones not yet closed). */
+  /**
+   * How many connections are being served now (the accepted ones not yet closed, detached ones
+   * included).
+   */
   public final int activeConnections() {
     return connections.size();
   }

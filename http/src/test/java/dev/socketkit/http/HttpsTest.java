@@ -152,4 +152,29 @@ class HttpsTest {
           .isEqualTo(large);
     }
   }
+
+  @Test
+  void refusesToDetachATlsConnectionAndTheHandlerStreamsOnItsThread() throws Exception {
+    java.util.concurrent.BlockingQueue<DetachTest.Handed> handed =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    java.util.concurrent.BlockingQueue<String> refusals =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    HttpServer server =
+        new ThreadingHttpServer(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            () -> new DetachTest.Detaching(handed, refusals));
+    server.setSslContext(serverContext);
+    try (Running s = Running.serve(server);
+        SSLSocket socket =
+            (SSLSocket) clientContext.getSocketFactory().createSocket("127.0.0.1", s.port())) {
+      socket.setSoTimeout(20_000);
+      socket
+          .getOutputStream()
+          .write("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      String all = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(all).startsWith("HTTP/1.1 200 OK\r\n").endsWith("streamed here instead\n");
+      assertThat(refusals.poll(20, TimeUnit.SECONDS)).contains("TLS");
+      assertThat(handed).isEmpty();
+    }
+  }
 }

@@ -15,6 +15,8 @@ import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
@@ -76,7 +78,8 @@ import java.util.function.Supplier;
  * thread</em>); it accepts requests and, with {@link Threading#none()}, also runs their handlers.
  * {@link #shutdown()} and {@link #close()} may be called from any thread. The server owns and
  * closes its listening channel; every request is closed by {@link #shutdownRequest} once its
- * handler has finished.
+ * handler has finished, unless the handler detached it ({@link StreamRequestHandler#detach()}):
+ * then its {@link DetachedConnection} ends it, or {@link #close()} does.
  *
  * @param <R> the request a handler receives: the accepted {@code SocketChannel} for stream servers,
  *     a {@link DatagramRequest} for datagram servers
@@ -104,6 +107,12 @@ public abstract class BaseServer<R> implements AutoCloseable {
   private volatile boolean reuseAddress;
   private volatile boolean reusePort;
   private final AcceptBackoff acceptBackoff = new AcceptBackoff(); // the serving thread's
+
+  // Requests a handler took away (StreamRequestHandler.detach): handedOver until the thread that
+  // handled it is done (that thread then leaves it open), openDetached until its owner or close()
+  // ends it (shutdownRequest, once).
+  private final Set<R> handedOver = ConcurrentHashMap.newKeySet();
+  private final Set<R> openDetached = ConcurrentHashMap.newKeySet();
 
   /**
    * Remembers the handler factory. Python's {@code BaseServer.__init__(server_address,
@@ -364,11 +373,49 @@ public abstract class BaseServer<R> implements AutoCloseable {
       processRequest(request, client);
     } catch (Exception e) {
       handleError(request, client, e);
-      shutdownRequest(request);
+      endRequest(request);
     } catch (Error e) {
-      shutdownRequest(request);
+      endRequest(request);
       throw e;
     }
+  }
+
+  /**
+   * Shuts the request down once its handler has finished, unless the handler detached it: then it
+   * stays open for its new owner. Called once per handled request; never throws.
+   */
+  private void endRequest(R request) {
+    if (!handedOver.remove(request)) {
+      shutdownRequest(request);
+    }
+  }
+
+  /**
+   * Takes {@code request} away from the server: the thread handling it will not shut it down. The
+   * action returned ends it once (with {@link #shutdownRequest}), as {@link #close()} does for
+   * every detached request still open. Called by the handler's thread.
+   *
+   * @throws IllegalStateException if the server is closed
+   */
+  final Runnable detach(R request) {
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException(
+            "cannot detach a connection: the server on " + serverAddress() + " is closed");
+      }
+      openDetached.add(request);
+      handedOver.add(request);
+    }
+    return () -> {
+      if (openDetached.remove(request)) {
+        shutdownRequest(request);
+      }
+    };
+  }
+
+  /** How many detached requests are still open. For tests. */
+  final int detachedRequests() {
+    return openDetached.size();
   }
 
   /** How many times taking a request failed. For tests. */
@@ -404,7 +451,7 @@ public abstract class BaseServer<R> implements AutoCloseable {
     Threading chosen = threading;
     if (!chosen.isThreaded()) {
       finishRequest(request, clientAddress);
-      shutdownRequest(request);
+      endRequest(request);
       return;
     }
     RequestThreads threads = requestThreads(chosen);
@@ -435,7 +482,7 @@ public abstract class BaseServer<R> implements AutoCloseable {
     } catch (Exception e) {
       handleError(request, clientAddress, e);
     } finally {
-      shutdownRequest(request);
+      endRequest(request);
       // A handler may have used Select on this thread (ChannelStreams with a timeout, a full
       // send buffer in DatagramRequest): release that selector now, not at some later GC.
       Select.closeSelectorIfOpen();
@@ -501,7 +548,8 @@ public abstract class BaseServer<R> implements AutoCloseable {
    * Closes the server: Python's {@code server_close()} (and leaving a {@code with} block). Closes
    * the listening channel (see {@link #serverClose()}); if requests run in request threads and
    * {@link #blockOnClose()} is true, waits for them to finish. A running serveForever returns.
-   * Idempotent; any thread.
+   * Detached connections still open are shut down too ({@link #shutdownRequest}). Idempotent; any
+   * thread.
    *
    * @throws UncheckedIOException if closing the channel fails
    */
@@ -522,6 +570,11 @@ public abstract class BaseServer<R> implements AutoCloseable {
     } finally {
       synchronized (lock) {
         wakeUp(); // a running serveForever sees the closed channel and returns
+      }
+      for (R request : List.copyOf(openDetached)) {
+        if (openDetached.remove(request)) {
+          shutdownRequest(request); // their owners see the channel closed
+        }
       }
       if (threads != null) {
         threads.close(blockOnClose);

@@ -56,6 +56,8 @@ public abstract class StreamRequestHandler extends BaseRequestHandler<SocketChan
    */
   protected boolean disableNagleAlgorithm;
 
+  private DetachedConnection detached;
+
   /** For subclasses. Python: the server instantiates the class per request. */
   protected StreamRequestHandler() {}
 
@@ -83,10 +85,13 @@ public abstract class StreamRequestHandler extends BaseRequestHandler<SocketChan
   /**
    * Flushes {@link #wfile} and closes both streams (not the connection): Python's {@code
    * StreamRequestHandler.finish()}. As in Python, a failure to flush is ignored: the client may be
-   * gone.
+   * gone. Does nothing once the connection was {@link #detach() detached}.
    */
   @Override
   protected void finish() throws IOException {
+    if (detached != null) {
+      return; // the connection and its streams belong to the new owner
+    }
     if (wfile != null) {
       try {
         wfile.flush();
@@ -98,5 +103,37 @@ public abstract class StreamRequestHandler extends BaseRequestHandler<SocketChan
     if (rfile != null) {
       rfile.close();
     }
+  }
+
+  /**
+   * Takes the connection away from the server, which will neither close it when this handler
+   * returns nor touch it again (except to close it in its own {@code close()}): the server's thread
+   * is free as soon as {@link #handle()} returns, and the returned object's owner serves the
+   * connection from any thread, typically an event loop. Not in Python's {@code socketserver}.
+   *
+   * <p>After this call {@link #finish()} leaves the streams alone; the handler must not use {@link
+   * #rfile} or {@link #wfile} again. Bytes {@code rfile} had read ahead from the connection stay in
+   * it and are not handed over. The server keeps counting the connection until {@link
+   * DetachedConnection#close()}. Called by the connection's thread, at most once.
+   *
+   * @return the connection, in blocking mode, owned by the caller from now on
+   * @throws IOException if flushing {@link #wfile} fails (the connection is then not detached)
+   * @throws IllegalStateException if called twice, or the server is closed
+   */
+  protected DetachedConnection detach() throws IOException {
+    if (detached != null) {
+      throw new IllegalStateException("the connection is detached already");
+    }
+    if (wfile != null) {
+      wfile.flush();
+    }
+    Runnable release = server().detach(request());
+    detached = new DetachedConnection(request(), clientAddress(), release);
+    return detached;
+  }
+
+  /** Whether {@link #detach()} has handed the connection over. */
+  protected final boolean isDetached() {
+    return detached != null;
   }
 }

@@ -2,6 +2,8 @@ package dev.socketkit.camera.internal;
 
 import dev.socketkit.camera.Frame;
 import dev.socketkit.camera.FrameHub;
+import dev.socketkit.select.EventLoop;
+import dev.socketkit.select.EventLoopThread;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,31 +11,28 @@ import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
-import java.nio.channels.ClosedSelectorException;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /*
- * Design note: why one class of 600 lines. The fan-out is one concern, the loop thread that owns a
- * selector and every viewer's write position, and its parts share that confinement: the shared
- * part buffers, the TCP viewers' non-blocking writes, the TLS viewers' blocking writers, the write
- * deadline, the skip-to-newest rule and the statistics for /state. Split into files, each piece
- * would need the loop's private state widened to the package, and the rule "only camera-fanout
- * touches the selector and a viewer's position" would no longer be checkable by reading one file.
- * Issue 12 moves the hand-written loop onto the shared event loop (execute, timers, the
- * per-pass Throwable guard); most of the selector code here then goes away, and what remains (the
- * shared part and the viewer's position) fits well under the 500-line guideline.
+ * Design note. The fan-out runs on select's EventLoopThread, which owns the thread, the selector,
+ * the task queue, the wake-ups and the timers; what is left here is the fan-out's own concern, all
+ * confined to that loop's thread: the shared part buffers, each viewer's write position, the
+ * skip-to-newest rule, the write deadline (a timer ten times a second while anyone watches, also
+ * the watchdog of the TLS viewers' blocking writes), the frame-rate caps (a timer per waiting
+ * viewer) and the statistics for /state. A new frame reaches the loop as one task (coalesced while
+ * one is pending). The loop logs a RuntimeException and goes on; an Error (out of direct memory,
+ * stack) is caught here instead, because then the viewers' state cannot be trusted: every viewer
+ * is ended (their clients reconnect) and the loop goes on with fresh buffers.
  */
 /**
  * Sends the MJPEG stream to every viewer from one thread: each frame's part (boundary, part
@@ -41,15 +40,17 @@ import java.util.concurrent.TimeUnit;
  * read-only view of that same buffer.
  *
  * <p>Plain-TCP viewers ({@link #attach}): the request handler has sent the response headers; the
- * channel is switched to non-blocking mode and handed to the loop thread {@code camera-fanout},
- * which alone touches the selector, the keys and the viewers' positions. When a new frame arrives,
- * an idle viewer starts on it at once; a viewer still writing an older part finishes that part (the
- * stream must stay well-formed) and then jumps to the newest frame, counting the ones it skipped.
- * Nothing is ever queued: a viewer holds at most a reference to one shared part, so a stalled
- * viewer costs its socket's kernel buffer and a few objects. A viewer that accepts no byte for the
- * write deadline is disconnected. The loop owns the channel from {@code attach} on and closes it
- * when the viewer ends (client closed, error, deadline, or {@link #close()}); the handler thread
- * waits in {@link Viewer#awaitEnd()}.
+ * channel is switched to non-blocking mode and handed to the event loop ({@link EventLoopThread} on
+ * the thread {@code camera-fanout}), whose thread alone touches the registrations, the part buffers
+ * and the viewers' positions; other threads reach it with tasks. When a new frame arrives, an idle
+ * viewer starts on it at once; a viewer still writing an older part finishes that part (the stream
+ * must stay well-formed) and then jumps to the newest frame, counting the ones it skipped. Nothing
+ * is ever queued: a viewer holds at most a reference to one shared part, so a stalled viewer costs
+ * its socket's kernel buffer and a few objects. A viewer that accepts no byte for the write
+ * deadline is disconnected. The loop owns the channel from {@code attach} on and closes it when the
+ * viewer ends (client closed, error, deadline, or {@link #close()}), or closes the owner it was
+ * given instead (a connection detached from the HTTP server and the viewer's slot). No thread waits
+ * for a plain-TCP viewer: the request thread that attached it has returned.
  *
  * <p>TLS viewers ({@link #streamBlocking}) cannot share a plain buffer (each connection encrypts
  * its own bytes), so they stream with blocking writes on the handler's thread, from the same
@@ -57,7 +58,8 @@ import java.util.concurrent.TimeUnit;
  * deadline gets the socket closed.
  *
  * <p>Demand: while any viewer is connected the fan-out holds a subscription on the hub (which also
- * wakes the loop on each new frame); with none, it holds nothing, and the test source rests.
+ * hands the loop each new frame as a task) and checks write deadlines with a timer; with none, it
+ * holds nothing, the loop sleeps in its selector, and the test source rests.
  */
 // Each viewer's counters have one writer (the loop thread, or the viewer's own handler thread for
 // TLS) and are volatile only so that /state can read them from other threads.
@@ -69,15 +71,13 @@ public final class MjpegFanOut implements AutoCloseable {
 
   private final FrameHub hub;
   private final long deadlineNanos;
-  private final Selector selector;
-  private final Thread loop;
-  private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final EventLoopThread loop;
   private final Set<Viewer> all = ConcurrentHashMap.newKeySet();
   private final ByteBuffer scratch = ByteBuffer.allocateDirect(4096);
   private final ArrayDeque<ByteBuffer> pool = new ArrayDeque<>(); // loop thread only
   private final List<Viewer> streaming = new ArrayList<>(); // non-blocking viewers, loop only
-  private final Set<Viewer> waitingForCap = new java.util.LinkedHashSet<>(); // loop thread only
-  private long lastDeadlineCheck; // loop thread only
+  private final AtomicBoolean framePending = new AtomicBoolean(); // a new-frame task is queued
+  private EventLoopThread.Timer deadlineTimer; // loop thread only; armed while anyone watches
   private final Object demandLock = new Object();
   private FrameHub.Subscription subscription; // guarded by demandLock
   private Part current; // loop thread only
@@ -89,18 +89,16 @@ public final class MjpegFanOut implements AutoCloseable {
   private volatile boolean closed;
 
   /**
-   * Creates the fan-out and starts its loop thread.
+   * Creates the fan-out and starts its event loop on the daemon thread {@code camera-fanout}.
    *
    * @param writeDeadline how long a viewer may accept no byte before it is disconnected
-   * @throws IOException if the selector cannot be opened
+   * @throws IOException if the loop's selector cannot be opened
    */
   public MjpegFanOut(FrameHub hub, Duration writeDeadline) throws IOException {
     this.hub = hub;
     this.deadlineNanos = writeDeadline.toNanos();
-    this.selector = Selector.open();
-    this.loop = new Thread(this::run, "camera-fanout");
-    loop.setDaemon(true);
-    loop.start();
+    this.loop = EventLoopThread.open();
+    loop.start("camera-fanout", true);
   }
 
   /** A part shared by the viewers writing it; loop thread only. */
@@ -132,7 +130,8 @@ public final class MjpegFanOut implements AutoCloseable {
     private volatile String endReason;
     // Loop thread only (or the handler thread for blocking viewers):
     private SocketChannel channel;
-    private SelectionKey key;
+    private EventLoop.Registration registration;
+    private EventLoopThread.Timer capTimer; // waiting for its frame-rate cap to allow a start
     private Part part;
     private ByteBuffer view;
     private long sentSequence;
@@ -184,15 +183,9 @@ public final class MjpegFanOut implements AutoCloseable {
     }
 
     /**
-     * Blocks the calling (handler) thread until the viewer has ended.
-     *
-     * @throws InterruptedException if the thread is interrupted
+     * Waits at most {@code timeout} for the viewer to end; returns whether it did. For tests and
+     * tools: the camera's request threads do not wait for their viewers.
      */
-    public void awaitEnd() throws InterruptedException {
-      ended.await();
-    }
-
-    /** Waits at most {@code timeout} for the viewer to end; returns whether it did. */
     public boolean awaitEnd(Duration timeout) throws InterruptedException {
       return ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
@@ -222,27 +215,41 @@ public final class MjpegFanOut implements AutoCloseable {
   /**
    * Hands a plain-TCP viewer to the loop. The caller has written the response headers and must not
    * touch the channel again: the loop switches it to non-blocking mode, streams to it, and closes
-   * it when the viewer ends. The caller then waits with {@link Viewer#awaitEnd()}.
+   * it when the viewer ends. The caller need not wait for the viewer.
    *
    * @param maxFps this viewer's frame-rate cap, or 0 for none
    * @throws IOException if the channel cannot be made non-blocking (it is closed then)
    */
   public Viewer attach(SocketChannel channel, SocketAddress address, int maxFps)
       throws IOException {
-    Viewer viewer = new Viewer(address, maxFps, channel);
+    return attach(channel, channel, address, maxFps);
+  }
+
+  /**
+   * Hands a plain-TCP viewer to the loop, as {@link #attach(SocketChannel, SocketAddress, int)},
+   * with {@code owner} closed (once, on whichever thread ends the viewer) instead of the channel
+   * when the viewer ends: a connection detached from the HTTP server together with the viewer's
+   * slot, say. Nobody waits for the viewer: the caller's thread may return at once.
+   *
+   * @param owner closes the channel and releases what was held for the viewer
+   * @param maxFps this viewer's frame-rate cap, or 0 for none
+   * @throws IOException if the channel cannot be made non-blocking ({@code owner} is closed then)
+   */
+  public Viewer attach(SocketChannel channel, Closeable owner, SocketAddress address, int maxFps)
+      throws IOException {
+    Viewer viewer = new Viewer(address, maxFps, once(owner));
     viewer.channel = channel;
     try {
       channel.configureBlocking(false);
     } catch (IOException e) {
-      channel.close();
+      closeQuietly(viewer.closer);
       throw e;
     }
     addViewer(viewer);
-    tasks.add(() -> register(viewer));
-    selector.wakeup();
-    if (closed || !loop.isAlive()) {
-      // The loop may have run its last tasks already, and would never end this viewer.
-      endLate(viewer);
+    try {
+      onLoop(() -> register(viewer)); // a fan-out closing meanwhile ends it there
+    } catch (RejectedExecutionException e) {
+      endLate(viewer); // the loop has ended and would never serve or end this viewer
     }
     return viewer;
   }
@@ -252,14 +259,40 @@ public final class MjpegFanOut implements AutoCloseable {
     if (viewer.endReason == null) {
       viewer.endReason = "the server is closing";
     }
-    closeQuietly(viewer.channel);
+    closeQuietly(viewer.closer);
     removeViewer(viewer);
   }
 
-  /** Runs {@code task} on the loop thread at its next pass; for tests. */
+  /** Runs {@code task} on the loop thread, as the fan-out's own tasks run; for tests. */
   void runOnLoop(Runnable task) {
-    tasks.add(task);
-    selector.wakeup();
+    onLoop(task);
+  }
+
+  /**
+   * Runs {@code work} on the loop's thread under the fan-out's guard.
+   *
+   * @throws RejectedExecutionException if the loop has ended
+   */
+  private void onLoop(Runnable work) {
+    loop.execute(() -> guarded(work));
+  }
+
+  /**
+   * Runs loop work; an {@link Error} ends every viewer, whose state it may have left half-changed,
+   * and drops the buffers, and the loop goes on. A RuntimeException goes to the loop, which logs
+   * it.
+   */
+  private void guarded(Runnable work) {
+    try {
+      work.run();
+    } catch (Error e) {
+      LOG.log(Level.ERROR, "fan-out loop failed; ending every viewer: " + e, e);
+      for (Viewer viewer : new ArrayList<>(streaming)) {
+        end(viewer, "the server failed: " + e);
+      }
+      current = null;
+      pool.clear();
+    }
   }
 
   /**
@@ -332,10 +365,25 @@ public final class MjpegFanOut implements AutoCloseable {
     synchronized (demandLock) {
       all.add(viewer);
       if (subscription == null) {
-        subscription = hub.subscribe(frame -> selector.wakeup());
+        subscription = hub.subscribe(frame -> frameArrived());
       }
     }
-    selector.wakeup();
+    try {
+      onLoop(this::armDeadlines);
+    } catch (RejectedExecutionException ignored) {
+      // Closed: attach ends the viewer; a blocking viewer sees closed at its next frame.
+    }
+  }
+
+  /** On the source thread: one task tells the loop, however many frames come meanwhile. */
+  private void frameArrived() {
+    if (framePending.compareAndSet(false, true)) {
+      try {
+        onLoop(this::newFrame);
+      } catch (RejectedExecutionException ignored) {
+        // The fan-out has closed: nobody to send the frame to.
+      }
+    }
   }
 
   private void removeViewer(Viewer viewer) {
@@ -351,84 +399,37 @@ public final class MjpegFanOut implements AutoCloseable {
 
   // ---- the loop thread ------------------------------------------------------------------------
 
-  private void run() {
-    while (!closed) {
-      try {
-        long timeout = all.isEmpty() ? 0 : TimeUnit.NANOSECONDS.toMillis(CHECK_NANOS);
-        selector.select(Math.max(0, timeout));
-        if (closed) {
-          break;
-        }
-        Runnable task;
-        while ((task = tasks.poll()) != null) {
-          task.run();
-        }
-        long now = System.nanoTime();
-        Frame frame = hub.latest();
-        boolean fresh = frame != null && (current == null || frame.sequence() > current.sequence);
-        if (fresh) {
-          newPart(frame);
-        }
-        Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
-        while (keys.hasNext()) {
-          SelectionKey key = keys.next();
-          keys.remove();
-          Viewer viewer = (Viewer) key.attachment();
+  /** A new frame: builds its part once and starts it on every idle viewer. */
+  private void newFrame() {
+    framePending.set(false); // a frame published from now on queues a new task
+    Frame frame = hub.latest();
+    if (frame == null || (current != null && frame.sequence() <= current.sequence)) {
+      return;
+    }
+    newPart(frame);
+    long now = System.nanoTime();
+    for (Viewer viewer : new ArrayList<>(streaming)) {
+      if (viewer.part == null) {
+        start(viewer, now);
+      }
+    }
+  }
+
+  /** What the loop runs when a viewer's channel is ready. */
+  private void ready(Viewer viewer, int events) {
+    guarded(
+        () -> {
           try {
-            if (key.isValid() && key.isReadable()) {
+            if ((events & EventLoop.READ) != 0) {
               readAndDiscard(viewer);
             }
-            if (key.isValid() && key.isWritable()) {
-              write(viewer, now);
+            if ((events & EventLoop.WRITE) != 0 && viewer.ended.getCount() != 0) {
+              write(viewer, System.nanoTime());
             }
           } catch (IOException | CancelledKeyException e) {
             end(viewer, "connection closed: " + e.getMessage());
           }
-        }
-        if (fresh) {
-          for (Viewer viewer : new ArrayList<>(streaming)) {
-            if (viewer.part == null) {
-              start(viewer, now);
-            }
-          }
-        }
-        if (!waitingForCap.isEmpty()) {
-          for (Viewer viewer : new ArrayList<>(waitingForCap)) {
-            if (viewer.part == null && now - viewer.lastStartNanos >= viewer.minIntervalNanos) {
-              waitingForCap.remove(viewer);
-              start(viewer, now);
-            }
-          }
-        }
-        // Every viewer is looked at ten times a second, not at every pass: with thousands of
-        // viewers, passes (one per batch of writable sockets) would make this quadratic.
-        if (now - lastDeadlineCheck >= CHECK_NANOS) {
-          lastDeadlineCheck = now;
-          enforceDeadlines(now);
-        }
-      } catch (ClosedSelectorException e) {
-        break;
-      } catch (IOException | RuntimeException e) {
-        LOG.log(Level.WARNING, "fan-out loop: " + e, e);
-      } catch (Error e) {
-        // Out of (direct) memory or stack: the viewers' state cannot be trusted, so end them all
-        // (their handlers return, their clients reconnect) and go on with fresh buffers, rather
-        // than let the thread die and leave every viewer waiting forever.
-        LOG.log(Level.ERROR, "fan-out loop failed; ending every viewer: " + e, e);
-        for (Viewer viewer : new ArrayList<>(streaming)) {
-          end(viewer, "the server failed: " + e);
-        }
-        current = null;
-        pool.clear();
-      }
-    }
-    Runnable task;
-    while ((task = tasks.poll()) != null) {
-      task.run(); // registrations that came too late end at once
-    }
-    for (Viewer viewer : new ArrayList<>(streaming)) {
-      end(viewer, "the server is closing");
-    }
+        });
   }
 
   private void register(Viewer viewer) {
@@ -437,13 +438,34 @@ public final class MjpegFanOut implements AutoCloseable {
       return;
     }
     try {
-      viewer.key = viewer.channel.register(selector, SelectionKey.OP_READ, viewer);
-    } catch (IOException e) {
+      viewer.registration =
+          loop.register(
+              viewer.channel, EventLoop.READ, (registration, events) -> ready(viewer, events));
+    } catch (IOException | RuntimeException e) {
       end(viewer, "cannot register: " + e.getMessage());
       return;
     }
     streaming.add(viewer);
     start(viewer, System.nanoTime());
+  }
+
+  /** Checks the write deadlines ten times a second while anyone watches. */
+  private void armDeadlines() {
+    if (deadlineTimer == null && !all.isEmpty()) {
+      deadlineTimer =
+          loop.schedule(
+              Duration.ofNanos(CHECK_NANOS),
+              () ->
+                  guarded(
+                      () -> {
+                        deadlineTimer = null;
+                        try {
+                          enforceDeadlines(System.nanoTime());
+                        } finally {
+                          armDeadlines();
+                        }
+                      }));
+    }
   }
 
   private void newPart(Frame frame) {
@@ -482,11 +504,24 @@ public final class MjpegFanOut implements AutoCloseable {
   /** Starts the newest part on an idle viewer, if its cap allows; then writes what it can. */
   private void start(Viewer viewer, long now) {
     Part part = current;
-    if (part == null || part.sequence <= viewer.sentSequence || viewer.key == null) {
+    if (part == null || part.sequence <= viewer.sentSequence || viewer.registration == null) {
       return;
     }
-    if (now - viewer.lastStartNanos < viewer.minIntervalNanos) {
-      waitingForCap.add(viewer);
+    long wait = viewer.lastStartNanos + viewer.minIntervalNanos - now;
+    if (wait > 0) {
+      if (viewer.capTimer == null) {
+        viewer.capTimer =
+            loop.schedule(
+                Duration.ofNanos(wait),
+                () ->
+                    guarded(
+                        () -> {
+                          viewer.capTimer = null;
+                          if (viewer.part == null && viewer.ended.getCount() != 0) {
+                            start(viewer, System.nanoTime()); // the newest part by then
+                          }
+                        }));
+      }
       return;
     }
     if (viewer.sentSequence > 0 && viewer.minIntervalNanos == 0) {
@@ -508,7 +543,7 @@ public final class MjpegFanOut implements AutoCloseable {
   private void write(Viewer viewer, long now) throws IOException {
     ByteBuffer view = viewer.view;
     if (view == null) {
-      viewer.key.interestOps(SelectionKey.OP_READ);
+      loop.modify(viewer.registration, EventLoop.READ);
       return;
     }
     int n = viewer.channel.write(view);
@@ -517,7 +552,7 @@ public final class MjpegFanOut implements AutoCloseable {
       viewer.lastProgressNanos = now;
     }
     if (view.hasRemaining()) {
-      viewer.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+      loop.modify(viewer.registration, EventLoop.READ | EventLoop.WRITE);
       return;
     }
     Part done = viewer.part;
@@ -526,7 +561,7 @@ public final class MjpegFanOut implements AutoCloseable {
     done.users--;
     release(done);
     viewer.countSent(now);
-    viewer.key.interestOps(SelectionKey.OP_READ);
+    loop.modify(viewer.registration, EventLoop.READ);
     if (current != null && current.sequence > viewer.sentSequence) {
       start(viewer, now); // it missed frames while busy: jump to the newest
     }
@@ -561,7 +596,10 @@ public final class MjpegFanOut implements AutoCloseable {
       return;
     }
     streaming.remove(viewer);
-    waitingForCap.remove(viewer);
+    if (viewer.capTimer != null) {
+      viewer.capTimer.cancel();
+      viewer.capTimer = null;
+    }
     if (viewer.endReason == null) {
       viewer.endReason = reason;
     }
@@ -572,12 +610,27 @@ public final class MjpegFanOut implements AutoCloseable {
       part.users--;
       release(part);
     }
-    if (viewer.key != null) {
-      viewer.key.cancel();
+    if (viewer.registration != null) {
+      try {
+        loop.unregister(viewer.registration);
+      } catch (IOException | RuntimeException ignored) {
+        // Closing the channel below deregisters it anyway.
+      }
     }
-    closeQuietly(viewer.channel);
+    closeQuietly(viewer.closer);
     removeViewer(viewer);
     LOG.log(Level.DEBUG, "viewer " + viewer.address + " ended: " + viewer.endReason);
+  }
+
+  /** {@code closeable}, closed at most once however many threads end the viewer. */
+  private static Closeable once(Closeable closeable) {
+    java.util.concurrent.atomic.AtomicBoolean closed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    return () -> {
+      if (closed.compareAndSet(false, true)) {
+        closeable.close();
+      }
+    };
   }
 
   private static void closeQuietly(Closeable closeable) {
@@ -595,17 +648,21 @@ public final class MjpegFanOut implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    selector.wakeup();
     try {
-      loop.join(5000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      onLoop(
+          () -> {
+            for (Viewer viewer : new ArrayList<>(streaming)) {
+              end(viewer, "the server is closing");
+            }
+          });
+    } catch (RejectedExecutionException ignored) {
+      // Closed before: the loop has ended its viewers already.
     }
+    loop.shutdown(); // runs the tasks queued so far (late registrations end there), then stops
     for (Viewer viewer : all) {
       if (viewer.channel == null) {
         closeQuietly(viewer.closer);
       }
     }
-    closeQuietly(selector);
   }
 }

@@ -31,6 +31,7 @@ public final class ResponseOutput extends OutputStream {
   private byte[] heldHead;
   private boolean dropBody;
   private long dropped;
+  private boolean detached;
 
   /** Writes to {@code out}, the socket's output stream (plain or TLS). */
   public ResponseOutput(OutputStream out) {
@@ -78,6 +79,21 @@ public final class ResponseOutput extends OutputStream {
     heldHead = head;
   }
 
+  /**
+   * The connection has been handed to another owner: from now on writes throw and {@link #flush()}
+   * and {@link #close()} do nothing, so the handler can no longer touch the socket.
+   */
+  public void detach() {
+    detached = true;
+    heldHead = null;
+  }
+
+  private void notDetached() {
+    if (detached) {
+      throw new IllegalStateException("the connection was detached: its new owner writes to it");
+    }
+  }
+
   /** Whether body bytes written from now on are dropped. */
   public void dropBody(boolean drop) {
     this.dropBody = drop;
@@ -104,6 +120,7 @@ public final class ResponseOutput extends OutputStream {
 
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
+    notDetached();
     if (dropBody) {
       dropped += len;
       return;
@@ -122,6 +139,9 @@ public final class ResponseOutput extends OutputStream {
 
   @Override
   public void flush() throws IOException {
+    if (detached) {
+      return;
+    }
     sendHeldHead();
     beginWrite();
     try {
@@ -133,6 +153,9 @@ public final class ResponseOutput extends OutputStream {
 
   @Override
   public void close() throws IOException {
+    if (detached) {
+      return;
+    }
     try {
       sendHeldHead();
     } finally {
