@@ -4,7 +4,8 @@
  * alone: HTTP/1.0 GET, a multipart response whose parts carry Content-Length and X-Timestamp
  * (seconds since the epoch with a fraction, as uStreamer sends it).
  *
- *   mjpeg_viewers [-n VIEWERS] [-w WARMUP_S] [-d DURATION_S] [-m MAX_CONNECTING] [-a USER:PASS] URL
+ *   mjpeg_viewers [-n VIEWERS] [-w WARMUP_S] [-d DURATION_S] [-m MAX_CONNECTING] [-a USER:PASS]
+ *                 [-p SERVER_PID] URL
  *
  * Per viewer, a frame is a distinct X-Timestamp value; a part that repeats the previous part's
  * timestamp is counted as a repeat. Frame age is CLOCK_REALTIME (microseconds) when a part's last
@@ -16,6 +17,7 @@
  *   repeats: R
  *   frame age ms: p50 A p99 B max M
  *   errors: E (connect a, protocol b, closed c)
+ *   server: cpu X% of one core, threads T        (with -p: over the window; threads at its end)
  *
  * Build: cc -O2 -o mjpeg_viewers mjpeg_viewers.c
  */
@@ -71,6 +73,36 @@ static int64_t now_us(clockid_t clock) {
   struct timespec ts;
   clock_gettime(clock, &ts);
   return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* utime + stime of a process in clock ticks, from /proc/PID/stat; -1 if unreadable. */
+static long long cpu_ticks(int pid) {
+  char path[64], text[4096];
+  snprintf(path, sizeof path, "/proc/%d/stat", pid);
+  FILE *f = fopen(path, "r");
+  if (!f) return -1;
+  size_t n = fread(text, 1, sizeof text - 1, f);
+  fclose(f);
+  text[n] = 0;
+  char *p = strrchr(text, ')'); /* the command name may hold spaces */
+  if (!p) return -1;
+  unsigned long long utime, stime;
+  /* after ")": state(3) ... utime is field 14, stime 15 */
+  if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2)
+    return -1;
+  return (long long)(utime + stime);
+}
+
+static int threads_of(int pid) {
+  char path[64], line[256];
+  int threads = -1;
+  snprintf(path, sizeof path, "/proc/%d/status", pid);
+  FILE *f = fopen(path, "r");
+  if (!f) return -1;
+  while (fgets(line, sizeof line, f))
+    if (sscanf(line, "Threads: %d", &threads) == 1) break;
+  fclose(f);
+  return threads;
 }
 
 static void die(const char *what) {
@@ -246,7 +278,7 @@ static int feed(struct viewer *v, const char *p, size_t n) {
 static void usage(void) {
   fprintf(stderr,
           "usage: mjpeg_viewers [-n VIEWERS] [-w WARMUP_S] [-d DURATION_S] [-m MAX_CONNECTING] "
-          "[-a USER:PASS] http://HOST:PORT/PATH\n");
+          "[-a USER:PASS] [-p SERVER_PID] http://HOST:PORT/PATH\n");
   exit(2);
 }
 
@@ -261,17 +293,18 @@ static int cmp_double(const void *a, const void *b) {
 }
 
 int main(int argc, char **argv) {
-  int viewers = 100, max_connecting = 64;
+  int viewers = 100, max_connecting = 64, server_pid = 0;
   double warmup = 2, duration = 10;
   const char *auth = NULL;
   int opt;
-  while ((opt = getopt(argc, argv, "n:w:d:m:a:h")) != -1) {
+  while ((opt = getopt(argc, argv, "n:w:d:m:a:p:h")) != -1) {
     switch (opt) {
       case 'n': viewers = atoi(optarg); break;
       case 'w': warmup = atof(optarg); break;
       case 'd': duration = atof(optarg); break;
       case 'm': max_connecting = atoi(optarg); break;
       case 'a': auth = optarg; break;
+      case 'p': server_pid = atoi(optarg); break;
       default: usage();
     }
   }
@@ -326,6 +359,7 @@ int main(int argc, char **argv) {
   int64_t start = now_us(CLOCK_MONOTONIC);
   int64_t connect_deadline = start + 60 * 1000000LL; /* the connect phase ends after 60 s */
   int64_t count_start = 0, count_end = 0;
+  long long server_ticks = -1;
 
   for (;;) {
     int64_t now = now_us(CLOCK_MONOTONIC);
@@ -361,6 +395,7 @@ int main(int argc, char **argv) {
       counting = 1;
       for (int i = 0; i < viewers; i++) all[i].frames = all[i].repeats = 0;
       ages_len = 0;
+      if (server_pid) server_ticks = cpu_ticks(server_pid);
     }
     if (counting && now >= count_end) break;
     if (count_start && open_viewers == 0) break;
@@ -427,6 +462,8 @@ int main(int argc, char **argv) {
   }
 
   double seconds = counting ? (now_us(CLOCK_MONOTONIC) - count_start) / 1e6 : 0;
+  long long server_ticks_end = server_pid ? cpu_ticks(server_pid) : -1;
+  int server_threads = server_pid ? threads_of(server_pid) : -1;
   double *fps = calloc((size_t)viewers, sizeof *fps);
   long frames = 0, repeats = 0;
   for (int i = 0; i < viewers; i++) {
@@ -453,6 +490,11 @@ int main(int argc, char **argv) {
   printf("errors: %ld (connect %ld, protocol %ld, closed %ld)\n",
          connect_errors + protocol_errors + closed_errors, connect_errors, protocol_errors,
          closed_errors);
+  if (server_pid && server_ticks >= 0 && server_ticks_end >= 0 && seconds > 0) {
+    printf("server: cpu %.1f%% of one core, threads %d\n",
+           100.0 * (server_ticks_end - server_ticks) / sysconf(_SC_CLK_TCK) / seconds,
+           server_threads);
+  }
   for (int i = 0; i < viewers; i++)
     if (all[i].state != S_DONE) close(all[i].fd);
   freeaddrinfo(addr);
