@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Side-by-side benchmarks of socketkit against Netty and the lecture's Python servers.
+# Side-by-side benchmarks of socketkit against Netty, a C epoll echo server and the lecture's
+# Python servers.
 #
 #   bench/run.sh            full run (about 40 minutes on 2 cores), writes docs/benchmarks.md + .png
 #   bench/run.sh --quick    short durations, one repeat: a few minutes, for checking the pipeline
@@ -12,7 +13,13 @@
 # rewritten; the interpretation around it is written by hand.
 #
 # Environment: SERVER_JAVA (java for the servers; default: a JDK 21+ if installed, for virtual
-# threads), JAVA17 (java for platform-thread runs; default: java on PATH), SERVER_CPU / LOAD_CPU.
+# threads), JAVA17 (java for platform-thread runs; default: java on PATH), ECHO_JAVAS (the javas
+# the echo tables are measured on, one table per JDK; default: JAVA17 and SERVER_JAVA),
+# SERVER_CPU / LOAD_CPU.
+#
+# Netty runs with the flags its documentation gives for the JDK at hand (netty_flags below) and
+# pooled direct buffers; the C server (bench/c/echo_server.c, built here with cc -O2) is the
+# practical limit every server's ratio is also given against.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -55,7 +62,7 @@ fi
 # Every tool the run needs, checked now rather than when a later section reaches it.
 jcmd_tool="$(dirname "$(readlink -f "$(command -v "$server_java" || echo "$server_java")")")/jcmd"
 missing=()
-for tool in taskset python3 mvn ss ffmpeg; do
+for tool in taskset python3 mvn ss ffmpeg cc; do
   command -v "$tool" >/dev/null || missing+=("$tool")
 done
 [ -x "$jcmd_tool" ] || missing+=("jcmd (looked for $jcmd_tool, next to the server java)")
@@ -74,6 +81,30 @@ log "building socketkit.jar and bench.jar"
 mvn -B -q -DskipTests -Dspotless.check.skip=true -pl cli,bench -am package >&2
 jar="$root/cli/target/socketkit.jar"
 bench_jar="$root/bench/target/bench.jar"
+c_echo="$out/echo_server"
+cc -O2 -o "$c_echo" "$root/bench/c/echo_server.c"
+
+feature_of() { # java -> its feature release (17, 21, 25 ...)
+  "$1" -XshowSettings:properties -version 2>&1 \
+    | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p' | head -n 1
+}
+echo_javas=()
+for java in ${ECHO_JAVAS:-$java17 $server_java}; do
+  [[ " ${echo_javas[*]:-} " == *" $java "* ]] || echo_javas+=("$java")
+done
+
+# netty_flags JAVA: what Netty 4.2 needs on that JDK to run at its best. On JDK 9+ it reaches the
+# direct-buffer internals (no-cleaner buffers) only when allowed to; on JDK 24+ it leaves
+# sun.misc.Unsafe alone unless the JVM allows its memory access (Netty PR 14943), and falls back to
+# slower ByteBuffer paths; 22+ warns about JNI (the epoll transport) without native access.
+netty_flags() {
+  local feature
+  feature="$(feature_of "$1")"
+  local flags="-Dio.netty.tryReflectionSetAccessible=true --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/jdk.internal.misc=ALL-UNNAMED"
+  if [ "${feature:-0}" -ge 22 ]; then flags="$flags --enable-native-access=ALL-UNNAMED"; fi
+  if [ "${feature:-0}" -ge 24 ]; then flags="$flags --sun-misc-unsafe-memory-access=allow"; fi
+  echo "$flags"
+}
 
 # --- Servers -----------------------------------------------------------------------------------
 pids=()
@@ -100,9 +131,9 @@ if has_socketkit echo-server; then
   done
 fi
 
-# echo_command PEER HEAP -> the server's command line, listening on port 0
+# echo_command PEER HEAP [JAVA] -> the server's command line, listening on port 0
 echo_command() {
-  local peer="$1" heap="${2:--Xmx256m}"
+  local peer="$1" heap="${2:--Xmx256m}" server_java="${3:-$server_java}"
   case "$peer" in
     socketkit-select) echo "$server_java $heap -jar $jar echo-server --mode select --port 0" ;;
     socketkit-queue) echo "$server_java $heap -jar $jar echo-server --mode queue --port 0" ;;
@@ -115,8 +146,9 @@ echo_command() {
     socketkit-threading-platform)
       if [ "$threads_flag" = 1 ]; then echo "$server_java $heap -jar $jar echo-server --mode threading-tcp --threads platform --port 0"
       else echo "$java17 $heap -jar $jar echo-server --mode threading-tcp --port 0"; fi ;;
-    netty-nio) echo "$server_java $heap -cp $bench_jar dev.socketkit.bench.NettyEchoServer --transport nio --port 0" ;;
-    netty-epoll) echo "$server_java $heap -cp $bench_jar dev.socketkit.bench.NettyEchoServer --transport epoll --port 0" ;;
+    netty-nio) echo "$server_java $heap $(netty_flags "$server_java") -cp $bench_jar dev.socketkit.bench.NettyEchoServer --transport nio --allocator pooled --port 0" ;;
+    netty-epoll) echo "$server_java $heap $(netty_flags "$server_java") -cp $bench_jar dev.socketkit.bench.NettyEchoServer --transport epoll --allocator pooled --port 0" ;;
+    c-epoll) echo "$c_echo --port 0" ;;
     python-select) echo "python3 $root/bench/python/select_echo.py --port 0" ;;
     python-queue) echo "python3 $root/bench/python/queue_echo.py --port 0" ;;
     python-threading) echo "python3 $root/bench/python/threading_echo.py --port 0" ;;
@@ -164,19 +196,21 @@ for mode in "${socketkit_modes[@]:-}"; do
     threading-tcp) peers+=(socketkit-threading-platform socketkit-threading-virtual) ;;
   esac
 done
-peers+=(netty-nio netty-epoll python-select python-queue python-threading)
-log "echo peers: ${peers[*]}"
+peers+=(netty-nio netty-epoll c-epoll python-select python-queue python-threading)
+log "echo peers: ${peers[*]}; on: ${echo_javas[*]}"
 
-echo -e "repeat\tpeer\tconnections\tsize\trtps\tp50_ms\tp99_ms\tmax_ms\terrors\tserver_cpu\tload_cpu" >"$out/echo.tsv"
+echo -e "jdk\trepeat\tpeer\tconnections\tsize\trtps\tp50_ms\tp99_ms\tmax_ms\terrors\tserver_cpu\tload_cpu" >"$out/echo.tsv"
+for echo_java in "${echo_javas[@]}"; do
+jdk="$(feature_of "$echo_java")"
 for repeat in $(seq 1 "$repeats"); do
   for connections in $connections_list; do
     for size in $sizes_list; do
       n=${#peers[@]}
       for i in $(seq 0 $((n - 1))); do
         peer="${peers[$(((i + repeat - 1) % n))]}"
-        name="echo-$peer-$connections-$size-$repeat"
+        name="echo-jdk$jdk-$peer-$connections-$size-$repeat"
         # shellcheck disable=SC2046  # the command is a list of words on purpose
-        start_server "$name" $(echo_command "$peer") || continue
+        start_server "$name" $(echo_command "$peer" -Xmx256m "$echo_java") || continue
         report="$out/$name.txt"
         if loadgen echo --lines --port "$server_port" --connections "$connections" --size "$size" \
           --duration "$duration" --warmup "$warmup" --server-pid "$server_pid" >"$report" 2>&1; then
@@ -185,16 +219,17 @@ for repeat in $(seq 1 "$repeats"); do
           max="$(field "$report" "latency ms:" 6)"; errors="$(field "$report" "errors:" 1)"
           scpu="$(sed -n 's/.*server \([0-9.]*\)% of one core.*/\1/p' "$report")"
           lcpu="$(sed -n 's/^cpu: load generator \([0-9.]*\)%.*/\1/p' "$report")"
-          echo -e "$repeat\t$peer\t$connections\t$size\t$rtps\t$p50\t$p99\t$max\t$errors\t${scpu:-}\t${lcpu:-}" >>"$out/echo.tsv"
+          echo -e "$jdk\t$repeat\t$peer\t$connections\t$size\t$rtps\t$p50\t$p99\t$max\t$errors\t${scpu:-}\t${lcpu:-}" >>"$out/echo.tsv"
           log "$name: $rtps round trips/s, errors $errors, server cpu ${scpu:-?}%, load cpu ${lcpu:-?}%"
         else
           log "$name: load generator failed: $(tail -n 1 "$report")"
-          echo -e "$repeat\t$peer\t$connections\t$size\t\t\t\t\tfailed\t\t" >>"$out/echo.tsv"
+          echo -e "$jdk\t$repeat\t$peer\t$connections\t$size\t\t\t\t\tfailed\t\t" >>"$out/echo.tsv"
         fi
         stop_server
       done
     done
   done
+done
 done
 
 # --- JFR profile of socketkit's fastest echo mode and of Netty NIO at 1,000 x 64 B --------------
@@ -334,6 +369,10 @@ taskset -c "$server_cpu" java -jar "$bench_jar" "${jmh_args[@]}" -rf json -rff "
   echo "kernel: $(uname -r)"
   echo "server java: $("$server_java" -version 2>&1 | head -n 1)"
   echo "java 17: $("$java17" -version 2>&1 | head -n 1)"
+  for java in "${echo_javas[@]}"; do
+    echo "echo table JDK $(feature_of "$java"): $("$java" -version 2>&1 | head -n 1)"
+  done
+  echo "netty flags on JDK $(feature_of "$server_java"): $(netty_flags "$server_java")"
   echo "python: $(python3 --version 2>&1)"
   echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "mode: $([ "$quick" = 1 ] && echo "quick (--quick)" || echo full)"

@@ -5,8 +5,10 @@ import java.io.IOException;
 
 /**
  * Attaches N viewers to an MJPEG stream ({@code multipart/x-mixed-replace}, as the lecture's
- * picamera server and socketkit's camera send it) and measures what each receives: frames per
- * second, bytes per second, and each frame's age on arrival from its {@code X-Timestamp} header.
+ * picamera server and socketkit's camera send it) and measures what each receives: distinct frames
+ * per second (a part that repeats the previous part's {@code X-Timestamp} is reported as a repeat,
+ * not a frame), bytes per second, and each frame's age on arrival from its {@code X-Timestamp}
+ * header.
  *
  * <p>Everything runs on the calling thread, in one NIO selector loop, with one shared read buffer:
  * the parts are parsed as the bytes arrive (boundaries, {@code Content-Length}, {@code

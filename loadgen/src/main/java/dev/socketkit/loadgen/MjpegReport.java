@@ -7,14 +7,18 @@ import java.util.Locale;
  *
  * @param options what was run
  * @param seconds length of the counted window, in seconds
- * @param fpsMin frames per second of the slowest viewer (a viewer that failed counts with what it
- *     received)
- * @param fpsMedian median frames per second over the viewers
- * @param fpsMax frames per second of the fastest viewer
- * @param frames frames received by all viewers in the window
+ * @param fpsMin distinct frames per second of the slowest viewer (a viewer that failed counts with
+ *     what it received)
+ * @param fpsMedian median distinct frames per second over the viewers
+ * @param fpsMax distinct frames per second of the fastest viewer
+ * @param frames distinct frames received by all viewers in the window: per viewer, a part whose
+ *     {@code X-Timestamp} differs from its previous part's (parts without one all count)
+ * @param repeats parts received in the window whose {@code X-Timestamp} repeated the viewer's
+ *     previous part's; not counted in the frames, the fps or the frame age
  * @param bytesPerSecond bytes received per second by all viewers together
- * @param p50Micros median frame age on arrival (receive time minus the part's {@code X-Timestamp}),
- *     microseconds; -1 when no part carried a timestamp
+ * @param p50Micros median frame age on arrival (the viewer's wall clock when the part's last byte
+ *     arrived minus the part's {@code X-Timestamp}), microseconds; -1 when no part carried a
+ *     timestamp
  * @param p99Micros 99th percentile frame age, microseconds; -1 as above
  * @param maxMicros oldest frame on arrival, microseconds; -1 as above
  * @param connectErrors viewers that could not connect
@@ -31,6 +35,7 @@ public record MjpegReport(
     double fpsMedian,
     double fpsMax,
     long frames,
+    long repeats,
     double bytesPerSecond,
     long p50Micros,
     long p99Micros,
@@ -48,8 +53,8 @@ public record MjpegReport(
 
   /**
    * The report as {@code socketkit bench mjpeg} prints it: lines starting with fixed labels that
-   * scripts may match ({@code fps per viewer:}, {@code bytes/s:}, {@code frame age ms:}, {@code
-   * errors:}, {@code cpu:}).
+   * scripts may match ({@code fps per viewer:}, {@code repeats:}, {@code bytes/s:}, {@code frame
+   * age ms:}, {@code errors:}, {@code cpu:}).
    */
   public String format() {
     StringBuilder text = new StringBuilder();
@@ -64,11 +69,16 @@ public record MjpegReport(
     text.append(
         String.format(
             Locale.ROOT,
-            "fps per viewer: min %.1f median %.1f max %.1f (%d frames)%n",
+            "fps per viewer: min %.1f median %.1f max %.1f (%d distinct frames)%n",
             fpsMin,
             fpsMedian,
             fpsMax,
             frames));
+    text.append(
+        String.format(
+            Locale.ROOT,
+            "repeats: %d (parts that repeated the previous part's X-Timestamp, not counted)%n",
+            repeats));
     text.append(String.format(Locale.ROOT, "bytes/s: %.0f%n", bytesPerSecond));
     if (p50Micros < 0) {
       text.append("frame age ms: not measured (no X-Timestamp in the parts)%n".formatted());

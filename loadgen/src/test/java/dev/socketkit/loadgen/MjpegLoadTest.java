@@ -34,6 +34,42 @@ class MjpegLoadTest {
   }
 
   @Test
+  void countsDistinctTimestampsAsFramesAndReportsTheRepeats() throws Exception {
+    // 20 frames a second, each sent three times: 60 parts a second, 20 frames.
+    try (TestMjpegServer server = new TestMjpegServer(20, false, 1, 3, 0)) {
+      MjpegReport report = MjpegLoad.run(options(server.url(), 4, Duration.ofSeconds(1)));
+
+      assertThat(report.errors()).isZero();
+      assertThat(report.fpsMin()).isGreaterThan(5);
+      assertThat(report.fpsMax()).isLessThan(30); // parts would be about 60
+      // Each counted frame's two copies are repeats, give or take the window's edges.
+      assertThat(report.repeats()).isBetween(2 * report.frames() - 8, 2 * report.frames() + 8);
+      assertThat(report.format()).contains("repeats: " + report.repeats() + " ");
+    }
+  }
+
+  @Test
+  void aStreamWithoutRepeatsReportsNone() throws Exception {
+    try (TestMjpegServer server = new TestMjpegServer(50, false)) {
+      MjpegReport report = MjpegLoad.run(options(server.url(), 3, Duration.ofMillis(500)));
+
+      assertThat(report.frames()).isPositive();
+      assertThat(report.repeats()).isZero();
+    }
+  }
+
+  @Test
+  void frameAgeIsTheViewersWallClockMinusTheEpochSecondsTimestamp() throws Exception {
+    // Frames stamped 2 s before they are sent, in the camera's format (seconds, six decimals).
+    try (TestMjpegServer server = new TestMjpegServer(50, false, 1, 1, 2000)) {
+      MjpegReport report = MjpegLoad.run(options(server.url(), 2, Duration.ofMillis(500)));
+
+      assertThat(report.p50Micros()).isBetween(2_000_000L, 2_500_000L);
+      assertThat(report.maxMicros()).isGreaterThanOrEqualTo(report.p99Micros());
+    }
+  }
+
+  @Test
   void countsAStreamWithACorruptedBoundaryAsAProtocolError() throws Exception {
     try (TestMjpegServer server = new TestMjpegServer(100, true)) {
       MjpegReport report = MjpegLoad.run(options(server.url(), 5, Duration.ofMillis(500)));

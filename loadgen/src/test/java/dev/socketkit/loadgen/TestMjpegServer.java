@@ -20,7 +20,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * An MJPEG server for the tests in the shape of the lecture's picamera handler: a thread per
  * viewer, each part written as {@code --FRAME}, headers, the JPEG, CRLF; X-Timestamp in seconds
- * with six decimals. It can corrupt the boundary of the tenth part on purpose.
+ * with six decimals. It can corrupt the boundary of the tenth part on purpose, send every frame
+ * more than once (the copies repeat its X-Timestamp), and stamp frames as older than they are.
  */
 final class TestMjpegServer implements AutoCloseable {
   private final ServerSocket listener;
@@ -28,6 +29,8 @@ final class TestMjpegServer implements AutoCloseable {
   private final int fps;
   private final boolean corruptTenthBoundary;
   private final int answerDelayMillis;
+  private final int copies;
+  private final long stampAgeMicros;
   private final AtomicInteger unanswered = new AtomicInteger();
   private final AtomicInteger mostUnanswered = new AtomicInteger();
 
@@ -37,7 +40,19 @@ final class TestMjpegServer implements AutoCloseable {
 
   /** A server that waits {@code answerDelayMillis} before answering each viewer. */
   TestMjpegServer(int fps, boolean corruptTenthBoundary, int answerDelayMillis) throws IOException {
+    this(fps, corruptTenthBoundary, answerDelayMillis, 1, 0);
+  }
+
+  /**
+   * A server that sends each frame {@code copies} times in a row, and stamps each frame {@code
+   * stampAgeMillis} before the time it is sent.
+   */
+  TestMjpegServer(
+      int fps, boolean corruptTenthBoundary, int answerDelayMillis, int copies, int stampAgeMillis)
+      throws IOException {
     this.answerDelayMillis = answerDelayMillis;
+    this.copies = copies;
+    this.stampAgeMicros = stampAgeMillis * 1000L;
     this.fps = fps;
     this.corruptTenthBoundary = corruptTenthBoundary;
     listener = new ServerSocket(0, 1000, InetAddress.getLoopbackAddress());
@@ -112,25 +127,28 @@ final class TestMjpegServer implements AutoCloseable {
       for (int frame = 0; !socket.isClosed(); frame++) {
         byte[] body = jpeg(5000 + frame % 1000, frame);
         Instant now = Instant.now();
+        long stamp = now.getEpochSecond() * 1_000_000L + now.getNano() / 1000 - stampAgeMicros;
         String boundary = corruptTenthBoundary && frame == 10 ? "--FRAXE" : "--FRAME";
-        out.write(
-            String.format(
-                    Locale.ROOT,
-                    String.join(
-                        "\r\n",
-                        "%s",
-                        "Content-Type: image/jpeg",
-                        "Content-Length: %d",
-                        "X-Timestamp: %d.%06d",
-                        "",
-                        ""),
-                    boundary,
-                    body.length,
-                    now.getEpochSecond(),
-                    now.getNano() / 1000)
-                .getBytes(StandardCharsets.ISO_8859_1));
-        out.write(body);
-        out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        for (int copy = 0; copy < copies; copy++) {
+          out.write(
+              String.format(
+                      Locale.ROOT,
+                      String.join(
+                          "\r\n",
+                          "%s",
+                          "Content-Type: image/jpeg",
+                          "Content-Length: %d",
+                          "X-Timestamp: %d.%06d",
+                          "",
+                          ""),
+                      boundary,
+                      body.length,
+                      stamp / 1_000_000L,
+                      stamp % 1_000_000L)
+                  .getBytes(StandardCharsets.ISO_8859_1));
+          out.write(body);
+          out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        }
         next += period;
         LockSupport.parkNanos(next - System.nanoTime()); // the frame clock, not synchronisation
       }

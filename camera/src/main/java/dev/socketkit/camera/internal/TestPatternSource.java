@@ -41,17 +41,25 @@ public final class TestPatternSource implements FrameSource {
     try (JpegEncoder encoder = new JpegEncoder(quality)) {
       Pacer pacer = new Pacer(fps);
       long counter = 0;
+      boolean first = true;
       while (!Thread.currentThread().isInterrupted()) {
         if (!hub.hasDemand()) {
           while (!hub.awaitDemand(IDLE_CHECK)) {
             // nobody watches: draw nothing
           }
-          pacer.reset();
+          first = true;
         }
         byte[] jpeg = encoder.encode(pictures.testPattern(++counter, Instant.now(), name));
         // Stamped when the encoded frame exists, as a V4L2 MJPEG webcam stamps a buffer after its
         // own compression: the age a viewer measures is then delivery time alone.
         hub.publish(jpeg, width, height, FrameHub.nowMicros());
+        if (first) {
+          // The schedule starts once the first frame exists: on a cold start that frame pays for
+          // loading Java2D, fonts and ImageIO (hundreds of ms), a delay the pacer would otherwise
+          // make up with a burst of frames faster than the configured rate.
+          pacer.reset();
+          first = false;
+        }
         pacer.awaitNextTick();
       }
     }

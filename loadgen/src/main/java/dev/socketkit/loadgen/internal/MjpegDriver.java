@@ -27,6 +27,12 @@ import org.HdrHistogram.Histogram;
  * NTP slews, as much as the 5 ms being measured over a 10 s run. The selector loop, the pacing and
  * the phases of a run are LoadDriver's; a viewer is done connecting at the first byte of its
  * response.
+ *
+ * Frames are distinct X-Timestamp values per viewer, not parts: a server that sends a viewer the
+ * same frame twice (to keep a stalled connection alive, or by a bug) would otherwise look faster
+ * than its source. A part whose X-Timestamp equals the viewer's previous part's is a repeat: it is
+ * counted as such and reported, and neither its fps nor its age is counted. Parts without an
+ * X-Timestamp cannot be told apart and count as frames.
  */
 
 /** The event loop behind {@link dev.socketkit.loadgen.MjpegLoad}; one use per instance. */
@@ -35,6 +41,7 @@ public final class MjpegDriver extends LoadDriver<MjpegReport> {
   private final byte[] request;
   private final Histogram age = new Histogram(HIGHEST_MICROS, 3);
   private long frames;
+  private long repeats;
   private long bytes;
   private long protocolErrors;
 
@@ -82,6 +89,7 @@ public final class MjpegDriver extends LoadDriver<MjpegReport> {
   void startCounting() {
     age.reset();
     frames = 0;
+    repeats = 0;
     bytes = 0;
     for (Peer viewer : peers) {
       ((Viewer) viewer).frames = 0;
@@ -103,6 +111,7 @@ public final class MjpegDriver extends LoadDriver<MjpegReport> {
         fps[fps.length / 2],
         fps[fps.length - 1],
         frames,
+        repeats,
         seconds > 0 ? bytes / seconds : 0,
         any ? age.getValueAtPercentile(50) : -1,
         any ? age.getValueAtPercentile(99) : -1,
@@ -118,7 +127,8 @@ public final class MjpegDriver extends LoadDriver<MjpegReport> {
   private final class Viewer extends Peer {
     final ByteBuffer request = ByteBuffer.wrap(MjpegDriver.this.request);
     final MultipartScanner scanner = new MultipartScanner(this::part);
-    long frames;
+    long frames; // distinct frames in the window
+    long lastTimestamp = Long.MIN_VALUE; // the previous part's, counted or not
 
     Viewer() throws IOException {}
 
@@ -162,12 +172,20 @@ public final class MjpegDriver extends LoadDriver<MjpegReport> {
     }
 
     private void part(long length, long timestampMicros) {
+      boolean repeat = timestampMicros != Long.MIN_VALUE && timestampMicros == lastTimestamp;
+      lastTimestamp = timestampMicros;
       if (!counting) {
+        return;
+      }
+      if (repeat) {
+        repeats++;
         return;
       }
       frames++;
       MjpegDriver.this.frames++;
       if (timestampMicros != Long.MIN_VALUE) {
+        // The viewer's wall clock when the part's last byte was parsed, in the unit of the
+        // camera's X-Timestamp (epoch seconds with six decimals, read as microseconds).
         Instant wall = Instant.now();
         long epochMicros = wall.getEpochSecond() * 1_000_000 + wall.getNano() / 1000;
         age.recordValue(Math.min(HIGHEST_MICROS, Math.max(0, epochMicros - timestampMicros)));
