@@ -50,6 +50,12 @@ import javax.crypto.spec.SecretKeySpec;
  * (never the password itself); a later check of exactly that pair is a set lookup, and any other
  * pair (a wrong guess for a user who logged in included) pays the slow hash.
  *
+ * <p>Slow hashes run at most {@link #HASHING_SLOTS} at once. The camera's requests wait at most
+ * {@link #HASH_WAIT} for a slot and go through a per-address failed-login limit ({@link
+ * dev.socketkit.camera.internal.LoginLimiter}), so a flood of wrong passwords is answered 503 or
+ * 429 rather than queued ahead of a right one; {@link #check} and {@link #checkBasic} wait for a
+ * slot as long as it takes and count no failures.
+ *
  * <p>Tokens are {@code 2.USER.EXPIRY.SCOPE.SIGNATURE} (user, scope and signature in base64url): the
  * user who made it, the expiry in epoch seconds, the paths it opens (comma-separated; a trailing
  * {@code *} opens a prefix) for GET and HEAD only, and an HMAC-SHA256 of all of them under a key
