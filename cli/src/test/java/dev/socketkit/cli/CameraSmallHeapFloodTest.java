@@ -34,11 +34,11 @@ class CameraSmallHeapFloodTest {
   private static final int FLOOD = 300;
 
   /**
-   * One header line of 8 KiB. The 32 KiB head cap refuses the fourth (431) and the peer comes back
-   * on a new connection; before the cap, 100 such lines a connection were held, 240 MiB for the
-   * flood.
+   * One header line of 48 KiB, under the 64 KiB line limit. The 32 KiB head cap refuses the first
+   * (431) and the peer comes back on a new connection; before the cap, 100 such lines a connection
+   * were held: the 12 a connection sends here are 170 MiB across the flood.
    */
-  private static final String LINE = "X-Fill: " + "a".repeat(8_182) + "\r\n";
+  private static final String LINE = "X-Fill: " + "a".repeat(48 * 1024 - 10) + "\r\n";
 
   @TempDir Path dir;
 
