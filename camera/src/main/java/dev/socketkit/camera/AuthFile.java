@@ -256,7 +256,7 @@ public final class AuthFile {
    * with a fresh token secret) when it does not exist. The file is replaced atomically.
    *
    * @throws IllegalArgumentException if the user name is not 1 to 64 of {@code A-Za-z0-9._@+-}, or
-   *     the password is empty
+   *     the password is empty or has a control character (Basic auth cannot send one)
    * @throws IOException if the file cannot be read or written
    */
   public static void setPassword(Path file, String user, char[] password) throws IOException {
@@ -266,6 +266,10 @@ public final class AuthFile {
     }
     if (password.length == 0) {
       throw new IllegalArgumentException("the password is empty");
+    }
+    if (hasControlCharacter(password, 0, password.length)) {
+      // Basic auth cannot carry it (RFC 7617, section 2): such a password could never log in.
+      throw new IllegalArgumentException("the password has a control character (tab, NUL, ...)");
     }
     List<String> lines = new ArrayList<>();
     boolean hasSecret = false;
@@ -469,7 +473,8 @@ public final class AuthFile {
   /**
    * The user and password of a {@code Basic} {@code Authorization} header value (RFC 7617: the
    * scheme in any case, base64 of UTF-8 {@code user:password}, split at the first colon), or null
-   * when the value is null, not Basic, not base64 or has no colon. Never throws.
+   * when the value is null, not Basic, not base64, has no colon or has a control character. Never
+   * throws.
    */
   static Credentials parseBasic(String authorization) {
     if (authorization == null || authorization.length() < 7) {
@@ -489,6 +494,11 @@ public final class AuthFile {
     chars.get(text);
     Arrays.fill(decoded, (byte) 0);
     try {
+      // RFC 7617, section 2: no control characters. HMAC pads a short key with zero bytes, so
+      // PBKDF2 hashes "pw" and "pw\0" alike: a NUL must not reach it.
+      if (hasControlCharacter(text, 0, text.length)) {
+        return null;
+      }
       for (int i = 0; i < text.length; i++) {
         if (text[i] == ':') {
           return new Credentials(
@@ -596,6 +606,15 @@ public final class AuthFile {
               ? path.startsWith(allowed.substring(0, allowed.length() - 1))
               : path.equals(allowed);
       if (matches) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean hasControlCharacter(char[] text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (text[i] < 0x20 || text[i] == 0x7f) {
         return true;
       }
     }

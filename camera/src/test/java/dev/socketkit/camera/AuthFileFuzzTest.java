@@ -45,6 +45,9 @@ class AuthFileFuzzTest {
     if (credentials != null) {
       assertThat(header).startsWithIgnoringCase("basic ");
       assertThat(credentials.user()).doesNotContain(":");
+      assertThat(credentials.user() + new String(credentials.password()))
+          .as("no control characters (RFC 7617)")
+          .doesNotContainPattern("[\\x00-\\x1f\\x7f]");
       right =
           credentials.user().equals(USER) && new String(credentials.password()).equals(PASSWORD);
     }

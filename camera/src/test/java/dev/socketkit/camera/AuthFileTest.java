@@ -40,6 +40,9 @@ class AuthFileTest {
     assertThat(auth.checkBasic(basic("mallory", "hunter2"))).isFalse();
     assertThat(auth.checkBasic(basic("bob", "hunter2"))).isTrue();
     assertThat(auth.checkBasic("Basic !!!")).isFalse();
+    // HMAC pads a short key with zeros, so PBKDF2 alone would take "hunter2\0" for "hunter2".
+    assertThat(auth.checkBasic(basic("bob", "hunter2\0"))).isFalse();
+    assertThat(auth.checkBasic(basic("bob", "hunter2\0\0"))).isFalse();
     assertThat(auth.checkBasic(null)).isFalse();
   }
 
