@@ -1,6 +1,8 @@
 package dev.socketkit.camera;
 
+import dev.socketkit.camera.internal.LoginLimiter;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
@@ -45,6 +49,12 @@ import javax.crypto.spec.SecretKeySpec;
  * verified once is remembered for this process as an HMAC of both under a random per-process key
  * (never the password itself); a later check of exactly that pair is a set lookup, and any other
  * pair (a wrong guess for a user who logged in included) pays the slow hash.
+ *
+ * <p>Slow hashes run at most {@link #HASHING_SLOTS} at once. The camera's requests wait at most
+ * {@link #HASH_WAIT} for a slot and go through a per-address failed-login limit ({@link
+ * dev.socketkit.camera.internal.LoginLimiter}), so a flood of wrong passwords is answered 503 or
+ * 429 rather than queued ahead of a right one; {@link #check} and {@link #checkBasic} wait for a
+ * slot as long as it takes and count no failures.
  *
  * <p>Tokens are {@code 2.USER.EXPIRY.SCOPE.SIGNATURE} (user, scope and signature in base64url): the
  * user who made it, the expiry in epoch seconds, the paths it opens (comma-separated; a trailing
@@ -71,13 +81,24 @@ public final class AuthFile {
   private static final String SECRET_PREFIX = "*token-secret:";
   private static final Pattern USER = Pattern.compile("[A-Za-z0-9._@+-]{1,64}");
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final java.util.concurrent.Semaphore HASHING =
-      new java.util.concurrent.Semaphore(1, true);
   private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
   private static final Base64.Encoder URL = Base64.getUrlEncoder().withoutPadding();
 
   /** How often, at most, a check looks whether the file changed. */
   static final Duration RELOAD_INTERVAL = Duration.ofSeconds(1);
+
+  /**
+   * Slow hashes computed at once: one per processor, so a flood of guesses cannot queue more work
+   * than the machine can do, and never more than that.
+   */
+  static final int HASHING_SLOTS = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+  /**
+   * The longest a login waits for a hashing slot before it is answered 503 (about eight slow hashes
+   * ahead of it per slot): a flood of wrong passwords may refuse a right one for a moment, never
+   * delay it for minutes.
+   */
+  static final Duration HASH_WAIT = Duration.ofSeconds(2);
 
   private static final System.Logger LOG = System.getLogger(AuthFile.class.getName());
 
@@ -87,17 +108,20 @@ public final class AuthFile {
   private final AtomicLong nextLook = new AtomicLong();
   private final byte[] processKey = randomBytes(32);
   private final AtomicLong slowHashes = new AtomicLong();
-  private final Entry dummy = hash(new char[] {'x'}, randomBytes(16), ITERATIONS);
+  private final Semaphore hashing = new Semaphore(HASHING_SLOTS, true);
+  private final LoginLimiter limiter = new LoginLimiter();
 
   @SuppressWarnings("ArrayRecordComponent") // private, never compared or exposed
   private record Entry(int iterations, byte[] salt, byte[] hash) {}
 
   /**
-   * One reading of the file: its users, token secret, and the logins verified against exactly these
-   * entries (so a change of the file empties the cache).
+   * One reading of the file: its users, token secret, the logins verified against exactly these
+   * entries (so a change of the file empties the cache), and the entry an unknown user is checked
+   * against (as many iterations as the costliest user, so an unknown name takes as long).
    */
   @SuppressWarnings("ArrayRecordComponent") // private, never compared or exposed
-  private record Content(Map<String, Entry> users, byte[] tokenSecret, Set<String> verified) {}
+  private record Content(
+      Map<String, Entry> users, byte[] tokenSecret, Set<String> verified, Entry dummy) {}
 
   private AuthFile(Path file, Content content, Object stamp) {
     this.file = file;
@@ -219,8 +243,12 @@ public final class AuthFile {
       // An older or hand-made file: derive a secret from the hashes, which only the file holds.
       secret = derivedSecret(users);
     }
+    int costliest = users.values().stream().mapToInt(Entry::iterations).max().orElse(ITERATIONS);
     return new Content(
-        java.util.Collections.unmodifiableMap(users), secret, ConcurrentHashMap.newKeySet());
+        java.util.Collections.unmodifiableMap(users),
+        secret,
+        ConcurrentHashMap.newKeySet(),
+        new Entry(costliest, randomBytes(16), randomBytes(32)));
   }
 
   /**
@@ -228,7 +256,7 @@ public final class AuthFile {
    * with a fresh token secret) when it does not exist. The file is replaced atomically.
    *
    * @throws IllegalArgumentException if the user name is not 1 to 64 of {@code A-Za-z0-9._@+-}, or
-   *     the password is empty
+   *     the password is empty or has a control character (Basic auth cannot send one)
    * @throws IOException if the file cannot be read or written
    */
   public static void setPassword(Path file, String user, char[] password) throws IOException {
@@ -238,6 +266,10 @@ public final class AuthFile {
     }
     if (password.length == 0) {
       throw new IllegalArgumentException("the password is empty");
+    }
+    if (hasControlCharacter(password, 0, password.length)) {
+      // Basic auth cannot carry it (RFC 7617, section 2): such a password could never log in.
+      throw new IllegalArgumentException("the password has a control character (tab, NUL, ...)");
     }
     List<String> lines = new ArrayList<>();
     boolean hasSecret = false;
@@ -287,32 +319,129 @@ public final class AuthFile {
 
   /**
    * Whether {@code password} is {@code user}'s. Takes as long for an unknown user as for a known
-   * one. Any thread.
+   * one. Waits for a hashing slot as long as it takes, and counts no failure: the camera's own
+   * requests go through the bounded, per-address checks instead. Any thread.
    */
   public boolean check(String user, char[] password) {
+    return verify(current(), user, password, -1) == Verdict.ACCEPTED;
+  }
+
+  /** What a login came to. */
+  enum Verdict {
+    /** The user and password are right. */
+    ACCEPTED,
+    /** They are wrong, or the header is not Basic credentials. */
+    REFUSED,
+    /** The client's address failed too often lately: answer 429, hash nothing. */
+    LOCKED_OUT,
+    /** No hashing slot freed within {@link #HASH_WAIT}: answer 503; not a failure. */
+    BUSY
+  }
+
+  /**
+   * A login's verdict and, for {@link Verdict#LOCKED_OUT} and {@link Verdict#BUSY}, the seconds the
+   * client should wait ({@code Retry-After}); zero otherwise.
+   */
+  record Login(Verdict verdict, long retryAfterSeconds) {}
+
+  /**
+   * Checks an {@code Authorization} header from {@code client} as the camera does for each request:
+   * a login verified before is accepted at once; an address locked out by {@link LoginLimiter} is
+   * refused without hashing; otherwise the slow hash waits at most {@link #HASH_WAIT} for a slot,
+   * and a wrong or malformed credential counts as a failure of {@code client} (logged once when it
+   * locks the address out). A null {@code client} (a Unix-domain socket) is not limited. Any
+   * thread.
+   */
+  Login login(String authorization, InetAddress client) {
     Content now = current();
+    Credentials credentials = parseBasic(authorization);
+    try {
+      if (credentials != null && remembered(now, credentials.user(), credentials.password())) {
+        return new Login(Verdict.ACCEPTED, 0);
+      }
+      if (client != null) {
+        Duration locked = limiter.lockedOutFor(client);
+        if (!locked.isZero()) {
+          return new Login(Verdict.LOCKED_OUT, seconds(locked));
+        }
+      }
+      Verdict verdict =
+          credentials == null
+              ? Verdict.REFUSED
+              : verify(now, credentials.user(), credentials.password(), HASH_WAIT.toNanos());
+      if (verdict == Verdict.BUSY) {
+        return new Login(Verdict.BUSY, seconds(HASH_WAIT));
+      }
+      if (verdict == Verdict.REFUSED && client != null && limiter.failed(client)) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            client.getHostAddress()
+                + " failed "
+                + LoginLimiter.MAX_FAILURES
+                + " logins within "
+                + LoginLimiter.WINDOW.toSeconds()
+                + " s: refused (429) for "
+                + LoginLimiter.WINDOW.toSeconds()
+                + " s");
+      }
+      return new Login(verdict, 0);
+    } finally {
+      if (credentials != null) {
+        Arrays.fill(credentials.password(), '\0');
+      }
+    }
+  }
+
+  /** The hashing slots; for tests, which hold them to starve a login. */
+  Semaphore hashingSlots() {
+    return hashing;
+  }
+
+  private static long seconds(Duration duration) {
+    return Math.max(1, (duration.toMillis() + 999) / 1000);
+  }
+
+  private boolean remembered(Content now, String user, char[] password) {
+    return now.users().containsKey(user) && now.verified().contains(rememberKey(user, password));
+  }
+
+  /**
+   * Verifies {@code password}: a remembered login at once, else the slow hash, waiting for a slot
+   * at most {@code waitNanos} ({@link Verdict#BUSY} after that), or without bound when negative.
+   */
+  private Verdict verify(Content now, String user, char[] password, long waitNanos) {
     Entry entry = now.users().get(user);
     // Only a user and password that verified before is remembered: a wrong guess for a user who
     // logged in misses, and pays the slow hash like any other guess.
     String remembered = rememberKey(user, password);
     if (entry != null && now.verified().contains(remembered)) {
-      return true;
+      return Verdict.ACCEPTED;
     }
-    Entry against = entry != null ? entry : dummy;
+    Entry against = entry != null ? entry : now.dummy();
     Entry computed;
-    // One slow hash at a time: a client guessing passwords can take one core, never all of them.
-    HASHING.acquireUninterruptibly();
+    if (waitNanos < 0) {
+      hashing.acquireUninterruptibly();
+    } else {
+      try {
+        if (!hashing.tryAcquire(waitNanos, TimeUnit.NANOSECONDS)) {
+          return Verdict.BUSY;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Verdict.BUSY;
+      }
+    }
     try {
       slowHashes.incrementAndGet();
       computed = hash(password, against.salt(), against.iterations());
     } finally {
-      HASHING.release();
+      hashing.release();
     }
     boolean ok = MessageDigest.isEqual(computed.hash(), against.hash()) && entry != null;
     if (ok) {
       now.verified().add(remembered);
     }
-    return ok;
+    return ok ? Verdict.ACCEPTED : Verdict.REFUSED;
   }
 
   /** How many slow (PBKDF2) hashes {@link #check} has computed; for tests. */
@@ -322,37 +451,61 @@ public final class AuthFile {
 
   /**
    * Whether an {@code Authorization} header value is {@code Basic} with a valid user and password.
-   * Null or malformed values are false.
+   * Null or malformed values are false. Waits for a hashing slot as {@link #check} does. Any
+   * thread.
    */
   public boolean checkBasic(String authorization) {
-    if (authorization == null || authorization.length() < 7) {
+    Credentials credentials = parseBasic(authorization);
+    if (credentials == null) {
       return false;
     }
+    try {
+      return check(credentials.user(), credentials.password());
+    } finally {
+      Arrays.fill(credentials.password(), '\0');
+    }
+  }
+
+  /** A user name and password from a Basic header; the caller clears the password. */
+  @SuppressWarnings("ArrayRecordComponent") // package-private, never compared
+  record Credentials(String user, char[] password) {}
+
+  /**
+   * The user and password of a {@code Basic} {@code Authorization} header value (RFC 7617: the
+   * scheme in any case, base64 of UTF-8 {@code user:password}, split at the first colon), or null
+   * when the value is null, not Basic, not base64, has no colon or has a control character. Never
+   * throws.
+   */
+  static Credentials parseBasic(String authorization) {
+    if (authorization == null || authorization.length() < 7) {
+      return null;
+    }
     if (!authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-      return false;
+      return null;
     }
     byte[] decoded;
     try {
       decoded = Base64.getDecoder().decode(authorization.substring(6).strip());
     } catch (IllegalArgumentException e) {
-      return false;
+      return null;
     }
     CharBuffer chars = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(decoded));
     char[] text = new char[chars.remaining()];
     chars.get(text);
     Arrays.fill(decoded, (byte) 0);
     try {
-      int colon = -1;
+      // RFC 7617, section 2: no control characters. HMAC pads a short key with zero bytes, so
+      // PBKDF2 hashes "pw" and "pw\0" alike: a NUL must not reach it.
+      if (hasControlCharacter(text, 0, text.length)) {
+        return null;
+      }
       for (int i = 0; i < text.length; i++) {
         if (text[i] == ':') {
-          colon = i;
-          break;
+          return new Credentials(
+              new String(text, 0, i), Arrays.copyOfRange(text, i + 1, text.length));
         }
       }
-      if (colon < 0) {
-        return false;
-      }
-      return check(new String(text, 0, colon), Arrays.copyOfRange(text, colon + 1, text.length));
+      return null;
     } finally {
       Arrays.fill(text, '\0');
     }
@@ -434,31 +587,20 @@ public final class AuthFile {
     if (token == null || path == null || !("GET".equals(method) || "HEAD".equals(method))) {
       return false;
     }
-    String[] parts = token.split("\\.", -1);
-    if (parts.length != 5 || !parts[0].equals(TOKEN_VERSION)) {
-      return false;
-    }
-    String user;
-    long expiry;
-    String scope;
-    byte[] signature;
-    try {
-      Base64.Decoder decoder = Base64.getUrlDecoder();
-      user = new String(decoder.decode(parts[1]), StandardCharsets.UTF_8);
-      expiry = Long.parseLong(parts[2]);
-      scope = new String(decoder.decode(parts[3]), StandardCharsets.UTF_8);
-      signature = decoder.decode(parts[4]);
-    } catch (IllegalArgumentException e) {
+    Token parsed = parseToken(token);
+    if (parsed == null) {
       return false;
     }
     Content now = current();
-    Entry entry = now.users().get(user);
+    Entry entry = now.users().get(parsed.user());
     if (entry == null
-        || !MessageDigest.isEqual(signature, sign(now.tokenSecret(), user, entry, expiry, scope))
-        || Instant.now().getEpochSecond() >= expiry) {
+        || !MessageDigest.isEqual(
+            parsed.signature(),
+            sign(now.tokenSecret(), parsed.user(), entry, parsed.expiry(), parsed.scope()))
+        || Instant.now().getEpochSecond() >= parsed.expiry()) {
       return false;
     }
-    for (String allowed : scope.split(",", -1)) {
+    for (String allowed : parsed.scope().split(",", -1)) {
       boolean matches =
           allowed.endsWith("*")
               ? path.startsWith(allowed.substring(0, allowed.length() - 1))
@@ -468,6 +610,44 @@ public final class AuthFile {
       }
     }
     return false;
+  }
+
+  private static boolean hasControlCharacter(char[] text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (text[i] < 0x20 || text[i] == 0x7f) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The parts of a link token, not yet verified. */
+  @SuppressWarnings("ArrayRecordComponent") // package-private, never compared
+  record Token(String user, long expiry, String scope, byte[] signature) {}
+
+  /**
+   * The parts of a {@code 2.USER.EXPIRY.SCOPE.SIGNATURE} token, or null when it has not five parts,
+   * another version, a part that is not base64url, or an expiry that is not a decimal number.
+   * Checks no signature. Never throws.
+   */
+  static Token parseToken(String token) {
+    if (token == null) {
+      return null;
+    }
+    String[] parts = token.split("\\.", -1);
+    if (parts.length != 5 || !parts[0].equals(TOKEN_VERSION)) {
+      return null;
+    }
+    try {
+      Base64.Decoder decoder = Base64.getUrlDecoder();
+      return new Token(
+          new String(decoder.decode(parts[1]), StandardCharsets.UTF_8),
+          Long.parseLong(parts[2]),
+          new String(decoder.decode(parts[3]), StandardCharsets.UTF_8),
+          decoder.decode(parts[4]));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /**

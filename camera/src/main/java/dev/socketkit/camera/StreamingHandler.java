@@ -18,6 +18,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -273,7 +274,9 @@ class StreamingHandler extends BaseHttpRequestHandler {
 
   /**
    * Whether the request may go on: no auth file, a link token whose scope opens this method and
-   * path, or valid Basic credentials. Otherwise answers 401 and returns false.
+   * path, or valid Basic credentials. Otherwise answers and returns false: 429 with {@code
+   * Retry-After} (and closes) when the client's address failed too many logins lately, 503 with
+   * {@code Retry-After} when no hashing slot freed in time (not counted as a refusal), else 401.
    */
   private boolean authorised(String method, String route, Map<String, String> query)
       throws IOException {
@@ -281,9 +284,44 @@ class StreamingHandler extends BaseHttpRequestHandler {
     if (auth == null) {
       return true;
     }
-    if (auth.checkToken(query.get("token"), method, route)
-        || auth.checkBasic(headers().get("Authorization"))) {
+    if (auth.checkToken(query.get("token"), method, route)) {
       return true;
+    }
+    String authorization = headers().get("Authorization");
+    if (authorization != null) {
+      AuthFile.Login login =
+          auth.login(
+              authorization,
+              clientAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null);
+      switch (login.verdict()) {
+        case ACCEPTED -> {
+          return true;
+        }
+        case LOCKED_OUT -> {
+          // Hashes nothing and closes: a client that guesses this fast gets no connection to reuse.
+          setCloseConnection(true);
+          send(
+              Reply.text(
+                      429,
+                      "429 Too Many Requests: too many failed logins from your address;"
+                          + " try again later.")
+                  .with("Retry-After", Long.toString(login.retryAfterSeconds()))
+                  .with("Connection", "close"));
+          return false;
+        }
+        case BUSY -> {
+          send(
+              Reply.text(
+                      503,
+                      "503 Service Unavailable: the camera is busy checking passwords;"
+                          + " try again in a moment.")
+                  .with("Retry-After", Long.toString(login.retryAfterSeconds())));
+          return false;
+        }
+        case REFUSED -> {
+          // answered with 401 below
+        }
+      }
     }
     Reply refused =
         Reply.text(401, "401 Unauthorized: this camera needs a user name and password.")

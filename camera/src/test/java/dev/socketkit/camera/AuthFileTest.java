@@ -3,6 +3,8 @@ package dev.socketkit.camera;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.socketkit.camera.internal.LoginLimiter;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +40,49 @@ class AuthFileTest {
     assertThat(auth.checkBasic(basic("mallory", "hunter2"))).isFalse();
     assertThat(auth.checkBasic(basic("bob", "hunter2"))).isTrue();
     assertThat(auth.checkBasic("Basic !!!")).isFalse();
+    // HMAC pads a short key with zeros, so PBKDF2 alone would take "hunter2\0" for "hunter2".
+    assertThat(auth.checkBasic(basic("bob", "hunter2\0"))).isFalse();
+    assertThat(auth.checkBasic(basic("bob", "hunter2\0\0"))).isFalse();
     assertThat(auth.checkBasic(null)).isFalse();
+  }
+
+  @Test
+  void aLoginThatFindsNoFreeHashingSlotInTimeIsBusyNotRefused() throws Exception {
+    Path file = dir.resolve("users");
+    AuthFile.setPassword(file, "alice", "right".toCharArray());
+    AuthFile auth = AuthFile.load(file);
+    InetAddress client = InetAddress.getByName("192.0.2.7");
+    assertThat(auth.login(basic("alice", "right"), client).verdict())
+        .isEqualTo(AuthFile.Verdict.ACCEPTED);
+    auth.hashingSlots().acquireUninterruptibly(AuthFile.HASHING_SLOTS);
+    try {
+      long start = System.nanoTime();
+      AuthFile.Login busy = auth.login(basic("alice", "other"), client);
+      assertThat(busy.verdict()).isEqualTo(AuthFile.Verdict.BUSY);
+      assertThat(busy.retryAfterSeconds()).isEqualTo(AuthFile.HASH_WAIT.toSeconds());
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .as("it waited for a slot")
+          .isGreaterThanOrEqualTo(AuthFile.HASH_WAIT);
+      assertThat(auth.login(basic("alice", "right"), client).verdict())
+          .as("a remembered login needs no slot")
+          .isEqualTo(AuthFile.Verdict.ACCEPTED);
+    } finally {
+      auth.hashingSlots().release(AuthFile.HASHING_SLOTS);
+    }
+    for (int i = 0; i < LoginLimiter.MAX_FAILURES - 1; i++) {
+      assertThat(auth.login("Basic !!!", client).verdict()).isEqualTo(AuthFile.Verdict.REFUSED);
+    }
+    assertThat(auth.login(basic("alice", "wrong"), client).verdict())
+        .as("a busy answer was not counted as a failure")
+        .isEqualTo(AuthFile.Verdict.REFUSED);
+    long hashes = auth.slowHashes();
+    AuthFile.Login locked = auth.login(basic("alice", "guess"), client);
+    assertThat(locked.verdict()).isEqualTo(AuthFile.Verdict.LOCKED_OUT);
+    assertThat(locked.retryAfterSeconds()).isBetween(1L, LoginLimiter.WINDOW.toSeconds());
+    assertThat(auth.slowHashes()).as("a locked-out address hashes nothing").isEqualTo(hashes);
+    assertThat(auth.login(basic("alice", "right"), client).verdict())
+        .as("a remembered login skips the lock-out")
+        .isEqualTo(AuthFile.Verdict.ACCEPTED);
   }
 
   @Test

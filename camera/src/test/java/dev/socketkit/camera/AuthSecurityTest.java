@@ -2,14 +2,23 @@ package dev.socketkit.camera;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.socketkit.camera.internal.LoginLimiter;
 import dev.socketkit.camera.internal.Surveillance;
 import dev.socketkit.camera.internal.recording.Recorder;
 import dev.socketkit.testkit.Await;
 import dev.socketkit.testkit.MjpegClient;
 import dev.socketkit.testkit.RawHttpClient;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -172,6 +181,149 @@ class AuthSecurityTest {
             .isEqualTo(i == StreamingHandler.MAX_REFUSALS);
       }
       assertThat(client.closedByServer()).as("closed after the last refusal").isTrue();
+    }
+  }
+
+  /**
+   * How long a first login may take under a flood: the longest wait for a hashing slot, plus a slow
+   * hash (0.3 s alone, up to a few seconds on a loaded two-core build machine). Queued behind such
+   * a flood in one JVM-wide line, a first login took 7.6 s (issue 13), and more the longer the
+   * flood went on.
+   */
+  private static final Duration BOUND = AuthFile.HASH_WAIT.plus(Duration.ofSeconds(4));
+
+  @Test
+  void fiftyConnectionsPipeliningWrongPasswordsDoNotDelayAFirstGoodLogin() throws Exception {
+    Path users = dir.resolve("users");
+    AuthFile.setPassword(users, "alice", "secret".toCharArray());
+    AuthFile.setPassword(users, "bob", "secret".toCharArray());
+    AuthFile auth = AuthFile.load(users);
+    int connections = 50;
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicIntegerArray lockedOut = new AtomicIntegerArray(connections);
+    ExecutorService flood = Executors.newFixedThreadPool(connections);
+    try (Camera camera = CameraServerTest.camera().auth(auth).start()) {
+      int port = CameraServerTest.port(camera);
+      String guess = "GET /state HTTP/1.1\r\nHost: localhost\r\n" + basic("alice:guess") + "\r\n";
+      for (int i = 0; i < connections; i++) {
+        int slot = i;
+        flood.execute(
+            () -> {
+              // Pipelined guesses from 127.0.0.1, again on a new connection whenever one closes.
+              while (!stop.get()) {
+                try (RawHttpClient client = new RawHttpClient(port)) {
+                  client.send(guess.repeat(StreamingHandler.MAX_REFUSALS));
+                  for (int n = 0; n < StreamingHandler.MAX_REFUSALS && !stop.get(); n++) {
+                    if (client.read().status() == 429) {
+                      lockedOut.set(slot, 1);
+                      break;
+                    }
+                  }
+                } catch (java.io.IOException e) {
+                  // closed by the server mid-pipeline: connect again
+                }
+              }
+            });
+      }
+      Await.until(
+          Duration.ofSeconds(30), () -> auth.slowHashes() >= 2, () -> "the flood is hashing");
+
+      // While the flood's guesses queue for hashing: an answer within the bound, never minutes.
+      long start = System.nanoTime();
+      RawHttpClient.Response during = loginFrom("127.0.0.2", port, "bob:secret");
+      Duration waited = Duration.ofNanos(System.nanoTime() - start);
+      assertThat(waited).as("bob's first login was answered in").isLessThan(BOUND);
+      assertThat(during.status()).isIn(200, 503);
+      if (during.status() == 503) {
+        assertThat(during.header("Retry-After")).isNotNull();
+      }
+
+      // Once the flooding address is locked out, its guesses cost nothing: a first login is prompt.
+      Await.until(
+          Duration.ofSeconds(60),
+          () ->
+              java.util.stream.IntStream.range(0, connections).allMatch(i -> lockedOut.get(i) == 1),
+          () -> "every flooding connection got 429");
+      long hashes = auth.slowHashes();
+      start = System.nanoTime();
+      RawHttpClient.Response after = loginFrom("127.0.0.2", port, "alice:secret");
+      waited = Duration.ofNanos(System.nanoTime() - start);
+      assertThat(after.status()).isEqualTo(200);
+      assertThat(auth.slowHashes() - hashes)
+          .as("slow hashes while alice logged in: hers alone, none for the flood")
+          .isEqualTo(1);
+      assertThat(waited).as("alice's first login took").isLessThan(BOUND);
+    } finally {
+      stop.set(true);
+      flood.shutdownNow();
+      assertThat(flood.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @Test
+  void anAddressThatFailsTooOftenGets429WhileOthersAndKnownLoginsGoOn() throws Exception {
+    Path users = dir.resolve("users");
+    AuthFile.setPassword(users, "alice", "secret".toCharArray());
+    AuthFile auth = AuthFile.load(users);
+    try (Camera camera = CameraServerTest.camera().auth(auth).start()) {
+      int port = CameraServerTest.port(camera);
+      assertThat(loginFrom("127.0.0.3", port, "alice:secret").status()).isEqualTo(200);
+      for (int i = 1; i <= LoginLimiter.MAX_FAILURES; i++) {
+        assertThat(loginFrom("127.0.0.3", port, "alice:guess" + i).status())
+            .as("guess %d", i)
+            .isEqualTo(401);
+      }
+      long hashes = auth.slowHashes();
+      RawHttpClient.Response locked = loginFrom("127.0.0.3", port, "alice:guess");
+      assertThat(locked.status()).isEqualTo(429);
+      assertThat(Long.parseLong(locked.header("Retry-After")))
+          .isBetween(1L, LoginLimiter.WINDOW.toSeconds());
+      assertThat(loginFrom("127.0.0.3", port, "alice:other").status()).isEqualTo(429);
+      assertThat(auth.slowHashes()).as("a locked-out address hashes nothing").isEqualTo(hashes);
+
+      assertThat(loginFrom("127.0.0.4", port, "alice:secret").status())
+          .as("another address")
+          .isEqualTo(200);
+      assertThat(loginFrom("127.0.0.3", port, "alice:secret").status())
+          .as("a login verified before skips the lock-out")
+          .isEqualTo(200);
+      String token = auth.makeToken(Duration.ofHours(1));
+      try (RawHttpClient client = new RawHttpClient(from("127.0.0.3", port))) {
+        client.send(
+            "GET /state?token="
+                + token
+                + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        assertThat(client.read().status()).as("a valid token").isEqualTo(200);
+      }
+    }
+  }
+
+  /** One GET /state with Basic credentials, from the loopback address {@code local}. */
+  private static RawHttpClient.Response loginFrom(String local, int port, String userAndPassword)
+      throws Exception {
+    try (RawHttpClient client = new RawHttpClient(from(local, port))) {
+      client.send(
+          "GET /state HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+              + basic(userAndPassword)
+              + "\r\n");
+      return client.read();
+    }
+  }
+
+  /**
+   * A socket from {@code local} (any 127.x.y.z: all of 127/8 is loopback on Linux) to the camera,
+   * so one test can be several client addresses.
+   */
+  private static Socket from(String local, int port) throws Exception {
+    Socket socket = new Socket();
+    try {
+      socket.bind(new InetSocketAddress(InetAddress.getByName(local), 0));
+      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+      socket.setSoTimeout(20_000);
+      return socket;
+    } catch (Exception e) {
+      socket.close();
+      throw e;
     }
   }
 
