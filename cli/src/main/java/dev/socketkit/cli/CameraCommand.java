@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code socketkit camera}: the lecture's surveillance camera (section 9) as a server, and its
  * {@code passwd} and {@code token} helpers. Runs on picocli's (the main) thread, which waits until
- * Ctrl-C or SIGTERM closes the camera.
+ * Ctrl-C or SIGTERM closes the camera. SIGHUP reads the configuration files again at once (see
+ * {@link #reloadFiles}), on the JVM's signal thread.
  */
 @Command(
     name = "camera",
@@ -47,6 +48,8 @@ import picocli.CommandLine.Spec;
       "/events (motion events) and /recordings (segments) when surveillance is on."
     })
 final class CameraCommand implements Callable<Integer> {
+  private static final System.Logger LOG = System.getLogger(CameraCommand.class.getName());
+
   @Spec CommandSpec spec;
 
   @Option(
@@ -195,8 +198,9 @@ final class CameraCommand implements Callable<Integer> {
       throw new CommandFailure(
           "ffmpeg is not installed (Debian: apt-get install ffmpeg); install it or choose another --source");
     }
-    if (authFile != null) {
-      builder.auth(loadAuth(authFile));
+    AuthFile auth = authFile != null ? loadAuth(authFile) : null;
+    if (auth != null) {
+      builder.auth(auth);
     }
     if (tlsKeystore != null) {
       builder.tls(sslContext(tlsKeystore, tlsPassword()));
@@ -218,9 +222,42 @@ final class CameraCommand implements Callable<Integer> {
     }
     // Closing the camera stops the source, then finishes the segment being written.
     CountDownLatch stopped = Serving.onExit(camera::close);
+    if (!Hangup.install(() -> reloadFiles(auth)) && auth != null) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "this JVM cannot handle SIGHUP: the auth file is read again only when it changes");
+    }
     Serving.announce(spec.commandLine().getOut(), camera.address());
     stopped.await();
     return 0;
+  }
+
+  /**
+   * What SIGHUP does: reads the auth file again now and logs one line, the number of users or why
+   * the file was not taken (the last good reading then stays in force). Files the camera reads
+   * later (a cameras file) join here. Runs on the JVM's signal dispatcher thread; never throws.
+   *
+   * @param auth the camera's users, or null when it has none (SIGHUP then changes nothing, and does
+   *     not stop the camera as the JVM's default would)
+   */
+  void reloadFiles(AuthFile auth) {
+    if (auth == null) {
+      LOG.log(System.Logger.Level.INFO, "SIGHUP: no --auth-file, nothing to read again");
+      return;
+    }
+    try {
+      int users = auth.reload();
+      LOG.log(
+          System.Logger.Level.INFO,
+          "SIGHUP: read the auth file " + authFile + " again: " + users + " user(s)");
+    } catch (IOException | RuntimeException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "SIGHUP: kept the last good auth file, since "
+              + authFile
+              + " cannot be read again: "
+              + e.getMessage());
+    }
   }
 
   static AuthFile loadAuth(Path file) {
