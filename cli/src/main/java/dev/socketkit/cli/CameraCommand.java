@@ -2,6 +2,7 @@ package dev.socketkit.cli;
 
 import dev.socketkit.camera.AuthFile;
 import dev.socketkit.camera.Camera;
+import dev.socketkit.camera.FrameSource;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.File;
@@ -76,6 +77,15 @@ final class CameraCommand implements Callable<Integer> {
         "  http://...      another MJPEG server, relayed"
       })
   String source;
+
+  @Option(
+      names = "--source-password-file",
+      paramLabel = "FILE",
+      description =
+          "File holding the password (first line) of the user a --source URL names without one"
+              + " (http://USER@HOST/..., or -i rtsp://USER@HOST/... in ffmpeg:); else the"
+              + " environment variable SOCKETKIT_SOURCE_PASSWORD. Keeps it out of the process list.")
+  Path sourcePasswordFile;
 
   @Option(
       names = "--size",
@@ -197,6 +207,16 @@ final class CameraCommand implements Callable<Integer> {
     if (source.startsWith("ffmpeg:") && !onPath("ffmpeg")) {
       throw new CommandFailure(
           "ffmpeg is not installed (Debian: apt-get install ffmpeg); install it or choose another --source");
+    }
+    FrameSource withPassword =
+        SourceCredentials.source(
+            source,
+            sourcePasswordFile,
+            System.getenv(),
+            quality,
+            (int) Math.min(maxFrameSize, Integer.MAX_VALUE));
+    if (withPassword != null) {
+      builder.source(withPassword);
     }
     AuthFile auth = authFile != null ? loadAuth(authFile) : null;
     if (auth != null) {
