@@ -169,6 +169,25 @@ public final class AuthFile {
     }
   }
 
+  /**
+   * Reads the file again now, whatever its modification time says (for SIGHUP), with an empty
+   * success cache; from then on every check uses the new reading. Any thread.
+   *
+   * @return how many users the new reading has
+   * @throws IOException if the file cannot be read, or (as an {@link IllegalArgumentException}) if
+   *     a line is malformed or the file has no users; either way the last good reading stays in
+   *     force
+   */
+  public int reload() throws IOException {
+    synchronized (this) {
+      Object seen = stampOf(file);
+      Content fresh = parse(file);
+      content = fresh;
+      stamp = seen;
+      return fresh.users().size();
+    }
+  }
+
   private static Object stampOf(Path file) throws IOException {
     java.nio.file.attribute.BasicFileAttributes attributes =
         Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);

@@ -2,6 +2,7 @@ package dev.socketkit.cli;
 
 import dev.socketkit.camera.AuthFile;
 import dev.socketkit.camera.Camera;
+import dev.socketkit.camera.FrameSource;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.File;
@@ -35,7 +36,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code socketkit camera}: the lecture's surveillance camera (section 9) as a server, and its
  * {@code passwd} and {@code token} helpers. Runs on picocli's (the main) thread, which waits until
- * Ctrl-C or SIGTERM closes the camera.
+ * Ctrl-C or SIGTERM closes the camera. SIGHUP reads the configuration files again at once (see
+ * {@link #reloadFiles}), on the JVM's signal thread.
  */
 @Command(
     name = "camera",
@@ -47,6 +49,8 @@ import picocli.CommandLine.Spec;
       "/events (motion events) and /recordings (segments) when surveillance is on."
     })
 final class CameraCommand implements Callable<Integer> {
+  private static final System.Logger LOG = System.getLogger(CameraCommand.class.getName());
+
   @Spec CommandSpec spec;
 
   @Option(
@@ -73,6 +77,15 @@ final class CameraCommand implements Callable<Integer> {
         "  http://...      another MJPEG server, relayed"
       })
   String source;
+
+  @Option(
+      names = "--source-password-file",
+      paramLabel = "FILE",
+      description =
+          "File holding the password (first line) of the user a --source URL names without one"
+              + " (http://USER@HOST/..., or -i rtsp://USER@HOST/... in ffmpeg:); else the"
+              + " environment variable SOCKETKIT_SOURCE_PASSWORD. Keeps it out of the process list.")
+  Path sourcePasswordFile;
 
   @Option(
       names = "--size",
@@ -195,8 +208,19 @@ final class CameraCommand implements Callable<Integer> {
       throw new CommandFailure(
           "ffmpeg is not installed (Debian: apt-get install ffmpeg); install it or choose another --source");
     }
-    if (authFile != null) {
-      builder.auth(loadAuth(authFile));
+    FrameSource withPassword =
+        SourceCredentials.source(
+            source,
+            sourcePasswordFile,
+            System.getenv(),
+            quality,
+            (int) Math.min(maxFrameSize, Integer.MAX_VALUE));
+    if (withPassword != null) {
+      builder.source(withPassword);
+    }
+    AuthFile auth = authFile != null ? loadAuth(authFile) : null;
+    if (auth != null) {
+      builder.auth(auth);
     }
     if (tlsKeystore != null) {
       builder.tls(sslContext(tlsKeystore, tlsPassword()));
@@ -218,9 +242,42 @@ final class CameraCommand implements Callable<Integer> {
     }
     // Closing the camera stops the source, then finishes the segment being written.
     CountDownLatch stopped = Serving.onExit(camera::close);
+    if (!Hangup.install(() -> reloadFiles(auth)) && auth != null) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "this JVM cannot handle SIGHUP: the auth file is read again only when it changes");
+    }
     Serving.announce(spec.commandLine().getOut(), camera.address());
     stopped.await();
     return 0;
+  }
+
+  /**
+   * What SIGHUP does: reads the auth file again now and logs one line, the number of users or why
+   * the file was not taken (the last good reading then stays in force). Files the camera reads
+   * later (a cameras file) join here. Runs on the JVM's signal dispatcher thread; never throws.
+   *
+   * @param auth the camera's users, or null when it has none (SIGHUP then changes nothing, and does
+   *     not stop the camera as the JVM's default would)
+   */
+  void reloadFiles(AuthFile auth) {
+    if (auth == null) {
+      LOG.log(System.Logger.Level.INFO, "SIGHUP: no --auth-file, nothing to read again");
+      return;
+    }
+    try {
+      int users = auth.reload();
+      LOG.log(
+          System.Logger.Level.INFO,
+          "SIGHUP: read the auth file " + authFile + " again: " + users + " user(s)");
+    } catch (IOException | RuntimeException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "SIGHUP: kept the last good auth file, since "
+              + authFile
+              + " cannot be read again: "
+              + e.getMessage());
+    }
   }
 
   static AuthFile loadAuth(Path file) {

@@ -167,6 +167,15 @@ final class EchoServerCommand implements Callable<Integer> {
   ThreadsChoice threads;
 
   @Option(
+      names = "--max-connections",
+      paramLabel = "N",
+      description =
+          "For threading-tcp: the most connections served at once, a thread each; one more is"
+              + " closed at once, with a warning at most every 10 s (default: 1000, under the"
+              + " usual limit of 1024 open files).")
+  Integer maxConnections;
+
+  @Option(
       names = "--verbose",
       description = "Print each message received, with its sender, as the lecture's server does.")
   boolean verbose;
@@ -184,6 +193,14 @@ final class EchoServerCommand implements Callable<Integer> {
     if (threads != null && mode != Mode.THREADING_TCP && mode != Mode.THREADING_UDP) {
       throw new CommandFailure(
           "--threads applies to --mode threading-tcp and threading-udp, not " + mode);
+    }
+    if (maxConnections != null && mode != Mode.THREADING_TCP) {
+      throw new CommandFailure(
+          "--max-connections applies to --mode threading-tcp (a thread per connection), not "
+              + mode);
+    }
+    if (maxConnections != null && maxConnections < 1) {
+      throw new CommandFailure("bad --max-connections " + maxConnections + " (expected >= 1)");
     }
     SocketAddress address =
         unix != null ? UnixDomainSocketAddress.of(unix) : new InetSocketAddress(host, port);

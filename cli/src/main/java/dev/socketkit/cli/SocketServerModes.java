@@ -32,7 +32,15 @@ final class SocketServerModes {
     EchoServer.Listener listener = command.verbose ? command::print : null;
     BaseServer<?> server;
     try {
-      server = SocketServerEcho.open(mode, address, threading, listener);
+      server =
+          SocketServerEcho.open(
+              mode,
+              address,
+              threading,
+              listener,
+              command.maxConnections != null
+                  ? command.maxConnections
+                  : SocketServerEcho.DEFAULT_MAX_CONNECTIONS);
     } catch (UnsupportedOperationException e) {
       throw new CommandFailure(SocketServerEcho.NO_UNIX_DATAGRAMS, e);
     } catch (BindException e) {

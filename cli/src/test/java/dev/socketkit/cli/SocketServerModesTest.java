@@ -157,6 +157,43 @@ class SocketServerModesTest {
     }
   }
 
+  @Test
+  void threadingTcpClosesAConnectionOverMaxConnectionsAndWarns() throws Exception {
+    Server server =
+        server("echo-server", "--mode", "threading-tcp", "--max-connections", "1", "--port", "0");
+    java.net.InetSocketAddress address =
+        new java.net.InetSocketAddress(
+            java.net.InetAddress.getLoopbackAddress(), Integer.parseInt(server.port()));
+    try (java.net.Socket held = new java.net.Socket(address.getAddress(), address.getPort());
+        java.net.Socket over = new java.net.Socket(address.getAddress(), address.getPort())) {
+      held.setSoTimeout(20_000);
+      over.setSoTimeout(20_000);
+      held.getOutputStream().write("held\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(new String(held.getInputStream().readNBytes(5), StandardCharsets.US_ASCII))
+          .isEqualTo("held\n");
+      int read;
+      try {
+        read = over.getInputStream().read();
+      } catch (java.net.SocketException reset) {
+        read = -1;
+      }
+      assertThat(read).as("the connection over the cap is closed").isEqualTo(-1);
+    } finally {
+      stop(server.process());
+    }
+    assertThat(readAll(server.process().getErrorStream()))
+        .contains("refused 1 connection(s) over the cap of 1 open at once");
+  }
+
+  @Test
+  void maxConnectionsOutsideThreadingTcpIsOneSentence() {
+    List<String> result =
+        run("echo-server", "--mode", "select", "--max-connections", "5", "--port", "0");
+    assertThat(result.get(0)).isEqualTo("1");
+    assertThat(result.get(2))
+        .startsWith("socketkit echo-server: --max-connections applies to --mode threading-tcp");
+  }
+
   /** Runs a command in this JVM; returns {exit code, stdout, stderr}. */
   private static List<String> run(String... args) {
     CommandLine commandLine = Main.commandLine();

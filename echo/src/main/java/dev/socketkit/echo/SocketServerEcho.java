@@ -1,5 +1,6 @@
 package dev.socketkit.echo;
 
+import dev.socketkit.server.BaseRequestHandler;
 import dev.socketkit.server.BaseServer;
 import dev.socketkit.server.TcpServer;
 import dev.socketkit.server.Threading;
@@ -11,8 +12,10 @@ import dev.socketkit.server.UnixStreamServer;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The lecture's socketserver echo servers (sections 7 and 8), one per mode, built from {@code
@@ -40,6 +43,14 @@ public final class SocketServerEcho {
    * wait seconds. Linux caps the value at {@code net.core.somaxconn} (4096 by default).
    */
   static final int LISTEN_BACKLOG = 1024;
+
+  /**
+   * The default cap on connections served at once by {@link Mode#THREADING_TCP}, one thread and one
+   * file descriptor each: 1,000, the HTTP server's cap, and just under Linux's default soft limit
+   * of 1,024 descriptors, so that a flood of clients meets a clean refusal rather than failed
+   * accepts (EMFILE) or thousands of threads.
+   */
+  public static final int DEFAULT_MAX_CONNECTIONS = 1_000;
 
   private SocketServerEcho() {}
 
@@ -102,7 +113,8 @@ public final class SocketServerEcho {
 
   /**
    * As {@link #open(Mode, SocketAddress, Threading)}, with a listener told about each message
-   * received (on the request's thread), as the lecture's servers print them.
+   * received (on the request's thread), as the lecture's servers print them, and {@link
+   * #DEFAULT_MAX_CONNECTIONS}.
    *
    * @param listener told about each message, or null
    * @throws UnsupportedOperationException for a datagram mode on a Unix-domain address
@@ -112,6 +124,31 @@ public final class SocketServerEcho {
   public static BaseServer<?> open(
       Mode mode, SocketAddress address, Threading threading, EchoServer.Listener listener)
       throws IOException {
+    return open(mode, address, threading, listener, DEFAULT_MAX_CONNECTIONS);
+  }
+
+  /**
+   * As {@link #open(Mode, SocketAddress, Threading, EchoServer.Listener)}, serving at most {@code
+   * maxConnections} connections at once in {@link Mode#THREADING_TCP} (the one mode with a thread
+   * per connection; {@code tcp} serves one at a time and the datagram modes have no connections, so
+   * they ignore it). A connection over the cap is closed at once, before a thread is made for it,
+   * and a warning goes to standard error at most every ten seconds; a place is free again when a
+   * connection is closed.
+   *
+   * @param maxConnections the most connections open at once, at least 1
+   * @throws UnsupportedOperationException for a datagram mode on a Unix-domain address
+   * @throws IllegalArgumentException if {@code threading} is given for a non-threading mode, or
+   *     {@code maxConnections} is below 1
+   * @throws IOException if binding fails
+   */
+  public static BaseServer<?> open(
+      Mode mode,
+      SocketAddress address,
+      Threading threading,
+      EchoServer.Listener listener,
+      int maxConnections)
+      throws IOException {
+    ConnectionCap cap = new ConnectionCap(maxConnections, LoopServer::warn, System::nanoTime);
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(address, "address");
     if (threading != null && !mode.isThreading()) {
@@ -137,11 +174,11 @@ public final class SocketServerEcho {
           case THREADING_TCP -> {
             TcpServer tcp =
                 unix
-                    ? new ThreadingUnixStreamServer(
+                    ? new CappedUnixServer(
                         (UnixDomainSocketAddress) address,
                         () -> new StreamEchoHandler(listener),
-                        false)
-                    : new ThreadingTcpServer(address, () -> new StreamEchoHandler(listener), false);
+                        cap)
+                    : new CappedTcpServer(address, () -> new StreamEchoHandler(listener), cap);
             yield bind(tcp);
           }
           case UDP -> bind(new UdpServer(address, () -> new UdpEchoHandler(listener), false));
@@ -152,6 +189,56 @@ public final class SocketServerEcho {
       server.setThreading(threading);
     }
     return server;
+  }
+
+  /** A {@link ThreadingTcpServer} that serves at most {@link ConnectionCap#max()} at once. */
+  private static final class CappedTcpServer extends ThreadingTcpServer {
+    private final ConnectionCap cap;
+
+    CappedTcpServer(
+        SocketAddress address,
+        Supplier<? extends BaseRequestHandler<SocketChannel>> handlers,
+        ConnectionCap cap)
+        throws IOException {
+      super(address, handlers, false);
+      this.cap = cap;
+    }
+
+    @Override
+    protected boolean verifyRequest(SocketChannel request, SocketAddress clientAddress) {
+      return cap.admit(request); // false: the server closes it, no thread is made
+    }
+
+    @Override
+    protected void closeRequest(SocketChannel request) {
+      super.closeRequest(request);
+      cap.release(request);
+    }
+  }
+
+  /** A {@link ThreadingUnixStreamServer} that serves at most {@link ConnectionCap#max()}. */
+  private static final class CappedUnixServer extends ThreadingUnixStreamServer {
+    private final ConnectionCap cap;
+
+    CappedUnixServer(
+        UnixDomainSocketAddress address,
+        Supplier<? extends BaseRequestHandler<SocketChannel>> handlers,
+        ConnectionCap cap)
+        throws IOException {
+      super(address, handlers, false);
+      this.cap = cap;
+    }
+
+    @Override
+    protected boolean verifyRequest(SocketChannel request, SocketAddress clientAddress) {
+      return cap.admit(request);
+    }
+
+    @Override
+    protected void closeRequest(SocketChannel request) {
+      super.closeRequest(request);
+      cap.release(request);
+    }
   }
 
   private static TcpServer bind(TcpServer server) throws IOException {

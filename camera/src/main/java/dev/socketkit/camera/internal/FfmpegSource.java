@@ -4,10 +4,14 @@ import dev.socketkit.camera.FrameHub;
 import dev.socketkit.camera.FrameSource;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Frames from an {@code ffmpeg} child process: any input ffmpeg reads (a V4L2 webcam, an RTSP
@@ -27,7 +31,15 @@ public final class FfmpegSource implements FrameSource {
   private final String program;
   private final List<String> inputArgs;
   private final int qscale;
+
+  /** The source password, as given and as written into ffmpeg's URL; never shown. */
+  private final List<String> secrets;
+
   private volatile ChildProcess process;
+
+  /** A URL that names a user but no password: {@code rtsp://USER@HOST...}. */
+  private static final Pattern USER_ONLY =
+      Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)([^:@/\\s]+)@(.*)", Pattern.DOTALL);
 
   /**
    * A source running ffmpeg with input options {@code args} (a shell-like line), encoding at {@code
@@ -42,18 +54,74 @@ public final class FfmpegSource implements FrameSource {
 
   /** As {@link #FfmpegSource(String, int)}, running {@code program} (a path or a name on PATH). */
   public FfmpegSource(String program, String args, int quality) {
+    this(program, args, quality, null);
+  }
+
+  /**
+   * As {@link #FfmpegSource(String, String, int)}, with {@code password} for the user that an input
+   * URL names ({@code rtsp://USER@HOST/...}). ffmpeg takes credentials only in the URL, so the
+   * password is written (percent-encoded) into that URL in ffmpeg's arguments: it is not in
+   * socketkit's own command line, but it is in ffmpeg's, which {@code ps} shows to every user of
+   * the machine unless {@code /proc} is mounted with {@code hidepid=2}. It is never shown in {@link
+   * #describe()} or an error. The array is not kept.
+   *
+   * @param password the password of the URL's user, or null for none
+   * @throws IllegalArgumentException as {@link #FfmpegSource(String, int)}, or when a password is
+   *     given and no input word is a URL naming a user without a password
+   */
+  public FfmpegSource(String program, String args, int quality, char[] password) {
     this.program = program;
+    List<String> words;
     try {
-      this.inputArgs = CommandLineWords.split(args);
+      words = CommandLineWords.split(args);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "ffmpeg: the input options " + e.getMessage() + ": " + args, e);
+          "ffmpeg: the input options " + e.getMessage() + ": " + Redaction.redact(args), e);
+    }
+    if (password == null || password.length == 0) {
+      this.secrets = List.of();
+      this.inputArgs = words;
+    } else {
+      String plain = new String(password);
+      String encoded = URLEncoder.encode(plain, StandardCharsets.UTF_8).replace("+", "%20");
+      this.secrets = List.of(encoded, plain);
+      this.inputArgs = withPassword(words, encoded);
     }
     if (inputArgs.isEmpty()) {
       throw new IllegalArgumentException(
           "ffmpeg: needs input options, e.g. ffmpeg:-f v4l2 -i /dev/video0");
     }
     this.qscale = Math.round(2 + (100 - quality) * 29f / 99f);
+  }
+
+  /** {@code words} with {@code encoded} put into the one URL that names a user only. */
+  private static List<String> withPassword(List<String> words, String encoded) {
+    List<String> result = new ArrayList<>(words);
+    int found = 0;
+    for (int i = 0; i < result.size(); i++) {
+      Matcher url = USER_ONLY.matcher(result.get(i));
+      if (url.matches()) {
+        result.set(i, url.group(1) + url.group(2) + ":" + encoded + "@" + url.group(3));
+        found++;
+      }
+    }
+    if (found != 1) {
+      throw new IllegalArgumentException(
+          "ffmpeg: a source password needs exactly one input URL naming its user and no password,"
+              + " e.g. -i rtsp://USER@HOST/stream (found "
+              + found
+              + ")");
+    }
+    return List.copyOf(result);
+  }
+
+  /** {@code text} without the source password, in case ffmpeg printed it outside a URL. */
+  private String hidden(String text) {
+    String redacted = Redaction.redact(text);
+    for (String secret : secrets) {
+      redacted = redacted.replace(secret, Redaction.HIDDEN);
+    }
+    return redacted;
   }
 
   /** The full child command line. */
@@ -76,7 +144,7 @@ public final class FfmpegSource implements FrameSource {
 
   @Override
   public String describe() {
-    return "ffmpeg " + Redaction.redact(String.join(" ", inputArgs));
+    return "ffmpeg " + hidden(String.join(" ", inputArgs));
   }
 
   @Override
@@ -109,9 +177,7 @@ public final class FfmpegSource implements FrameSource {
       int code = child.waitForExit();
       String tail = child.stderrTail();
       throw new IOException(
-          "ffmpeg exited with code "
-              + code
-              + (tail.isEmpty() ? "" : ": " + Redaction.redact(tail)));
+          "ffmpeg exited with code " + code + (tail.isEmpty() ? "" : ": " + hidden(tail)));
     } finally {
       child.stop(GRACE);
     }

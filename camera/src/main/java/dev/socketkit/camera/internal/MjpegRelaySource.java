@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Relays another MJPEG server (an IP camera, mjpg-streamer, µStreamer, another socketkit): reads
  * its {@code multipart/x-mixed-replace} stream with the JDK's {@code HttpClient} and publishes each
  * JPEG part. Parts with {@code Content-Length} are read by length; a server that sends none is read
- * by splitting the body at JPEG markers. User and password in the URL become Basic auth and are
- * never shown.
+ * by splitting the body at JPEG markers. User and password in the URL, or a password given apart
+ * from it (from a file or an environment variable, so that it is not in any process list), become
+ * Basic auth and are never shown.
  *
  * <p>A part larger than the frame size cap is dropped without being held: one with a {@code
  * Content-Length} over the cap is skipped by its length, one without is cut off by the splitter as
@@ -73,6 +74,22 @@ public final class MjpegRelaySource implements FrameSource {
    *     is below 4
    */
   public MjpegRelaySource(String url, int maxFrame) {
+    this(url, maxFrame, null);
+  }
+
+  /**
+   * Relays the stream at {@code url}, dropping frames larger than {@code maxFrame} bytes, with
+   * {@code password} for the user the URL names ({@code http://USER@HOST/...}): the password goes
+   * into the {@code Authorization} header only, never into the URL, a description or an error. The
+   * array is not kept; the caller may clear it.
+   *
+   * @param password the password of the URL's user, or null to take user and password (if any) from
+   *     the URL
+   * @throws IllegalArgumentException if {@code url} is not a valid http(s) URL, {@code maxFrame} is
+   *     below 4, or a {@code password} is given for a URL that names no user or names a password
+   *     already
+   */
+  public MjpegRelaySource(String url, int maxFrame, char[] password) {
     if (maxFrame < 4) {
       throw new IllegalArgumentException("maxFrame: " + maxFrame + " (expected: >= 4)");
     }
@@ -87,13 +104,20 @@ public final class MjpegRelaySource implements FrameSource {
       throw new IllegalArgumentException("not a valid URL (no host): " + Redaction.redact(url));
     }
     String userInfo = parsed.getRawUserInfo();
+    if (password != null && (userInfo == null || userInfo.indexOf(':') >= 0)) {
+      throw new IllegalArgumentException(
+          userInfo == null
+              ? "a source password needs a user in the URL: http://USER@HOST/..."
+              : "the source URL has a password already; give it only one way");
+    }
     if (userInfo != null) {
+      String credentials = java.net.URLDecoder.decode(userInfo, StandardCharsets.UTF_8);
+      if (password != null) {
+        credentials = credentials + ":" + new String(password);
+      }
       authorization =
           "Basic "
-              + Base64.getEncoder()
-                  .encodeToString(
-                      java.net.URLDecoder.decode(userInfo, StandardCharsets.UTF_8)
-                          .getBytes(StandardCharsets.UTF_8));
+              + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
       try {
         parsed =
             new URI(
