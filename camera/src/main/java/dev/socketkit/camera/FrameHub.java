@@ -20,9 +20,10 @@ import java.util.function.Consumer;
  * <p>Rate cap: a hub made with {@link #FrameHub(int)} publishes at most that many frames per
  * second, whatever the source: a frame that arrives sooner than its turn is dropped before any
  * consumer sees it (and counted, {@link #dropped()}), so the next one, the newest, goes out when
- * its turn comes. This keeps an {@code ffmpeg:} source without {@code -re} (a lavfi pattern, a
- * file, which ffmpeg reads as fast as it can) or a fast relay at the configured rate instead of
- * hundreds of frames a second; sources that pace themselves pass untouched.
+ * its turn comes; a frame that comes early after a late one still passes. This keeps an {@code
+ * ffmpeg:} source without {@code -re} (a lavfi pattern, a file, which ffmpeg reads as fast as it
+ * can) or a fast relay at the configured rate instead of hundreds of frames a second; sources that
+ * pace themselves pass untouched.
  *
  * <p>Threading: every method may be called from any thread. {@link #publish} is called by the one
  * source thread; listeners run on that thread, must return at once and never block (a consumer
@@ -39,9 +40,7 @@ public final class FrameHub {
   private int demand; // guarded by lock
   private final long[] publishNanos = new long[64]; // ring, guarded by lock
   private long published; // guarded by lock
-  private final long intervalNanos; // 0: no cap
-  private long nextDueNanos; // guarded by lock; when the next frame may be published
-  private boolean anyPublished; // guarded by lock
+  private final RateCap cap; // null: no cap; guarded by lock
   private long dropped; // guarded by lock
 
   /**
@@ -49,7 +48,7 @@ public final class FrameHub {
    * published, and every published frame reaches the consumers.
    */
   public FrameHub() {
-    this.intervalNanos = 0;
+    this.cap = null;
   }
 
   /**
@@ -60,10 +59,7 @@ public final class FrameHub {
    * @throws IllegalArgumentException if {@code maxFps} is out of range
    */
   public FrameHub(int maxFps) {
-    if (maxFps < 1 || maxFps > 1000) {
-      throw new IllegalArgumentException("maxFps: " + maxFps + " (expected: 1 to 1000)");
-    }
-    this.intervalNanos = 1_000_000_000L / maxFps;
+    this.cap = new RateCap(maxFps);
   }
 
   /** The newest frame, or null before the first one. Never blocks. */
@@ -195,7 +191,7 @@ public final class FrameHub {
   public Frame publish(byte[] jpeg, int width, int height, long captureEpochMicros) {
     Frame frame;
     synchronized (lock) {
-      if (intervalNanos > 0 && !takeTurn(System.nanoTime())) {
+      if (cap != null && !cap.admit(System.nanoTime())) {
         dropped++;
         return null;
       }
@@ -212,23 +208,6 @@ public final class FrameHub {
       }
     }
     return frame;
-  }
-
-  /**
-   * Whether a frame arriving at {@code now} may be published under the rate cap; if so, books the
-   * next turn. A frame may come a quarter interval early, so that a source pacing itself at the
-   * same rate, with a little jitter, loses nothing; the turns still advance by a whole interval, so
-   * over any long window no more than the cap gets through. A source that paused (a restart) does
-   * not earn a burst: the turns never lag more than one interval behind the clock.
-   */
-  private boolean takeTurn(long now) {
-    if (anyPublished && now - (nextDueNanos - intervalNanos / 4) < 0) {
-      return false;
-    }
-    long due = anyPublished ? nextDueNanos : now;
-    nextDueNanos = Math.max(due, now - intervalNanos) + intervalNanos;
-    anyPublished = true;
-    return true;
   }
 
   /** How many frames the rate cap dropped since the hub was made. Any thread. */

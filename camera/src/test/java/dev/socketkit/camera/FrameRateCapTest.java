@@ -30,8 +30,8 @@ class FrameRateCapTest {
         offered++;
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      // The first frame goes at once, then one per 100 ms (a turn may come 25 ms early).
-      assertThat(seen.get()).isBetween(1L, (long) Math.ceil(seconds * 10 / 0.75) + 1);
+      // Two frames at once (the saved credit), then one per 100 ms.
+      assertThat(seen.get()).isBetween(2L, (long) (seconds * 10) + 2);
       assertThat(hub.dropped()).isEqualTo(offered - seen.get());
       assertThat(hub.latest().sequence()).isEqualTo(seen.get());
     } finally {
@@ -42,11 +42,47 @@ class FrameRateCapTest {
   @Test
   void aDroppedFrameIsNullAndNeverBecomesTheLatest() {
     FrameHub hub = new FrameHub(1);
-    Frame first = hub.publish(JPEG, 1, 1, 1);
-    assertThat(first).isNotNull();
-    assertThat(hub.publish(JPEG, 1, 1, 2)).isNull();
-    assertThat(hub.latest()).isSameAs(first);
+    hub.publish(JPEG, 1, 1, 1);
+    Frame second = hub.publish(JPEG, 1, 1, 2);
+    assertThat(second).isNotNull();
+    assertThat(hub.publish(JPEG, 1, 1, 3)).isNull();
+    assertThat(hub.latest()).isSameAs(second);
     assertThat(hub.dropped()).isEqualTo(1);
+  }
+
+  @Test
+  void aSourcePacingItselfWithJitterLosesNothing() {
+    RateCap cap = new RateCap(30);
+    long interval = 1_000_000_000L / 30;
+    long start = 5_000_000_000L;
+    // Slow to encode at first (JIT), then fast, then late and early by turns: 0 to 0.9 interval.
+    long[] lateness = {interval * 9 / 10, 0, interval * 9 / 10, 1000, interval / 2, 0};
+    for (int i = 0; i < 3000; i++) {
+      long at = start + i * interval + lateness[Math.min(i, 2 + i % 4)];
+      assertThat(cap.admit(at)).as("frame %d", i).isTrue();
+    }
+  }
+
+  @Test
+  void aFastSourceGetsExactlyTheRatePlusOneFrameOfCredit() {
+    RateCap cap = new RateCap(10);
+    int admitted = 0;
+    for (long at = 0; at < 60_000_000_000L; at += 1_700_000) { // 60 s at about 588 fps
+      if (cap.admit(at)) {
+        admitted++;
+      }
+    }
+    assertThat(admitted).isBetween(600, 602);
+  }
+
+  @Test
+  void aSourceThatPausedGetsNoBurstAfterwards() {
+    RateCap cap = new RateCap(10);
+    assertThat(cap.admit(0)).isTrue();
+    long after = 3_600_000_000_000L; // an hour of silence (a restart) earns two frames, no more
+    assertThat(cap.admit(after)).isTrue();
+    assertThat(cap.admit(after + 1)).isTrue();
+    assertThat(cap.admit(after + 2)).isFalse();
   }
 
   @Test
