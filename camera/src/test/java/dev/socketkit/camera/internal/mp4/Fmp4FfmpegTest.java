@@ -70,52 +70,65 @@ class Fmp4FfmpegTest {
     Fmp4Writer writer = new Fmp4Writer(first.find(AnnexB.SPS), first.find(AnnexB.PPS));
     assertThat(writer.sps().width()).isEqualTo(320);
     assertThat(writer.sps().height()).isEqualTo(240);
-    Path mp4 = dir.resolve("out.mp4");
-    ByteArrayOutputStream file = new ByteArrayOutputStream();
-    file.writeBytes(writer.initSegment());
     // The first second one fragment per picture (the live view), the second in groups of five.
     long capture = 1_795_817_077_000_000L;
+    List<byte[]> fragments = new ArrayList<>();
+    List<Integer> firstPictures = new ArrayList<>();
     for (int i = 0; i < FRAMES; ) {
       int count = i < 30 ? 1 : 5;
       List<Fmp4Writer.Sample> samples = new ArrayList<>();
       for (int j = 0; j < count; j++) {
         samples.add(new Fmp4Writer.Sample(pictures.get(i + j), FRAME_DURATION));
       }
-      file.writeBytes(writer.fragment(samples, capture + i * 33_333L));
+      fragments.add(writer.fragment(samples, capture + i * 33_333L));
+      firstPictures.add(i);
       i += count;
     }
-    Files.write(mp4, file.toByteArray());
-
-    String probe =
-        run(
-            List.of(
-                ffprobe.toString(),
-                "-v",
-                "error",
-                "-count_frames",
-                "-select_streams",
-                "v:0",
-                "-show_entries",
-                "stream=codec_name,width,height,nb_read_frames",
-                "-of",
-                "default=noprint_wrappers=1",
-                mp4.toString()));
-    assertThat(probe.lines())
+    Path mp4 = write("out.mp4", writer.initSegment(), fragments);
+    assertThat(probe(ffprobe, mp4))
         .contains("codec_name=h264", "width=320", "height=240", "nb_read_frames=" + FRAMES);
+    assertThat(decodeErrors(ffmpeg, mp4)).isEmpty();
 
-    String decodeErrors =
-        run(
-            List.of(
-                ffmpeg.toString(),
-                "-v",
-                "error",
-                "-nostdin",
-                "-i",
-                mp4.toString(),
-                "-f",
-                "null",
-                "-"));
-    assertThat(decodeErrors).isEmpty();
+    // A viewer who joins late gets the init segment, then fragments from a keyframe on.
+    Path late =
+        write(
+            "late.mp4",
+            writer.initSegment(),
+            fragments.subList(firstPictures.indexOf(30), fragments.size()));
+    assertThat(probe(ffprobe, late)).contains("nb_read_frames=" + (FRAMES - 30));
+    assertThat(decodeErrors(ffmpeg, late)).isEmpty();
+  }
+
+  private Path write(String name, byte[] init, List<byte[]> fragments) throws IOException {
+    ByteArrayOutputStream file = new ByteArrayOutputStream();
+    file.writeBytes(init);
+    for (byte[] fragment : fragments) {
+      file.writeBytes(fragment);
+    }
+    return Files.write(dir.resolve(name), file.toByteArray());
+  }
+
+  private List<String> probe(Path ffprobe, Path mp4) throws IOException, InterruptedException {
+    return run(List.of(
+            ffprobe.toString(),
+            "-v",
+            "error",
+            "-count_frames",
+            "-select_streams",
+            "v:0",
+            "-show_entries",
+            "stream=codec_name,width,height,nb_read_frames",
+            "-of",
+            "default=noprint_wrappers=1",
+            mp4.toString()))
+        .lines()
+        .toList();
+  }
+
+  private String decodeErrors(Path ffmpeg, Path mp4) throws IOException, InterruptedException {
+    return run(
+        List.of(
+            ffmpeg.toString(), "-v", "error", "-nostdin", "-i", mp4.toString(), "-f", "null", "-"));
   }
 
   /** Runs a program to its end; returns stdout and stderr together; fails on a non-zero exit. */
