@@ -49,7 +49,7 @@ import javax.net.ssl.SSLContext;
 public final class Camera implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Camera.class.getName());
   private final Builder config;
-  private final FrameHub hub = new FrameHub();
+  private final FrameHub hub;
   private final SourceSupervisor supervisor;
   private final MjpegFanOut fanOut;
   private final StreamingServer server;
@@ -64,6 +64,8 @@ public final class Camera implements AutoCloseable {
 
   private Camera(Builder config, FrameSource source) throws IOException {
     this.config = config;
+    // --fps caps every source here, where all frames enter, not in each source.
+    this.hub = new FrameHub(config.fps);
     this.viewerSlots = new Semaphore(config.maxViewers);
     this.supervisor =
         new SourceSupervisor(

@@ -17,6 +17,14 @@ import java.util.function.Consumer;
  * them. A subscription ({@link #subscribe}), a held {@link #demand()} (each viewer holds one), and
  * a thread blocked in {@link #awaitNewer} all count as demand.
  *
+ * <p>Rate cap: a hub made with {@link #FrameHub(int)} publishes at most that many frames per
+ * second, whatever the source: a frame that arrives sooner than its turn is dropped before any
+ * consumer sees it (and counted, {@link #dropped()}), so the next one, the newest, goes out when
+ * its turn comes; a frame that comes early after a late one still passes. This keeps an {@code
+ * ffmpeg:} source without {@code -re} (a lavfi pattern, a file, which ffmpeg reads as fast as it
+ * can) or a fast relay at the configured rate instead of hundreds of frames a second; sources that
+ * pace themselves pass untouched.
+ *
  * <p>Threading: every method may be called from any thread. {@link #publish} is called by the one
  * source thread; listeners run on that thread, must return at once and never block (a consumer
  * hands the frame to its own thread, keeping only the newest or a bounded queue). A listener that
@@ -32,9 +40,27 @@ public final class FrameHub {
   private int demand; // guarded by lock
   private final long[] publishNanos = new long[64]; // ring, guarded by lock
   private long published; // guarded by lock
+  private final RateCap cap; // null: no cap; guarded by lock
+  private long dropped; // guarded by lock
 
-  /** Creates an empty hub: {@link #latest()} is null until the first frame is published. */
-  public FrameHub() {}
+  /**
+   * Creates an empty hub without a rate cap: {@link #latest()} is null until the first frame is
+   * published, and every published frame reaches the consumers.
+   */
+  public FrameHub() {
+    this.cap = null;
+  }
+
+  /**
+   * Creates an empty hub that publishes at most {@code maxFps} frames per second and drops the
+   * frames that arrive sooner (see the class comment).
+   *
+   * @param maxFps the most frames per second, 1 to 1000
+   * @throws IllegalArgumentException if {@code maxFps} is out of range
+   */
+  public FrameHub(int maxFps) {
+    this.cap = new RateCap(maxFps);
+  }
 
   /** The newest frame, or null before the first one. Never blocks. */
   public Frame latest() {
@@ -160,11 +186,15 @@ public final class FrameHub {
    * @param width image width in pixels (0 if unknown)
    * @param height image height in pixels (0 if unknown)
    * @param captureEpochMicros capture time in microseconds since the Unix epoch
-   * @return the published frame
+   * @return the published frame, or null when the rate cap dropped it
    */
   public Frame publish(byte[] jpeg, int width, int height, long captureEpochMicros) {
     Frame frame;
     synchronized (lock) {
+      if (cap != null && !cap.admit(System.nanoTime())) {
+        dropped++;
+        return null;
+      }
       frame = new Frame(jpeg, nextSequence++, captureEpochMicros, width, height);
       latest = frame;
       publishNanos[(int) (published++ % publishNanos.length)] = System.nanoTime();
@@ -178,6 +208,13 @@ public final class FrameHub {
       }
     }
     return frame;
+  }
+
+  /** How many frames the rate cap dropped since the hub was made. Any thread. */
+  public long dropped() {
+    synchronized (lock) {
+      return dropped;
+    }
   }
 
   /**
