@@ -107,6 +107,15 @@ final class CameraCommand implements Callable<Integer> {
   int quality;
 
   @Option(
+      names = "--h264-bitrate",
+      defaultValue = "600",
+      paramLabel = "KBPS",
+      description =
+          "H.264 bit rate in kbit/s of /stream.mp4, encoded once by ffmpeg while someone watches"
+              + " it (default: ${DEFAULT-VALUE}).")
+  int h264Bitrate;
+
+  @Option(
       names = "--name",
       defaultValue = "socketkit camera",
       description = "Camera name shown on the page (default: ${DEFAULT-VALUE}).")
@@ -192,6 +201,7 @@ final class CameraCommand implements Callable<Integer> {
           .size(frameSize.width(), frameSize.height())
           .fps(fps)
           .quality(quality)
+          .h264Bitrate(h264Bitrate)
           .name(name)
           .maxViewers(maxViewers)
           .maxConnectionsPerClient(maxConnectionsPerClient)
