@@ -1,6 +1,7 @@
 package dev.socketkit.camera;
 
 import dev.socketkit.camera.internal.MjpegFanOut;
+import dev.socketkit.camera.internal.Mp4FanOut;
 import dev.socketkit.camera.internal.ServerTls;
 import dev.socketkit.camera.internal.Size;
 import dev.socketkit.camera.internal.SourceSupervisor;
@@ -58,6 +59,7 @@ public final class Camera implements AutoCloseable {
   private final MjpegFanOut fanOut;
   private final FragmentHub fragments = new FragmentHub();
   private final H264Encoder encoder;
+  private final Mp4FanOut mp4FanOut;
   private final StreamingServer server;
   private final Semaphore viewerSlots;
   private final Thread serverThread;
@@ -92,6 +94,8 @@ public final class Camera implements AutoCloseable {
     }
     serveSurveillance(owned, routes(owned, config.recording));
     this.fanOut = new MjpegFanOut(hub, config.writeDeadline);
+    // The same loop thread serves both formats: one thread wakes for every viewer.
+    this.mp4FanOut = new Mp4FanOut(fragments, fanOut.loop(), config.writeDeadline);
     // Runs ffmpeg only while the fragment hub has demand: an idle camera encodes nothing.
     this.encoder =
         new H264Encoder(
@@ -260,6 +264,15 @@ public final class Camera implements AutoCloseable {
     return fanOut;
   }
 
+  /** The configured H.264 bit rate, kbit/s. */
+  int h264BitrateKbps() {
+    return config.h264BitrateKbps;
+  }
+
+  Mp4FanOut mp4FanOut() {
+    return mp4FanOut;
+  }
+
   /** The camera's one fragmented-MP4 stream; holding demand on it runs the H.264 encoder. */
   FragmentHub fragments() {
     return fragments;
@@ -285,6 +298,7 @@ public final class Camera implements AutoCloseable {
   @Override
   public void close() {
     server.shutdown();
+    mp4FanOut.close(); // before the MJPEG fan-out stops the loop they share
     fanOut.close();
     server.close();
     encoder.close();

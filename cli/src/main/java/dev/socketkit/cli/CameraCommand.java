@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
     subcommands = {CameraCommand.Passwd.class, CameraCommand.Token.class},
     description = {
       "Serve a camera to web browsers as MJPEG (lecture section 9).",
-      "Paths: / (live page), /stream.mjpg, /snapshot.jpg, /state (JSON);",
+      "Paths: / (live page), /stream.mjpg, /stream.mp4 (H.264), /snapshot.jpg, /state (JSON);",
       "/events (motion events) and /recordings (segments) when surveillance is on."
     })
 final class CameraCommand implements Callable<Integer> {
@@ -511,7 +511,8 @@ final class CameraCommand implements Callable<Integer> {
         paramLabel = "PATH",
         description =
             "A path the link opens, read-only (repeatable; a trailing * opens a prefix, e.g."
-                + " '/recordings*'; default: /, /index.html, /stream.mjpg, /snapshot.jpg, /state).")
+                + " '/recordings*'; default: /, /index.html, /stream.mjpg, /stream.mp4, /hls/*, /snapshot.jpg,"
+                + " /state).")
     List<String> paths = new ArrayList<>();
 
     @Option(

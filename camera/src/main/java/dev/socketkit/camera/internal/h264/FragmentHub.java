@@ -97,6 +97,27 @@ public final class FragmentHub {
   }
 
   /**
+   * Waits until there is a stream (an init segment) or {@code timeout} passes, and returns its
+   * codec string ({@link #codecs()}), or null on timeout. Hold {@link #demand()} meanwhile, or
+   * nothing starts the encoder.
+   *
+   * @throws InterruptedException if the calling thread is interrupted while waiting
+   */
+  public String awaitCodecs(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (streamLock) {
+      while (codecs == null) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return null;
+        }
+        streamLock.wait(Math.max(1, left / 1_000_000L), 0);
+      }
+      return codecs;
+    }
+  }
+
+  /**
    * The fragments from the newest keyframe to now, oldest first, the first one a keyframe; empty
    * when there is no stream or it has no keyframe kept. A new viewer starts here.
    */
@@ -230,6 +251,7 @@ public final class FragmentHub {
       init = initSegment;
       this.codecs = codecs;
       clearGop();
+      streamLock.notifyAll(); // wakes awaitCodecs
       for (Listener listener : listeners) {
         try {
           listener.onInit(initSegment);
