@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.socketkit.camera.SurveillanceRoutes.Reply;
 import dev.socketkit.camera.internal.Call;
 import dev.socketkit.camera.internal.MjpegFanOut;
+import dev.socketkit.camera.internal.Mp4FanOut;
 import dev.socketkit.camera.internal.Redaction;
 import dev.socketkit.camera.internal.RouteTable;
 import dev.socketkit.camera.internal.Size;
@@ -78,6 +79,7 @@ class StreamingHandler extends BaseHttpRequestHandler {
           .get("/", StreamingHandler::page)
           .get("/index.html", StreamingHandler::page)
           .get("/stream.mjpg", StreamingHandler::stream)
+          .get("/stream.mp4", StreamingHandler::streamMp4)
           .get("/snapshot.jpg", StreamingHandler::snapshot)
           .get("/state", StreamingHandler::state)
           .addAll(
@@ -418,6 +420,101 @@ class StreamingHandler extends BaseHttpRequestHandler {
     fanOut.attach(connection.channel(), owner, connection.clientAddress(), viewerFps);
   }
 
+  /**
+   * {@code /stream.mp4}: the camera's H.264 as one never-ending fragmented MP4 ({@code
+   * Content-Type: video/mp4; codecs="avc1..."}, which a page passes to Media Source Extensions as
+   * it is), starting at the newest keyframe. Waits for the encoder's first picture when it was
+   * idle; 503 with one sentence when H.264 is unavailable or the viewer cap is reached (MJPEG and
+   * MP4 viewers together). Then as the MJPEG stream: detached and handed to the loop, or, over TLS,
+   * written here.
+   */
+  private void streamMp4(Call call) throws IOException {
+    Camera camera = camera();
+    String unavailable;
+    try {
+      unavailable = camera.encoder().checkAvailable();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    if (unavailable != null) {
+      send(
+          Reply.text(503, "503 Service Unavailable: " + unavailable + " Watch /stream.mjpg.")
+              .with("Cache-Control", "no-store"));
+      return;
+    }
+    if (call.method().equals("HEAD")) {
+      send(mp4(camera.fragments().codecs(), out -> {})); // the head alone: no viewer
+      return;
+    }
+    if (!camera.tryAcquireViewer()) {
+      send(
+          Reply.text(
+                  503,
+                  "503 Service Unavailable: the camera already has its "
+                      + camera.maxViewers()
+                      + " viewers; try again later.")
+              .with("Retry-After", "10")
+              .with("Connection", "close"));
+      return;
+    }
+    FrameHub.Subscription starting = camera.fragments().demand(); // starts an idle encoder
+    try {
+      String codecs;
+      try {
+        codecs = camera.fragments().awaitCodecs(MP4_START);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (codecs == null) {
+        send(
+            Reply.text(503, "503 Service Unavailable: the H.264 encoder has not started yet.")
+                .with("Retry-After", "5"));
+        return;
+      }
+      send(
+          mp4(
+              codecs,
+              out -> {
+                Mp4FanOut fanOut = camera.mp4FanOut();
+                if (camera.tls()) {
+                  try {
+                    fanOut.streamBlocking(out, request(), clientAddress());
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                } else {
+                  DetachedConnection connection = detach();
+                  viewerHandedOver = true;
+                  Closeable owner =
+                      () -> {
+                        try {
+                          connection.close();
+                        } finally {
+                          camera.releaseViewer();
+                        }
+                      };
+                  fanOut.attach(connection.channel(), owner, connection.clientAddress());
+                }
+              }));
+    } finally {
+      starting.close(); // the fan-out's own subscription holds the demand from here on
+      if (!viewerHandedOver) {
+        camera.releaseViewer();
+      }
+    }
+  }
+
+  /** How long a {@code /stream.mp4} request waits for an idle encoder's first picture. */
+  private static final Duration MP4_START = Duration.ofSeconds(10);
+
+  /** The head of {@code /stream.mp4}: a stream of unknown length that no cache may keep. */
+  private static Reply mp4(String codecs, SurveillanceRoutes.Body body) {
+    String type = codecs == null ? "video/mp4" : "video/mp4; codecs=\"" + codecs + "\"";
+    return new Reply(200, type, -1, Map.of("Cache-Control", "no-store"), body);
+  }
+
   private void snapshot(Call call) throws IOException {
     FrameHub hub = camera().hub();
     Frame frame = hub.latest();
@@ -477,8 +574,11 @@ class StreamingHandler extends BaseHttpRequestHandler {
     state.put("auth", camera.auth() != null);
     state.put("maxViewers", camera.maxViewers());
     List<Map<String, Object>> viewers = new ArrayList<>();
+    long mjpegBytes = 0;
     for (MjpegFanOut.Viewer viewer : camera.fanOut().viewers()) {
       Map<String, Object> v = new LinkedHashMap<>();
+      mjpegBytes += viewer.bytesSent();
+      v.put("format", "mjpeg");
       v.put("address", String.valueOf(viewer.address()));
       v.put("fps", Math.round(viewer.fps() * 10) / 10.0);
       v.put("framesSent", viewer.framesSent());
@@ -487,8 +587,35 @@ class StreamingHandler extends BaseHttpRequestHandler {
       v.put("connectedSeconds", Math.round(viewer.connectedSeconds()));
       viewers.add(v);
     }
+    int mjpegViewers = viewers.size();
+    long mp4Bytes = 0;
+    for (Mp4FanOut.Viewer viewer : camera.mp4FanOut().viewers()) {
+      Map<String, Object> v = new LinkedHashMap<>();
+      mp4Bytes += viewer.bytesSent();
+      v.put("format", "mp4");
+      v.put("address", String.valueOf(viewer.address()));
+      v.put("fragmentsSent", viewer.fragmentsSent());
+      v.put("skips", viewer.skips());
+      v.put("bytesSent", viewer.bytesSent());
+      v.put("connectedSeconds", Math.round(viewer.connectedSeconds()));
+      viewers.add(v);
+    }
     state.put("viewerCount", viewers.size());
     state.put("viewers", viewers);
+    // Per format: viewers now, and the bytes sent to them so far.
+    Map<String, Object> formats = new LinkedHashMap<>();
+    formats.put("mjpeg", Map.of("viewers", mjpegViewers, "bytes", mjpegBytes));
+    Map<String, Object> mp4 = new LinkedHashMap<>();
+    mp4.put("viewers", viewers.size() - mjpegViewers);
+    mp4.put("bytes", mp4Bytes);
+    mp4.put("skips", camera.mp4FanOut().skips());
+    mp4.put("available", camera.encoder().unavailable() == null);
+    mp4.put("unavailable", camera.encoder().unavailable());
+    mp4.put("encoderRunning", camera.encoder().running());
+    mp4.put("codecs", camera.fragments().codecs());
+    mp4.put("bitrateKbps", camera.h264BitrateKbps());
+    formats.put("mp4", mp4);
+    state.put("formats", formats);
     state.put("startedAt", camera.started().toString());
     Surveillance surveillance = camera.surveillance();
     if (surveillance != null) {
