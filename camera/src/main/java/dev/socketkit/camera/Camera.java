@@ -8,6 +8,7 @@ import dev.socketkit.camera.internal.SourceSupervisor;
 import dev.socketkit.camera.internal.Surveillance;
 import dev.socketkit.camera.internal.h264.FragmentHub;
 import dev.socketkit.camera.internal.h264.H264Encoder;
+import dev.socketkit.camera.internal.hls.HlsSegmenter;
 import dev.socketkit.camera.internal.motion.EventHook;
 import dev.socketkit.camera.internal.recording.Recorder;
 import dev.socketkit.camera.internal.recording.Segments;
@@ -60,6 +61,7 @@ public final class Camera implements AutoCloseable {
   private final FragmentHub fragments = new FragmentHub();
   private final H264Encoder encoder;
   private final Mp4FanOut mp4FanOut;
+  private final HlsSegmenter hls;
   private final StreamingServer server;
   private final Semaphore viewerSlots;
   private final Thread serverThread;
@@ -96,6 +98,8 @@ public final class Camera implements AutoCloseable {
     this.fanOut = new MjpegFanOut(hub, config.writeDeadline);
     // The same loop thread serves both formats: one thread wakes for every viewer.
     this.mp4FanOut = new Mp4FanOut(fragments, fanOut.loop(), config.writeDeadline);
+    // HLS subscribes to the fragments only while its playlist or segments are asked for.
+    this.hls = new HlsSegmenter(fragments::subscribeAtKeyframe, HlsSegmenter.DEFAULT_IDLE);
     // Runs ffmpeg only while the fragment hub has demand: an idle camera encodes nothing.
     this.encoder =
         new H264Encoder(
@@ -108,6 +112,7 @@ public final class Camera implements AutoCloseable {
     try {
       this.server = new StreamingServer(new InetSocketAddress(config.host, config.port), this);
     } catch (IOException | RuntimeException e) {
+      hls.close();
       fanOut.close();
       closeSurveillance();
       throw e;
@@ -278,6 +283,11 @@ public final class Camera implements AutoCloseable {
     return fragments;
   }
 
+  /** The HLS segments and playlist, cut from {@link #fragments()}. */
+  HlsSegmenter hls() {
+    return hls;
+  }
+
   /** The H.264 encoder, for its availability and state. */
   H264Encoder encoder() {
     return encoder;
@@ -301,6 +311,7 @@ public final class Camera implements AutoCloseable {
     mp4FanOut.close(); // before the MJPEG fan-out stops the loop they share
     fanOut.close();
     server.close();
+    hls.close(); // lets go of the fragments before the encoder stops
     encoder.close();
     supervisor.close();
     try {

@@ -3,14 +3,17 @@ package dev.socketkit.camera;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.socketkit.camera.SurveillanceRoutes.Reply;
+import dev.socketkit.camera.internal.ByteRange;
 import dev.socketkit.camera.internal.Call;
 import dev.socketkit.camera.internal.MjpegFanOut;
 import dev.socketkit.camera.internal.Mp4FanOut;
+import dev.socketkit.camera.internal.RangeSelection;
 import dev.socketkit.camera.internal.Redaction;
 import dev.socketkit.camera.internal.RouteTable;
 import dev.socketkit.camera.internal.Size;
 import dev.socketkit.camera.internal.SourceSupervisor;
 import dev.socketkit.camera.internal.Surveillance;
+import dev.socketkit.camera.internal.hls.HlsSegmenter;
 import dev.socketkit.http.BaseHttpRequestHandler;
 import dev.socketkit.http.Html;
 import dev.socketkit.http.QueryString;
@@ -20,6 +23,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,6 +84,8 @@ class StreamingHandler extends BaseHttpRequestHandler {
           .get("/index.html", StreamingHandler::page)
           .get("/stream.mjpg", StreamingHandler::stream)
           .get("/stream.mp4", StreamingHandler::streamMp4)
+          .get("/hls/index.m3u8", StreamingHandler::hlsPlaylist)
+          .get("/hls/{file}", StreamingHandler::hlsFile)
           .get("/snapshot.jpg", StreamingHandler::snapshot)
           .get("/state", StreamingHandler::state)
           .addAll(
@@ -515,6 +521,138 @@ class StreamingHandler extends BaseHttpRequestHandler {
     return new Reply(200, type, -1, Map.of("Cache-Control", "no-store"), body);
   }
 
+  // --- HLS: /hls/index.m3u8, /hls/init-RUN-N.mp4, /hls/RUN-SEQ.m4s ---------------------------
+
+  /** How long the first playlist request waits for the first segment (encoder start + ~1 s). */
+  private static final Duration HLS_FIRST_SEGMENT = Duration.ofSeconds(8);
+
+  /**
+   * The playlist may be kept 1 s: half the target duration, as Apple's authoring guide advises, so
+   * a cache in front asks once a second for any number of players, and none of them sees a new
+   * segment more than 1 s late.
+   */
+  private static final String HLS_PLAYLIST_LIFETIME = "max-age=1";
+
+  /**
+   * Segments and inits never change for their name (names carry a random run id, so not even across
+   * restarts): immutable. An hour is long past a segment's time in the playlist, and short enough
+   * that a cache which keeps what it is told does not hoard a day of video.
+   */
+  private static final String HLS_SEGMENT_LIFETIME = "max-age=3600, immutable";
+
+  /**
+   * {@code /hls/index.m3u8}: the live playlist ({@link HlsSegmenter}). Holds the H.264 stream for
+   * the next 30 s; the first request after an idle spell waits up to {@link #HLS_FIRST_SEGMENT} for
+   * the first segment (503 with {@code Retry-After} if none came). The URIs in it carry the
+   * request's {@code ?token=}.
+   */
+  private void hlsPlaylist(Call call) throws IOException {
+    if (hlsUnavailable()) {
+      return;
+    }
+    HlsSegmenter hls = camera().hls();
+    hls.touch();
+    String token = call.query().get("token");
+    String query =
+        token == null ? "" : "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+    String playlist;
+    try {
+      playlist = hls.awaitPlaylist(HLS_FIRST_SEGMENT, query);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    if (playlist == null) {
+      send(
+          Reply.text(503, "503 Service Unavailable: the first HLS segment is not ready yet.")
+              .with("Retry-After", "2")
+              .with("Cache-Control", "no-store"));
+      return;
+    }
+    send(
+        Reply.bytes(200, "application/vnd.apple.mpegurl", playlist.getBytes(StandardCharsets.UTF_8))
+            .with("Cache-Control", hlsCacheControl(call, HLS_PLAYLIST_LIFETIME)));
+  }
+
+  /**
+   * {@code /hls/NAME}: a segment or an init segment while the playlist names it, with {@code Range}
+   * support (Safari asks for ranges); else 404, which no cache keeps.
+   */
+  private void hlsFile(Call call) throws IOException {
+    if (hlsUnavailable()) {
+      return;
+    }
+    HlsSegmenter hls = camera().hls();
+    hls.touch();
+    String name = call.param("file");
+    byte[] bytes = name.endsWith(".m4s") ? hls.segment(name) : hls.init(name);
+    if (bytes == null) {
+      send(
+          Reply.text(
+                  404,
+                  "404 Not Found: no such HLS segment now; it left the playlist or was never in"
+                      + " it.")
+              .with("Cache-Control", "no-store"));
+      return;
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Cache-Control", hlsCacheControl(call, HLS_SEGMENT_LIFETIME));
+    headers.put("Accept-Ranges", "bytes");
+    int status = 200;
+    long first = 0;
+    long length = bytes.length;
+    RangeSelection range = ByteRange.parse(headers().get("Range"), bytes.length);
+    if (range == RangeSelection.UNSATISFIABLE) {
+      send(
+          Reply.text(416, "416 Range Not Satisfiable: the segment has " + bytes.length + " bytes.")
+              .with("Content-Range", "bytes */" + bytes.length));
+      return;
+    }
+    if (range instanceof ByteRange part) {
+      status = 206;
+      first = part.first();
+      length = part.length();
+      headers.put("Content-Range", part.contentRange(bytes.length));
+    }
+    int from = (int) first;
+    int count = (int) length;
+    send(new Reply(status, "video/mp4", length, headers, out -> out.write(bytes, from, count)));
+    if (!call.method().equals("HEAD")) {
+      hls.sent(count);
+    }
+  }
+
+  /**
+   * {@code public} when a shared cache may keep the response for anyone who asks the same URL: the
+   * camera has no credentials, or this request came with a link token (the token is in the URL, so
+   * only those who have it get the cached copy). {@code private} for Basic credentials: the URL
+   * alone would then hand the video to anyone.
+   */
+  private String hlsCacheControl(Call call, String lifetime) {
+    AuthFile auth = camera().auth();
+    boolean shared =
+        auth == null || auth.checkToken(call.query().get("token"), call.method(), call.path());
+    return (shared ? "public, " : "private, ") + lifetime;
+  }
+
+  /** Answers 503 and returns true when the camera cannot make H.264 (no ffmpeg or libx264). */
+  private boolean hlsUnavailable() throws IOException {
+    String unavailable;
+    try {
+      unavailable = camera().encoder().checkAvailable();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true;
+    }
+    if (unavailable != null) {
+      send(
+          Reply.text(503, "503 Service Unavailable: " + unavailable + " Watch /stream.mjpg.")
+              .with("Cache-Control", "no-store"));
+      return true;
+    }
+    return false;
+  }
+
   private void snapshot(Call call) throws IOException {
     FrameHub hub = camera().hub();
     Frame frame = hub.latest();
@@ -615,6 +753,7 @@ class StreamingHandler extends BaseHttpRequestHandler {
     mp4.put("codecs", camera.fragments().codecs());
     mp4.put("bitrateKbps", camera.h264BitrateKbps());
     formats.put("mp4", mp4);
+    formats.put("hls", camera.hls().state());
     state.put("formats", formats);
     state.put("startedAt", camera.started().toString());
     Surveillance surveillance = camera.surveillance();

@@ -1,11 +1,14 @@
 package dev.socketkit.camera.internal.hls;
 
+import dev.socketkit.camera.internal.h264.Fragment;
+import dev.socketkit.camera.internal.h264.FragmentHub;
 import java.io.ByteArrayOutputStream;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,8 +17,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
  * Cuts a camera's one fragmented-MP4 stream into HLS segments and keeps a sliding window of them
@@ -30,19 +33,19 @@ import java.util.function.Supplier;
  * segment with a discontinuity and, for a new init, a new {@code EXT-X-MAP} of its own name.
  *
  * <p>Demand: HLS clients poll, so {@link #touch()} (every {@code /hls/} request) subscribes this
- * segmenter to the fragment stream through the {@code subscribe} function (which counts as demand:
- * the encoder runs) and a check every few seconds closes the subscription once no request came for
- * {@code idle}. Closing it empties the window (its segments would be stale when the encoder starts
- * again); media sequence numbers keep growing, so a name never returns other bytes. Names carry a
- * random run id too, so neither does a restarted camera's: every segment and init can be cached as
- * immutable.
+ * segmenter to the fragment stream through the {@code subscribe} function (a subscription counts as
+ * demand: the encoder runs) and a check every few seconds closes the subscription once no request
+ * came for {@code idle}. Closing it empties the window (its segments would be stale when the
+ * encoder starts again); media sequence numbers keep growing, so a name never returns other bytes.
+ * Names carry a random run id too, so neither does a restarted camera's: every segment and init can
+ * be cached as immutable.
  *
  * <p>Threading: {@link #onInit} and {@link #onFragment} come from the fragment producer's thread
  * and never block beyond a short lock; the request methods come from any connection's thread; the
  * idle check runs on the segmenter's own {@code camera-hls} thread. {@link #close()} ends the
  * subscription and that thread.
  */
-public final class HlsSegmenter implements AutoCloseable {
+public final class HlsSegmenter implements FragmentHub.Listener, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(HlsSegmenter.class.getName());
 
   /** Units of the fragments' decode times and durations: 90 kHz, as the MP4 writer's. */
@@ -66,7 +69,13 @@ public final class HlsSegmenter implements AutoCloseable {
    */
   public static final int WINDOW = 6;
 
-  private final Supplier<AutoCloseable> subscribe;
+  /**
+   * How long the segmenter holds the stream after the last request: 30 s, many reloads of a player
+   * (one per target duration) and of a cache in front, so a viewer never restarts it.
+   */
+  public static final Duration DEFAULT_IDLE = Duration.ofSeconds(30);
+
+  private final Function<FragmentHub.Listener, AutoCloseable> subscribe;
   private final LongSupplier nanoClock;
   private final long idleNanos;
   private final String run;
@@ -93,21 +102,34 @@ public final class HlsSegmenter implements AutoCloseable {
   private AutoCloseable subscription; // guarded by lock
   private ScheduledFuture<?> idleCheck; // guarded by lock
   private boolean closed; // guarded by lock
+  private long playlistRequests; // guarded by lock
+  private long initRequests; // guarded by lock
+  private long segmentRequests; // guarded by lock
+  private long segmentsRequested; // guarded by lock: distinct segments asked for
+  private long mostRequestsPerSegment; // guarded by lock
+  private long bytesSent; // guarded by lock
+  private final Map<Long, Integer> requestsPerSegment = new LinkedHashMap<>(); // guarded by lock
+
+  /** How many segments' request counts are kept: far more than the window, a few KiB. */
+  private static final int COUNTED_SEGMENTS = 256;
 
   /**
    * A segmenter that subscribes with {@code subscribe} while requests come, and lets go after
    * {@code idle} without one.
    *
-   * @param subscribe subscribes this segmenter to the fragment stream (calling {@link #onInit} and
-   *     {@link #onFragment} from then on) and returns what ends that subscription
+   * @param subscribe subscribes a listener to the fragment stream, starting at its newest keyframe
+   *     ({@code fragmentHub::subscribeAtKeyframe}), and returns what ends that subscription
    * @param idle how long after the last request the subscription is held, {@code > 0}
    */
-  public HlsSegmenter(Supplier<AutoCloseable> subscribe, Duration idle) {
+  public HlsSegmenter(Function<FragmentHub.Listener, AutoCloseable> subscribe, Duration idle) {
     this(subscribe, idle, System::nanoTime, newRun());
   }
 
   HlsSegmenter(
-      Supplier<AutoCloseable> subscribe, Duration idle, LongSupplier nanoClock, String run) {
+      Function<FragmentHub.Listener, AutoCloseable> subscribe,
+      Duration idle,
+      LongSupplier nanoClock,
+      String run) {
     if (idle.isNegative() || idle.isZero()) {
       throw new IllegalArgumentException("idle: " + idle + " (expected: > 0)");
     }
@@ -142,6 +164,7 @@ public final class HlsSegmenter implements AutoCloseable {
    * A new init segment: the pictures from now on need it. The next segment starts at a keyframe,
    * after a discontinuity when segments came before. Producer thread.
    */
+  @Override
   public void onInit(byte[] initSegment) {
     Objects.requireNonNull(initSegment, "initSegment");
     synchronized (lock) {
@@ -158,6 +181,7 @@ public final class HlsSegmenter implements AutoCloseable {
    * The stream ended (the encoder stopped): the pictures collected become a segment, and what comes
    * next starts after a discontinuity, at a keyframe. Producer thread.
    */
+  @Override
   public void onReset() {
     synchronized (lock) {
       if (listening()) {
@@ -167,19 +191,16 @@ public final class HlsSegmenter implements AutoCloseable {
   }
 
   /**
-   * One fragment ({@code moof} + {@code mdat}) of one picture. Producer thread.
-   *
-   * @param bytes the fragment; kept, not copied: the caller must not change it
-   * @param keyframe whether the picture is a keyframe (a player can start here)
-   * @param decodeTime its decode time, 90 kHz units
-   * @param duration how long it shows, 90 kHz units, {@code > 0}
-   * @param captureEpochMicros when it was captured, microseconds since the Unix epoch, or -1
+   * One fragment ({@code moof} + {@code mdat}) of one picture; its bytes are kept, not copied.
+   * Producer thread.
    */
-  public void onFragment(
-      byte[] bytes, boolean keyframe, long decodeTime, int duration, long captureEpochMicros) {
-    if (duration <= 0) {
-      throw new IllegalArgumentException("duration: " + duration + " (expected: > 0)");
-    }
+  @Override
+  public void onFragment(Fragment fragment) {
+    byte[] bytes = fragment.bytes();
+    boolean keyframe = fragment.keyframe();
+    long decodeTime = fragment.decodeTime();
+    int duration = fragment.duration();
+    long captureEpochMicros = fragment.captureEpochMicros();
     synchronized (lock) {
       if (!listening() || initId == 0) {
         return;
@@ -288,7 +309,7 @@ public final class HlsSegmenter implements AutoCloseable {
     // Outside the lock: subscribing may call onInit on this thread, or wait for the producer.
     AutoCloseable opened = null;
     try {
-      opened = subscribe.get();
+      opened = subscribe.apply(this);
     } finally {
       boolean keep;
       synchronized (lock) {
@@ -359,6 +380,7 @@ public final class HlsSegmenter implements AutoCloseable {
         }
         TimeUnit.NANOSECONDS.timedWait(lock, left);
       }
+      playlistRequests++;
       view = new HlsPlaylist.View(run, List.copyOf(window), discontinuitySequence, TARGET_SECONDS);
     }
     return HlsPlaylist.render(view, query);
@@ -373,11 +395,59 @@ public final class HlsSegmenter implements AutoCloseable {
     synchronized (lock) {
       for (HlsSegment segment : window) {
         if (segment.sequence() == sequence) {
+          countRequest(sequence);
           return segment.bytes();
         }
       }
     }
     return null;
+  }
+
+  /** Counts one request of segment {@code sequence} (what a cache in front saves). Under lock. */
+  private void countRequest(long sequence) {
+    segmentRequests++;
+    Integer before = requestsPerSegment.get(sequence);
+    int now = before == null ? 1 : before + 1;
+    if (before == null) {
+      segmentsRequested++;
+      if (requestsPerSegment.size() >= COUNTED_SEGMENTS) {
+        requestsPerSegment.remove(requestsPerSegment.keySet().iterator().next());
+      }
+    }
+    requestsPerSegment.put(sequence, now);
+    mostRequestsPerSegment = Math.max(mostRequestsPerSegment, now);
+  }
+
+  /** Counts {@code bytes} of segments and inits sent to clients. Any thread. */
+  public void sent(long bytes) {
+    synchronized (lock) {
+      bytesSent += bytes;
+    }
+  }
+
+  /**
+   * What {@code /state} shows of HLS: whether the stream is held, the window, and the requests
+   * answered (with a cache in front, about one per segment however many viewers). Any thread.
+   */
+  public Map<String, Object> state() {
+    Map<String, Object> state = new LinkedHashMap<>();
+    synchronized (lock) {
+      state.put("subscribed", subscription != null);
+      state.put("segments", window.size());
+      state.put("mediaSequence", window.isEmpty() ? null : window.peekFirst().sequence());
+      long bytes = 0;
+      for (HlsSegment segment : window) {
+        bytes += segment.bytes().length;
+      }
+      state.put("windowBytes", bytes);
+      state.put("playlistRequests", playlistRequests);
+      state.put("initRequests", initRequests);
+      state.put("segmentRequests", segmentRequests);
+      state.put("segmentsRequested", segmentsRequested);
+      state.put("mostRequestsPerSegment", mostRequestsPerSegment);
+      state.put("bytes", bytesSent);
+    }
+    return state;
   }
 
   /** The init segment named {@code name} ({@code init-RUN-ID.mp4}) if still used, else null. */
@@ -387,7 +457,11 @@ public final class HlsSegmenter implements AutoCloseable {
       return null;
     }
     synchronized (lock) {
-      return inits.get(id);
+      byte[] init = inits.get(id);
+      if (init != null) {
+        initRequests++;
+      }
+      return init;
     }
   }
 
@@ -395,17 +469,6 @@ public final class HlsSegmenter implements AutoCloseable {
   List<HlsSegment> window() {
     synchronized (lock) {
       return List.copyOf(window);
-    }
-  }
-
-  /** Bytes held by the window's segments (what HLS costs in memory). Any thread. */
-  public long windowBytes() {
-    synchronized (lock) {
-      long bytes = 0;
-      for (HlsSegment segment : window) {
-        bytes += segment.bytes().length;
-      }
-      return bytes;
     }
   }
 

@@ -2,6 +2,7 @@ package dev.socketkit.camera.internal.hls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.socketkit.camera.internal.h264.Fragment;
 import dev.socketkit.camera.internal.mp4.AccessUnit;
 import dev.socketkit.camera.internal.mp4.AccessUnitReader;
 import dev.socketkit.camera.internal.mp4.AnnexB;
@@ -86,7 +87,7 @@ class HlsFfmpegTest {
   }
 
   private static HlsSegmenter segmenter() {
-    return new HlsSegmenter(() -> () -> {}, Duration.ofSeconds(30));
+    return new HlsSegmenter(listener -> () -> {}, Duration.ofSeconds(30));
   }
 
   /** Feeds an encoder run: its init, then one fragment per picture from {@code decodeTime}. */
@@ -100,7 +101,8 @@ class HlsFfmpegTest {
       long at = decodeTime + writer.decodeTime();
       byte[] fragment =
           writer.fragment(List.of(new Fmp4Writer.Sample(picture, FRAME)), capture + i * 33_333L);
-      segmenter.onFragment(fragment, picture.isKeyframe(), at, FRAME, capture + i * 33_333L);
+      segmenter.onFragment(
+          new Fragment(fragment, picture.isKeyframe(), i + 1, at, FRAME, capture + i * 33_333L));
     }
   }
 

@@ -3,6 +3,7 @@ package dev.socketkit.camera.internal.hls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.socketkit.camera.internal.h264.Fragment;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ class HlsSegmenterTest {
   private final AtomicInteger endedSubscriptions = new AtomicInteger();
   private final HlsSegmenter segmenter =
       new HlsSegmenter(
-          () -> {
+          listener -> {
             subscriptions.incrementAndGet();
             return endedSubscriptions::incrementAndGet;
           },
@@ -46,7 +47,9 @@ class HlsSegmenterTest {
   private void feed(int count, int gop) {
     for (int i = 0; i < count; i++) {
       byte[] bytes = ("[" + picture + "]").getBytes(StandardCharsets.US_ASCII);
-      segmenter.onFragment(bytes, picture % gop == 0, decodeTime, FRAME, 1_000L * picture);
+      segmenter.onFragment(
+          new Fragment(
+              bytes, picture % gop == 0, picture + 1, decodeTime, FRAME, 1_000L * picture));
       picture++;
       decodeTime += FRAME;
     }
