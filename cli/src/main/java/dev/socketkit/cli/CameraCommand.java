@@ -108,7 +108,7 @@ final class CameraCommand implements Callable<Integer> {
 
   @Option(
       names = "--h264-bitrate",
-      defaultValue = "600",
+      defaultValue = "500",
       paramLabel = "KBPS",
       description =
           "H.264 bit rate in kbit/s of /stream.mp4, encoded once by ffmpeg while someone watches"
