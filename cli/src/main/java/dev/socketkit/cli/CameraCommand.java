@@ -45,7 +45,8 @@ import picocli.CommandLine.Spec;
     subcommands = {CameraCommand.Passwd.class, CameraCommand.Token.class},
     description = {
       "Serve a camera to web browsers as MJPEG (lecture section 9).",
-      "Paths: / (live page), /stream.mjpg, /stream.mp4 (H.264), /snapshot.jpg, /state (JSON);",
+      "Paths: / (live page), /stream.mjpg, /stream.mp4 (H.264), /hls/index.m3u8 (HLS),",
+      "/snapshot.jpg, /state (JSON);",
       "/events (motion events) and /recordings (segments) when surveillance is on."
     })
 final class CameraCommand implements Callable<Integer> {
