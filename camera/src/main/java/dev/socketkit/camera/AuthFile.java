@@ -534,11 +534,12 @@ public final class AuthFile {
   public static final Duration MAX_TOKEN_TTL = Duration.ofDays(365);
 
   /**
-   * The paths a link token opens when none are given: the live view, its stream, the snapshot and
-   * the state the page reads.
+   * The paths a link token opens when none are given: the live view, its streams (MJPEG, H.264 in
+   * fragmented MP4, and everything under {@code /hls/}), the snapshot and the state the page reads.
    */
   public static final List<String> DEFAULT_TOKEN_PATHS =
-      List.of("/", "/index.html", "/stream.mjpg", "/snapshot.jpg", "/state");
+      List.of(
+          "/", "/index.html", "/stream.mjpg", "/stream.mp4", "/hls/*", "/snapshot.jpg", "/state");
 
   private static final String TOKEN_VERSION = "2";
   private static final Pattern TOKEN_PATH = Pattern.compile("/[!-~&&[^,]]{0,255}");

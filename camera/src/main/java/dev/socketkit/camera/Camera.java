@@ -1,10 +1,14 @@
 package dev.socketkit.camera;
 
 import dev.socketkit.camera.internal.MjpegFanOut;
+import dev.socketkit.camera.internal.Mp4FanOut;
 import dev.socketkit.camera.internal.ServerTls;
 import dev.socketkit.camera.internal.Size;
 import dev.socketkit.camera.internal.SourceSupervisor;
 import dev.socketkit.camera.internal.Surveillance;
+import dev.socketkit.camera.internal.h264.FragmentHub;
+import dev.socketkit.camera.internal.h264.H264Encoder;
+import dev.socketkit.camera.internal.hls.HlsSegmenter;
 import dev.socketkit.camera.internal.motion.EventHook;
 import dev.socketkit.camera.internal.recording.Recorder;
 import dev.socketkit.camera.internal.recording.Segments;
@@ -32,19 +36,21 @@ import java.util.concurrent.Semaphore;
 import javax.net.ssl.SSLContext;
 
 /**
- * A camera server, assembled: frames from a source reach web browsers as MJPEG, and, when asked,
- * motion detection and recording watch the same frames. Build one with {@link #builder()}: {@code
+ * A camera server, assembled: frames from a source reach web browsers as MJPEG and, encoded once,
+ * as H.264 in fragmented MP4, and, when asked, motion detection and recording watch the same
+ * frames. Build one with {@link #builder()}: {@code
  * Camera.builder().port(0).source("test").motion(MotionSettings.defaults())
  * .recording(RecordingSettings.builder(RecordMode.MOTION, dir).build()).start()}.
  *
  * <p>The camera owns and closes everything it starts: the frame hub, the supervisor that keeps the
- * source running, the MJPEG fan-out, the HTTP server, and the motion detection and recording.
- * {@link Builder#start()} checks the configuration (refusing a non-loopback address without
- * credentials), starts recording (repairing unfinished segments), binds, and starts every thread:
- * {@code camera-source} and {@code camera-watchdog} (the source), {@code camera-fanout} (the
- * viewers' writes), {@code camera-server} (the accept loop) and one thread per connection, plus the
- * motion and recorder threads. {@link #close()} stops them in the reverse order and finishes the
- * segment being written. Any thread may read its state.
+ * source running, the MJPEG fan-out, the H.264 encoder, the HTTP server, and the motion detection
+ * and recording. {@link Builder#start()} checks the configuration (refusing a non-loopback address
+ * without credentials), starts recording (repairing unfinished segments), binds, and starts every
+ * thread: {@code camera-source} and {@code camera-watchdog} (the source), {@code camera-fanout}
+ * (the viewers' writes), {@code camera-h264} and, while someone watches H.264, {@code
+ * camera-h264-in} and an ffmpeg child (the encoder), {@code camera-server} (the accept loop) and
+ * one thread per connection, plus the motion and recorder threads. {@link #close()} stops them in
+ * the reverse order and finishes the segment being written. Any thread may read its state.
  */
 public final class Camera implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Camera.class.getName());
@@ -52,6 +58,10 @@ public final class Camera implements AutoCloseable {
   private final FrameHub hub;
   private final SourceSupervisor supervisor;
   private final MjpegFanOut fanOut;
+  private final FragmentHub fragments = new FragmentHub();
+  private final H264Encoder encoder;
+  private final Mp4FanOut mp4FanOut;
+  private final HlsSegmenter hls;
   private final StreamingServer server;
   private final Semaphore viewerSlots;
   private final Thread serverThread;
@@ -86,9 +96,23 @@ public final class Camera implements AutoCloseable {
     }
     serveSurveillance(owned, routes(owned, config.recording));
     this.fanOut = new MjpegFanOut(hub, config.writeDeadline);
+    // The same loop thread serves both formats: one thread wakes for every viewer.
+    this.mp4FanOut = new Mp4FanOut(fragments, fanOut.loop(), config.writeDeadline);
+    // HLS subscribes to the fragments only while its playlist or segments are asked for.
+    this.hls = new HlsSegmenter(fragments::subscribeAtKeyframe, HlsSegmenter.DEFAULT_IDLE);
+    // Runs ffmpeg only while the fragment hub has demand: an idle camera encodes nothing.
+    this.encoder =
+        new H264Encoder(
+            hub,
+            fragments,
+            config.ffmpeg,
+            config.fps,
+            config.h264BitrateKbps,
+            H264Encoder.DEFAULT_LINGER);
     try {
       this.server = new StreamingServer(new InetSocketAddress(config.host, config.port), this);
     } catch (IOException | RuntimeException e) {
+      hls.close();
       fanOut.close();
       closeSurveillance();
       throw e;
@@ -100,6 +124,7 @@ public final class Camera implements AutoCloseable {
     server.setMaxConnectionsPerClient(config.maxConnectionsPerClient);
     server.setWriteTimeout(config.writeDeadline); // every response, not only the stream
     supervisor.start();
+    encoder.start();
     this.serverThread = new Thread(server::serveForever, "camera-server");
     serverThread.setDaemon(true);
     serverThread.start();
@@ -244,6 +269,30 @@ public final class Camera implements AutoCloseable {
     return fanOut;
   }
 
+  /** The configured H.264 bit rate, kbit/s. */
+  int h264BitrateKbps() {
+    return config.h264BitrateKbps;
+  }
+
+  Mp4FanOut mp4FanOut() {
+    return mp4FanOut;
+  }
+
+  /** The camera's one fragmented-MP4 stream; holding demand on it runs the H.264 encoder. */
+  FragmentHub fragments() {
+    return fragments;
+  }
+
+  /** The HLS segments and playlist, cut from {@link #fragments()}. */
+  HlsSegmenter hls() {
+    return hls;
+  }
+
+  /** The H.264 encoder, for its availability and state. */
+  H264Encoder encoder() {
+    return encoder;
+  }
+
   boolean tryAcquireViewer() {
     return viewerSlots.tryAcquire();
   }
@@ -259,8 +308,11 @@ public final class Camera implements AutoCloseable {
   @Override
   public void close() {
     server.shutdown();
+    mp4FanOut.close(); // before the MJPEG fan-out stops the loop they share
     fanOut.close();
     server.close();
+    hls.close(); // lets go of the fragments before the encoder stops
+    encoder.close();
     supervisor.close();
     try {
       serverThread.join(5000);
@@ -341,6 +393,8 @@ public final class Camera implements AutoCloseable {
     private int height = 480;
     private int fps = 30;
     private int quality = 80;
+    private int h264BitrateKbps = H264Encoder.DEFAULT_BITRATE_KBPS;
+    private String ffmpeg = "ffmpeg";
     private String name = "socketkit camera";
     private int maxViewers = 100;
     private int maxConnectionsPerClient = HttpServer.DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
@@ -408,6 +462,27 @@ public final class Camera implements AutoCloseable {
     /** JPEG quality 1 to 100 (default 80). */
     public Builder quality(int quality) {
       this.quality = quality;
+      return this;
+    }
+
+    /**
+     * The H.264 bit rate in kbit/s (default {@value H264Encoder#DEFAULT_BITRATE_KBPS}), for the
+     * frames the camera encodes itself ({@code /stream.mp4}).
+     *
+     * @throws IllegalArgumentException if {@code kbps} is not 50 to 100000
+     */
+    public Builder h264Bitrate(int kbps) {
+      if (kbps < 50 || kbps > 100_000) {
+        throw new IllegalArgumentException(
+            "h264 bitrate: " + kbps + " kbit/s (expected: 50 to 100000)");
+      }
+      this.h264BitrateKbps = kbps;
+      return this;
+    }
+
+    /** The ffmpeg program that encodes H.264 (default {@code ffmpeg} on PATH); for tests. */
+    Builder ffmpeg(String program) {
+      this.ffmpeg = Objects.requireNonNull(program, "program");
       return this;
     }
 

@@ -3,13 +3,17 @@ package dev.socketkit.camera;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.socketkit.camera.SurveillanceRoutes.Reply;
+import dev.socketkit.camera.internal.ByteRange;
 import dev.socketkit.camera.internal.Call;
 import dev.socketkit.camera.internal.MjpegFanOut;
+import dev.socketkit.camera.internal.Mp4FanOut;
+import dev.socketkit.camera.internal.RangeSelection;
 import dev.socketkit.camera.internal.Redaction;
 import dev.socketkit.camera.internal.RouteTable;
 import dev.socketkit.camera.internal.Size;
 import dev.socketkit.camera.internal.SourceSupervisor;
 import dev.socketkit.camera.internal.Surveillance;
+import dev.socketkit.camera.internal.hls.HlsSegmenter;
 import dev.socketkit.http.BaseHttpRequestHandler;
 import dev.socketkit.http.Html;
 import dev.socketkit.http.QueryString;
@@ -19,6 +23,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,6 +83,9 @@ class StreamingHandler extends BaseHttpRequestHandler {
           .get("/", StreamingHandler::page)
           .get("/index.html", StreamingHandler::page)
           .get("/stream.mjpg", StreamingHandler::stream)
+          .get("/stream.mp4", StreamingHandler::streamMp4)
+          .get("/hls/index.m3u8", StreamingHandler::hlsPlaylist)
+          .get("/hls/{file}", StreamingHandler::hlsFile)
           .get("/snapshot.jpg", StreamingHandler::snapshot)
           .get("/state", StreamingHandler::state)
           .addAll(
@@ -418,6 +426,233 @@ class StreamingHandler extends BaseHttpRequestHandler {
     fanOut.attach(connection.channel(), owner, connection.clientAddress(), viewerFps);
   }
 
+  /**
+   * {@code /stream.mp4}: the camera's H.264 as one never-ending fragmented MP4 ({@code
+   * Content-Type: video/mp4; codecs="avc1..."}, which a page passes to Media Source Extensions as
+   * it is), starting at the newest keyframe. Waits for the encoder's first picture when it was
+   * idle; 503 with one sentence when H.264 is unavailable or the viewer cap is reached (MJPEG and
+   * MP4 viewers together). Then as the MJPEG stream: detached and handed to the loop, or, over TLS,
+   * written here.
+   */
+  private void streamMp4(Call call) throws IOException {
+    Camera camera = camera();
+    String unavailable;
+    try {
+      unavailable = camera.encoder().checkAvailable();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    if (unavailable != null) {
+      send(
+          Reply.text(503, "503 Service Unavailable: " + unavailable + " Watch /stream.mjpg.")
+              .with("Cache-Control", "no-store"));
+      return;
+    }
+    if (call.method().equals("HEAD")) {
+      send(mp4(camera.fragments().codecs(), out -> {})); // the head alone: no viewer
+      return;
+    }
+    if (!camera.tryAcquireViewer()) {
+      send(
+          Reply.text(
+                  503,
+                  "503 Service Unavailable: the camera already has its "
+                      + camera.maxViewers()
+                      + " viewers; try again later.")
+              .with("Retry-After", "10")
+              .with("Connection", "close"));
+      return;
+    }
+    FrameHub.Subscription starting = camera.fragments().demand(); // starts an idle encoder
+    try {
+      String codecs;
+      try {
+        codecs = camera.fragments().awaitCodecs(MP4_START);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (codecs == null) {
+        send(
+            Reply.text(503, "503 Service Unavailable: the H.264 encoder has not started yet.")
+                .with("Retry-After", "5"));
+        return;
+      }
+      send(
+          mp4(
+              codecs,
+              out -> {
+                Mp4FanOut fanOut = camera.mp4FanOut();
+                if (camera.tls()) {
+                  try {
+                    fanOut.streamBlocking(out, request(), clientAddress());
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                } else {
+                  DetachedConnection connection = detach();
+                  viewerHandedOver = true;
+                  Closeable owner =
+                      () -> {
+                        try {
+                          connection.close();
+                        } finally {
+                          camera.releaseViewer();
+                        }
+                      };
+                  fanOut.attach(connection.channel(), owner, connection.clientAddress());
+                }
+              }));
+    } finally {
+      starting.close(); // the fan-out's own subscription holds the demand from here on
+      if (!viewerHandedOver) {
+        camera.releaseViewer();
+      }
+    }
+  }
+
+  /** How long a {@code /stream.mp4} request waits for an idle encoder's first picture. */
+  private static final Duration MP4_START = Duration.ofSeconds(10);
+
+  /** The head of {@code /stream.mp4}: a stream of unknown length that no cache may keep. */
+  private static Reply mp4(String codecs, SurveillanceRoutes.Body body) {
+    String type = codecs == null ? "video/mp4" : "video/mp4; codecs=\"" + codecs + "\"";
+    return new Reply(200, type, -1, Map.of("Cache-Control", "no-store"), body);
+  }
+
+  // --- HLS: /hls/index.m3u8, /hls/init-RUN-N.mp4, /hls/RUN-SEQ.m4s ---------------------------
+
+  /** How long the first playlist request waits for the first segment (encoder start + ~1 s). */
+  private static final Duration HLS_FIRST_SEGMENT = Duration.ofSeconds(8);
+
+  /**
+   * The playlist may be kept 1 s: half the target duration, as Apple's authoring guide advises, so
+   * a cache in front asks once a second for any number of players, and none of them sees a new
+   * segment more than 1 s late.
+   */
+  private static final String HLS_PLAYLIST_LIFETIME = "max-age=1";
+
+  /**
+   * Segments and inits never change for their name (names carry a random run id, so not even across
+   * restarts): immutable. An hour is long past a segment's time in the playlist, and short enough
+   * that a cache which keeps what it is told does not hoard a day of video.
+   */
+  private static final String HLS_SEGMENT_LIFETIME = "max-age=3600, immutable";
+
+  /**
+   * {@code /hls/index.m3u8}: the live playlist ({@link HlsSegmenter}). Holds the H.264 stream for
+   * the next 30 s; the first request after an idle spell waits up to {@link #HLS_FIRST_SEGMENT} for
+   * the first segment (503 with {@code Retry-After} if none came). The URIs in it carry the
+   * request's {@code ?token=}.
+   */
+  private void hlsPlaylist(Call call) throws IOException {
+    if (hlsUnavailable()) {
+      return;
+    }
+    HlsSegmenter hls = camera().hls();
+    hls.touch();
+    String token = call.query().get("token");
+    String query =
+        token == null ? "" : "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+    String playlist;
+    try {
+      playlist = hls.awaitPlaylist(HLS_FIRST_SEGMENT, query);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    if (playlist == null) {
+      send(
+          Reply.text(503, "503 Service Unavailable: the first HLS segment is not ready yet.")
+              .with("Retry-After", "2")
+              .with("Cache-Control", "no-store"));
+      return;
+    }
+    send(
+        Reply.bytes(200, "application/vnd.apple.mpegurl", playlist.getBytes(StandardCharsets.UTF_8))
+            .with("Cache-Control", hlsCacheControl(call, HLS_PLAYLIST_LIFETIME)));
+  }
+
+  /**
+   * {@code /hls/NAME}: a segment or an init segment while the playlist names it, with {@code Range}
+   * support (Safari asks for ranges); else 404, which no cache keeps.
+   */
+  private void hlsFile(Call call) throws IOException {
+    if (hlsUnavailable()) {
+      return;
+    }
+    HlsSegmenter hls = camera().hls();
+    hls.touch();
+    String name = call.param("file");
+    byte[] bytes = name.endsWith(".m4s") ? hls.segment(name) : hls.init(name);
+    if (bytes == null) {
+      send(
+          Reply.text(
+                  404,
+                  "404 Not Found: no such HLS segment now; it left the playlist or was never in"
+                      + " it.")
+              .with("Cache-Control", "no-store"));
+      return;
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Cache-Control", hlsCacheControl(call, HLS_SEGMENT_LIFETIME));
+    headers.put("Accept-Ranges", "bytes");
+    int status = 200;
+    long first = 0;
+    long length = bytes.length;
+    RangeSelection range = ByteRange.parse(headers().get("Range"), bytes.length);
+    if (range == RangeSelection.UNSATISFIABLE) {
+      send(
+          Reply.text(416, "416 Range Not Satisfiable: the segment has " + bytes.length + " bytes.")
+              .with("Content-Range", "bytes */" + bytes.length));
+      return;
+    }
+    if (range instanceof ByteRange part) {
+      status = 206;
+      first = part.first();
+      length = part.length();
+      headers.put("Content-Range", part.contentRange(bytes.length));
+    }
+    int from = (int) first;
+    int count = (int) length;
+    send(new Reply(status, "video/mp4", length, headers, out -> out.write(bytes, from, count)));
+    if (!call.method().equals("HEAD")) {
+      hls.sent(count);
+    }
+  }
+
+  /**
+   * {@code public} when a shared cache may keep the response for anyone who asks the same URL: the
+   * camera has no credentials, or this request came with a link token (the token is in the URL, so
+   * only those who have it get the cached copy). {@code private} for Basic credentials: the URL
+   * alone would then hand the video to anyone.
+   */
+  private String hlsCacheControl(Call call, String lifetime) {
+    AuthFile auth = camera().auth();
+    boolean shared =
+        auth == null || auth.checkToken(call.query().get("token"), call.method(), call.path());
+    return (shared ? "public, " : "private, ") + lifetime;
+  }
+
+  /** Answers 503 and returns true when the camera cannot make H.264 (no ffmpeg or libx264). */
+  private boolean hlsUnavailable() throws IOException {
+    String unavailable;
+    try {
+      unavailable = camera().encoder().checkAvailable();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true;
+    }
+    if (unavailable != null) {
+      send(
+          Reply.text(503, "503 Service Unavailable: " + unavailable + " Watch /stream.mjpg.")
+              .with("Cache-Control", "no-store"));
+      return true;
+    }
+    return false;
+  }
+
   private void snapshot(Call call) throws IOException {
     FrameHub hub = camera().hub();
     Frame frame = hub.latest();
@@ -477,8 +712,11 @@ class StreamingHandler extends BaseHttpRequestHandler {
     state.put("auth", camera.auth() != null);
     state.put("maxViewers", camera.maxViewers());
     List<Map<String, Object>> viewers = new ArrayList<>();
+    long mjpegBytes = 0;
     for (MjpegFanOut.Viewer viewer : camera.fanOut().viewers()) {
       Map<String, Object> v = new LinkedHashMap<>();
+      mjpegBytes += viewer.bytesSent();
+      v.put("format", "mjpeg");
       v.put("address", String.valueOf(viewer.address()));
       v.put("fps", Math.round(viewer.fps() * 10) / 10.0);
       v.put("framesSent", viewer.framesSent());
@@ -487,8 +725,36 @@ class StreamingHandler extends BaseHttpRequestHandler {
       v.put("connectedSeconds", Math.round(viewer.connectedSeconds()));
       viewers.add(v);
     }
+    int mjpegViewers = viewers.size();
+    long mp4Bytes = 0;
+    for (Mp4FanOut.Viewer viewer : camera.mp4FanOut().viewers()) {
+      Map<String, Object> v = new LinkedHashMap<>();
+      mp4Bytes += viewer.bytesSent();
+      v.put("format", "mp4");
+      v.put("address", String.valueOf(viewer.address()));
+      v.put("fragmentsSent", viewer.fragmentsSent());
+      v.put("skips", viewer.skips());
+      v.put("bytesSent", viewer.bytesSent());
+      v.put("connectedSeconds", Math.round(viewer.connectedSeconds()));
+      viewers.add(v);
+    }
     state.put("viewerCount", viewers.size());
     state.put("viewers", viewers);
+    // Per format: viewers now, and the bytes sent to them so far.
+    Map<String, Object> formats = new LinkedHashMap<>();
+    formats.put("mjpeg", Map.of("viewers", mjpegViewers, "bytes", mjpegBytes));
+    Map<String, Object> mp4 = new LinkedHashMap<>();
+    mp4.put("viewers", viewers.size() - mjpegViewers);
+    mp4.put("bytes", mp4Bytes);
+    mp4.put("skips", camera.mp4FanOut().skips());
+    mp4.put("available", camera.encoder().unavailable() == null);
+    mp4.put("unavailable", camera.encoder().unavailable());
+    mp4.put("encoderRunning", camera.encoder().running());
+    mp4.put("codecs", camera.fragments().codecs());
+    mp4.put("bitrateKbps", camera.h264BitrateKbps());
+    formats.put("mp4", mp4);
+    formats.put("hls", camera.hls().state());
+    state.put("formats", formats);
     state.put("startedAt", camera.started().toString());
     Surveillance surveillance = camera.surveillance();
     if (surveillance != null) {

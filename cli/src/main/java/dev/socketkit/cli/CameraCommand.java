@@ -45,7 +45,8 @@ import picocli.CommandLine.Spec;
     subcommands = {CameraCommand.Passwd.class, CameraCommand.Token.class},
     description = {
       "Serve a camera to web browsers as MJPEG (lecture section 9).",
-      "Paths: / (live page), /stream.mjpg, /snapshot.jpg, /state (JSON);",
+      "Paths: / (live page), /stream.mjpg, /stream.mp4 (H.264), /hls/index.m3u8 (HLS),",
+      "/snapshot.jpg, /state (JSON);",
       "/events (motion events) and /recordings (segments) when surveillance is on."
     })
 final class CameraCommand implements Callable<Integer> {
@@ -105,6 +106,15 @@ final class CameraCommand implements Callable<Integer> {
       defaultValue = "80",
       description = "JPEG quality 1-100 (default: ${DEFAULT-VALUE}).")
   int quality;
+
+  @Option(
+      names = "--h264-bitrate",
+      defaultValue = "500",
+      paramLabel = "KBPS",
+      description =
+          "H.264 bit rate in kbit/s of /stream.mp4, encoded once by ffmpeg while someone watches"
+              + " it (default: ${DEFAULT-VALUE}).")
+  int h264Bitrate;
 
   @Option(
       names = "--name",
@@ -192,6 +202,7 @@ final class CameraCommand implements Callable<Integer> {
           .size(frameSize.width(), frameSize.height())
           .fps(fps)
           .quality(quality)
+          .h264Bitrate(h264Bitrate)
           .name(name)
           .maxViewers(maxViewers)
           .maxConnectionsPerClient(maxConnectionsPerClient)
@@ -501,7 +512,8 @@ final class CameraCommand implements Callable<Integer> {
         paramLabel = "PATH",
         description =
             "A path the link opens, read-only (repeatable; a trailing * opens a prefix, e.g."
-                + " '/recordings*'; default: /, /index.html, /stream.mjpg, /snapshot.jpg, /state).")
+                + " '/recordings*'; default: /, /index.html, /stream.mjpg, /stream.mp4, /hls/*, /snapshot.jpg,"
+                + " /state).")
     List<String> paths = new ArrayList<>();
 
     @Option(

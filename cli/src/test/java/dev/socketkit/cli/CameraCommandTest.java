@@ -92,6 +92,8 @@ class CameraCommandTest {
   void badFlagsAndMissingFilesAreOneSentenceEach() {
     assertThat(run("camera", "--size", "big", "--port", "0").err()).contains("--size: 'big'");
     assertThat(run("camera", "--quality", "0", "--port", "0").err()).contains("quality: 0");
+    assertThat(run("camera", "--h264-bitrate", "10", "--port", "0").err())
+        .contains("h264 bitrate: 10 kbit/s (expected: 50 to 100000)");
     assertThat(run("camera", "--auth-file", dir.resolve("none").toString(), "--port", "0").err())
         .contains("no such auth file")
         .contains("camera passwd");

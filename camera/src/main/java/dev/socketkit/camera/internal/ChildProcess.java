@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -95,7 +96,23 @@ public final class ChildProcess {
       ProcessBuilder.Redirect stdout,
       Consumer<String> stderrLines)
       throws IOException {
-    return start(command, System.getenv(), environment, stdout, stderrLines);
+    return start(command, System.getenv(), environment, stdout, stderrLines, false);
+  }
+
+  /**
+   * As {@link #start(List, Map, ProcessBuilder.Redirect, Consumer)}, but with stdin a pipe the
+   * owner writes with {@link #stdin()} (an encoder fed frames) and closes to tell the child that
+   * its input has ended.
+   *
+   * @throws IOException if the program cannot be started (not found, not executable)
+   */
+  public static ChildProcess startWithStdin(
+      List<String> command,
+      Map<String, String> environment,
+      ProcessBuilder.Redirect stdout,
+      Consumer<String> stderrLines)
+      throws IOException {
+    return start(command, System.getenv(), environment, stdout, stderrLines, true);
   }
 
   /**
@@ -108,6 +125,17 @@ public final class ChildProcess {
       ProcessBuilder.Redirect stdout,
       Consumer<String> stderrLines)
       throws IOException {
+    return start(command, parent, environment, stdout, stderrLines, false);
+  }
+
+  private static ChildProcess start(
+      List<String> command,
+      Map<String, String> parent,
+      Map<String, String> environment,
+      ProcessBuilder.Redirect stdout,
+      Consumer<String> stderrLines,
+      boolean pipeStdin)
+      throws IOException {
     if (command.isEmpty()) {
       throw new IllegalArgumentException("command: [] (expected: a program to run)");
     }
@@ -118,6 +146,9 @@ public final class ChildProcess {
     Process process = builder.start();
     ChildProcess child = new ChildProcess(process, nameOf(command.get(0)), stderrLines);
     child.drain.start();
+    if (pipeStdin) {
+      return child;
+    }
     try {
       process.getOutputStream().close(); // stdin: empty
     } catch (IOException ignored) {
@@ -150,6 +181,11 @@ public final class ChildProcess {
   /** The child's stdout, when started with {@link ProcessBuilder.Redirect#PIPE}. Owner thread. */
   public InputStream stdout() {
     return process.getInputStream();
+  }
+
+  /** The child's stdin, when started with {@link #startWithStdin}. Owner thread (or its writer). */
+  public OutputStream stdin() {
+    return process.getOutputStream();
   }
 
   /** The child's process id. */

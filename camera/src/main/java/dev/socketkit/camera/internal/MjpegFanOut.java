@@ -202,6 +202,14 @@ public final class MjpegFanOut implements AutoCloseable {
     }
   }
 
+  /**
+   * The event loop this fan-out runs on, for the other formats' fan-outs to share (one thread
+   * serves every viewer); this fan-out shuts it down when it closes.
+   */
+  public EventLoopThread loop() {
+    return loop;
+  }
+
   /** The viewers connected now, in no particular order. Any thread. */
   public List<Viewer> viewers() {
     return List.copyOf(all);
