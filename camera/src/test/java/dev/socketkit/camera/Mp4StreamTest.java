@@ -14,10 +14,15 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -235,6 +240,97 @@ class Mp4StreamTest {
       lastSequence = sequence;
     }
     return gaps;
+  }
+
+  @Test
+  void aTlsViewerGetsTheSameStreamFromItsOwnThreadAndEndsWhenItLeaves() throws Exception {
+    SSLContext[] tls = tlsContexts(dir);
+    try (Camera camera = camera().tls(tls[0]).start()) {
+      SSLSocket socket =
+          (SSLSocket)
+              tls[1]
+                  .getSocketFactory()
+                  .createSocket(InetAddress.getLoopbackAddress(), port(camera));
+      socket.setSoTimeout(20_000);
+      socket
+          .getOutputStream()
+          .write(
+              "GET /stream.mp4 HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      InputStream in = socket.getInputStream();
+      StringBuilder head = new StringBuilder();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        head.append((char) in.read());
+      }
+      assertThat(head.toString()).startsWith("HTTP/1.1 200").contains("video/mp4; codecs=");
+      java.io.DataInputStream data = new java.io.DataInputStream(in);
+      List<String> types = new ArrayList<>();
+      int moofs = 0;
+      while (moofs < 30) {
+        int size = data.readInt();
+        byte[] type = new byte[4];
+        data.readFully(type);
+        data.readFully(new byte[size - 8]);
+        types.add(new String(type, StandardCharsets.US_ASCII));
+        if (types.get(types.size() - 1).equals("moof")) {
+          moofs++;
+        }
+      }
+      assertThat(types.subList(0, 2)).containsExactly("ftyp", "moov");
+      assertThat(camera.mp4FanOut().viewerCount()).isEqualTo(1);
+      socket.close();
+      Await.until(
+          Duration.ofSeconds(20),
+          () -> camera.mp4FanOut().viewerCount() == 0,
+          () -> "the TLS viewer ended");
+    }
+  }
+
+  /** A server and a client context around a fresh self-signed key (keytool, as a user would). */
+  static SSLContext[] tlsContexts(Path dir) throws Exception {
+    Path store = dir.resolve("camera.p12");
+    char[] password = "changeit-test".toCharArray();
+    Process keytool =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair",
+                "-alias",
+                "camera",
+                "-keyalg",
+                "EC",
+                "-dname",
+                "CN=localhost",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                new String(password),
+                "-keypass",
+                new String(password))
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(keytool.exitValue()).as(output).isZero();
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    try (InputStream in = java.nio.file.Files.newInputStream(store)) {
+      keys.load(in, password);
+    }
+    KeyManagerFactory keyManagers =
+        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    keyManagers.init(keys, password);
+    SSLContext server = SSLContext.getInstance("TLS");
+    server.init(keyManagers.getKeyManagers(), null, null);
+    TrustManagerFactory trust =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(keys);
+    SSLContext client = SSLContext.getInstance("TLS");
+    client.init(null, trust.getTrustManagers(), null);
+    return new SSLContext[] {server, client};
   }
 
   private static long viewerCount(Camera camera, String format) {

@@ -93,8 +93,8 @@ public final class Mp4FanOut implements AutoCloseable {
    * A fragment or the init segment, shared by every viewer: the bytes, and for plain-TCP viewers a
    * direct buffer made once, on the loop. An init segment counts as a keyframe of no duration.
    */
-  @SuppressWarnings("ArrayRecordComponent") // private; the array is shared on purpose
-  private record Item(byte[] bytes, ByteBuffer buffer, boolean keyframe, int duration) {
+  @SuppressWarnings("ArrayRecordComponent") // never compared; the array is shared on purpose
+  record Item(byte[] bytes, ByteBuffer buffer, boolean keyframe, int duration) {
     static Item of(byte[] bytes, boolean keyframe, int duration, boolean direct) {
       ByteBuffer buffer = null;
       if (direct) {
