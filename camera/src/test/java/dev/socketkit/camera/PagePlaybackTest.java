@@ -23,7 +23,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -261,15 +263,24 @@ class PagePlaybackTest {
     @Override
     public void close() {
       socket.abort();
+      // Chromium's helper processes are listed before the browser exits (afterwards they are
+      // reparented and no longer its descendants) and awaited, so none still writes into the
+      // profile directory when the test deletes it.
+      List<ProcessHandle> helpers = process.descendants().toList();
       process.destroy();
       try {
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
           process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
+        for (ProcessHandle helper : helpers) {
+          helper.destroyForcibly();
+          helper.onExit().get(10, TimeUnit.SECONDS);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        throw new IllegalStateException("a Chromium helper process did not exit", e);
       }
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
     }
   }
 }
