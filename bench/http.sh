@@ -11,12 +11,16 @@
 #   bench/http.sh                      # 10 s per measurement
 #   DURATION=5s WARMUP=2s bench/http.sh   # shorter
 #   BASELINE_JAR=/path/to/old/socketkit.jar bench/http.sh
+#   JAVA_HOME=/usr/lib/jvm/SOME-JDK-21 bench/http.sh   # socketkit on another JDK (default: java on PATH)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 duration="${DURATION:-10s}"
 warmup="${WARMUP:-5s}" # per connection count; the JIT needs several seconds on a loaded CPU
 jar="${SOCKETKIT_JAR:-$root/cli/target/socketkit.jar}"
+# The JDK that runs socketkit: $JAVA_HOME's when set, else java on PATH (what bin/socketkit runs).
+java="java"
+[ -n "${JAVA_HOME:-}" ] && java="$JAVA_HOME/bin/java"
 if [ -z "${SOCKETKIT_JAR:-}" ]; then
   "$root/bin/socketkit" --version >/dev/null # builds the jar when it is missing or stale
 fi
@@ -51,10 +55,10 @@ start_socketkit() { # jar port
   # All load comes from one address: lift the per-client connection cap (default 50) where the
   # jar has one, so that wrk's 50 connections plus any still closing are never refused.
   local limit=()
-  if java -jar "$1" http-server --help 2>/dev/null | grep -q -- --max-connections-per-client; then
+  if "$java" -jar "$1" http-server --help 2>/dev/null | grep -q -- --max-connections-per-client; then
     limit=(--max-connections-per-client 1000)
   fi
-  taskset -c 0 java -XX:ActiveProcessorCount=1 -jar "$1" http-server --dir "$work/www" --port "$2" \
+  taskset -c 0 "$java" -XX:ActiveProcessorCount=1 -jar "$1" http-server --dir "$work/www" --port "$2" \
     "${limit[@]}" >/dev/null 2>"$work/socketkit-$2.log" &
   pids+=($!)
 }
@@ -103,7 +107,7 @@ measure() { # name port
 }
 
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs; load: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "java: $(java -version 2>&1 | head -1); wrk -t1, $duration per measurement after $warmup warm-up, file 22,528 bytes"
+echo "java: $("$java" -version 2>&1 | head -1); wrk -t1, $duration per measurement after $warmup warm-up, file 22,528 bytes"
 echo
 echo "| server     | 1 conn p50 | p99 | 1 conn req/s | 50 conn req/s | 50 conn errors |"
 echo "|------------|-----------:|----:|-------------:|--------------:|----------------|"

@@ -224,23 +224,42 @@ public final class FrameHub {
   public double fps() {
     synchronized (lock) {
       long now = System.nanoTime();
-      long window = 2_000_000_000L;
       int count = 0;
       long oldest = now;
+      long newest = now;
       int n = (int) Math.min(published, publishNanos.length);
       for (int i = 0; i < n; i++) {
         long t = publishNanos[(int) ((published - 1 - i) % publishNanos.length)];
-        if (now - t > window) {
+        if (now - t > FPS_WINDOW_NANOS) {
           break;
+        }
+        if (count == 0) {
+          newest = t;
         }
         count++;
         oldest = t;
       }
-      if (count < 2) {
-        return count == 1 ? 0.5 : 0;
-      }
-      return (count - 1) * 1e9 / Math.max(1, now - oldest);
+      return rate(count, oldest, newest, now);
     }
+  }
+
+  private static final long FPS_WINDOW_NANOS = 2_000_000_000L;
+
+  /**
+   * The frame rate of {@code count} frames published from {@code oldest} to {@code newest}
+   * (nanoTime values), asked at {@code now}: the intervals between them, not the time since the
+   * last one, so a steady 30 fps reads 30.0 whenever it is asked. A source that stopped (no frame
+   * for more than two of its intervals) is measured up to {@code now} instead, so its rate falls.
+   */
+  static double rate(int count, long oldest, long newest, long now) {
+    if (count < 2) {
+      return count == 1 ? 0.5 : 0;
+    }
+    long span = Math.max(1, newest - oldest);
+    if (now - newest > 2 * span / (count - 1)) {
+      span = now - oldest;
+    }
+    return (count - 1) * 1e9 / span;
   }
 
   /** The current time in microseconds since the Unix epoch, as sources stamp their frames. */

@@ -1,6 +1,7 @@
 package dev.socketkit.camera;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.socketkit.camera.internal.SourceSupervisor;
 import dev.socketkit.camera.internal.TestPatternSource;
@@ -15,6 +16,28 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class FrameHubTest {
   private static final byte[] JPEG = {(byte) 0xFF, (byte) 0xD8, 1, 2, (byte) 0xFF, (byte) 0xD9};
+
+  @Test
+  void rateIsTheIntervalsNotTheTimeSinceTheLastFrame() {
+    long interval = 1_000_000_000L / 30;
+    long oldest = 5_000_000_000L;
+    long newest = oldest + 59 * interval;
+    // Asked just before the next frame is due: still 30, not 59 frames over 2 s (29.5).
+    assertThat(FrameHub.rate(60, oldest, newest, newest + interval - 1))
+        .isCloseTo(30.0, within(1e-3));
+    assertThat(FrameHub.rate(60, oldest, newest, newest)).isCloseTo(30.0, within(1e-3));
+  }
+
+  @Test
+  void aStoppedSourceRateFalls() {
+    long interval = 1_000_000_000L / 30;
+    long oldest = 5_000_000_000L;
+    long newest = oldest + 29 * interval;
+    double stalled = FrameHub.rate(30, oldest, newest, newest + 1_000_000_000L);
+    assertThat(stalled).isLessThan(15.0);
+    assertThat(FrameHub.rate(1, newest, newest, newest)).isEqualTo(0.5);
+    assertThat(FrameHub.rate(0, 0, 0, newest)).isZero();
+  }
 
   @Test
   void hasNoFrameBeforeTheFirstPublishAndThenAlwaysTheNewest() {
