@@ -74,8 +74,11 @@ public final class Camera implements AutoCloseable {
 
   private Camera(Builder config, FrameSource source) throws IOException {
     this.config = config;
-    // --fps caps every source here, where all frames enter, not in each source.
-    this.hub = new FrameHub(config.fps);
+    // --fps caps every source here, where all frames enter, not in each source; a source that
+    // paces itself at that rate (test, dir:) is not capped again: the cap would drop the frames its
+    // schedule publishes back to back to catch up after a delay.
+    int paced = source.pacedFps();
+    this.hub = paced > 0 && paced <= config.fps ? new FrameHub() : new FrameHub(config.fps);
     this.viewerSlots = new Semaphore(config.maxViewers);
     this.supervisor =
         new SourceSupervisor(

@@ -38,6 +38,16 @@ public interface FrameSource {
   default void abort() {}
 
   /**
+   * The frame rate this source keeps by itself on a steady schedule, or 0 (the default) when it
+   * publishes frames as fast as they come. A camera caps a source that does not pace itself at its
+   * {@code --fps}; a source that paces itself at or under that rate passes uncapped, so that the
+   * frames it publishes back to back to catch up after a delay (a busy core) are not dropped.
+   */
+  default int pacedFps() {
+    return 0;
+  }
+
+  /**
    * The source a {@code --source} value names: {@code test}, {@code ffmpeg:ARGS}, {@code dir:PATH}
    * or an {@code http://} / {@code https://} URL.
    *

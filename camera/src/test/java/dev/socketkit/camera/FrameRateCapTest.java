@@ -7,6 +7,7 @@ import dev.socketkit.camera.internal.SourceSupervisor;
 import dev.socketkit.testkit.Await;
 import dev.socketkit.testkit.Tools;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -127,6 +128,46 @@ class FrameRateCapTest {
       long frames = seen.get() - fromFrames;
       assertThat(frames).as("frames in 3 s at --fps 10").isBetween(10L, 45L);
       assertThat(hub.dropped() - fromDropped).as("frames ffmpeg sent faster").isPositive();
+    }
+  }
+
+  /** A source that publishes {@code burst} frames back to back, as a paced source catching up. */
+  private static FrameSource burst(int burst, int pacedFps) {
+    byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xD9};
+    return new FrameSource() {
+      @Override
+      public String describe() {
+        return "a burst of " + burst + " frames";
+      }
+
+      @Override
+      public int pacedFps() {
+        return pacedFps;
+      }
+
+      @Override
+      public void run(FrameHub hub) throws InterruptedException {
+        for (int i = 0; i < burst; i++) {
+          hub.publish(jpeg, 160, 120, FrameHub.nowMicros());
+        }
+        new CountDownLatch(1).await(); // until the camera closes and interrupts the source
+      }
+    };
+  }
+
+  @Test
+  void aCameraDoesNotCapASourceThatPacesItselfButCapsOneThatDoesNot() throws Exception {
+    try (Camera paced = CameraServerTest.camera().fps(20).source(burst(8, 20)).start();
+        Camera unpaced = CameraServerTest.camera().fps(20).source(burst(8, 0)).start()) {
+      Await.until(
+          Duration.ofSeconds(20),
+          () -> paced.hub().latest() != null && paced.hub().latest().sequence() >= 8,
+          () -> "the paced source's eight frames, latest " + paced.hub().latest());
+      assertThat(paced.hub().dropped()).isZero();
+      Await.until(
+          Duration.ofSeconds(20),
+          () -> unpaced.hub().dropped() > 0,
+          () -> "the cap to drop some of the unpaced source's burst");
     }
   }
 }

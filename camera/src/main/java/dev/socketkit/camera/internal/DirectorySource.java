@@ -29,6 +29,11 @@ public final class DirectorySource implements FrameSource {
   }
 
   @Override
+  public int pacedFps() {
+    return fps;
+  }
+
+  @Override
   public String describe() {
     return "JPEG files in " + folder + " at " + fps + " fps";
   }

@@ -31,6 +31,11 @@ public final class TestPatternSource implements FrameSource {
   }
 
   @Override
+  public int pacedFps() {
+    return fps;
+  }
+
+  @Override
   public String describe() {
     return "test pattern " + width + "x" + height + " at " + fps + " fps";
   }
