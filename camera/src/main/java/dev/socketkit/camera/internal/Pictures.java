@@ -32,7 +32,10 @@ public final class Pictures {
   public Pictures(int width, int height) {
     this.width = width;
     this.height = height;
-    this.image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    // Bytes in the order ImageIO's JPEG writer reads them: it copies each row as it is, where from
+    // TYPE_INT_RGB it converts pixel by pixel (about 1 ms of a 640x480 frame's 3 ms; drawing costs
+    // a little more, 0.2-0.3 ms, the sum is still ~20 % less per frame).
+    this.image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
   }
 
   /**
