@@ -58,6 +58,10 @@ start_socketkit() { # jar port
   if "$java" -jar "$1" http-server --help 2>/dev/null | grep -q -- --max-connections-per-client; then
     limit=(--max-connections-per-client 1000)
   fi
+  # nginx runs with its access log off; socketkit's request log is off too where the jar has --quiet.
+  if "$java" -jar "$1" http-server --help 2>/dev/null | grep -q -- --quiet; then
+    limit+=(--quiet)
+  fi
   taskset -c 0 "$java" -XX:ActiveProcessorCount=1 -jar "$1" http-server --dir "$work/www" --port "$2" \
     "${limit[@]}" >/dev/null 2>"$work/socketkit-$2.log" &
   pids+=($!)

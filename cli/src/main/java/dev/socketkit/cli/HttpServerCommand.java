@@ -62,6 +62,13 @@ final class HttpServerCommand implements Runnable {
               + " (default: ${DEFAULT-VALUE}).")
   int maxConnectionsPerClient;
 
+  @Option(
+      names = "--quiet",
+      description =
+          "Do not log each request to standard error (errors are still logged), as nginx's"
+              + " 'access_log off'.")
+  boolean quiet;
+
   @Override
   public void run() {
     if (port < 0 || port > 65_535) {
@@ -82,7 +89,7 @@ final class HttpServerCommand implements Runnable {
     }
     HttpServer server;
     try {
-      server = open(new InetSocketAddress(host, port), root);
+      server = open(new InetSocketAddress(host, port), root, quiet);
       server.setMaxConnectionsPerClient(maxConnectionsPerClient);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
@@ -103,13 +110,27 @@ final class HttpServerCommand implements Runnable {
    */
   static final int BACKLOG = 1024;
 
-  /** The bound, listening server for {@code root}, with a backlog of {@link #BACKLOG}. */
-  static HttpServer open(InetSocketAddress address, Path root) throws IOException {
-    return new ThreadingHttpServer(address, () -> new SimpleHttpRequestHandler(root)) {
+  /**
+   * The bound, listening server for {@code root}, with a backlog of {@link #BACKLOG}; {@code quiet}
+   * leaves out the line per request (Python's {@code log_request}) but keeps the error lines.
+   */
+  static HttpServer open(InetSocketAddress address, Path root, boolean quiet) throws IOException {
+    return new ThreadingHttpServer(
+        address, () -> quiet ? new QuietHandler(root) : new SimpleHttpRequestHandler(root)) {
       @Override
       public int requestQueueSize() {
         return BACKLOG; // read by the constructor's bind, so a method and not a setter call
       }
     };
+  }
+
+  /** A file handler that logs errors but not every request (Python: override log_request). */
+  private static final class QuietHandler extends SimpleHttpRequestHandler {
+    QuietHandler(Path root) {
+      super(root);
+    }
+
+    @Override
+    protected void logRequest(int code, String size) {}
   }
 }

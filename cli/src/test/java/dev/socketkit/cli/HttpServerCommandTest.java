@@ -282,11 +282,59 @@ class HttpServerCommandTest {
   void listensWithTheBacklogOfARealServerNotPythons() throws Exception {
     try (dev.socketkit.http.HttpServer server =
         HttpServerCommand.open(
-            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), root)) {
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0),
+            root,
+            false)) {
       assertThat(server.requestQueueSize()).isEqualTo(1024);
       assertThat(dev.socketkit.http.HttpServer.DEFAULT_REQUEST_QUEUE_SIZE)
           .as("the library keeps Python's default")
           .isEqualTo(5);
+    }
+  }
+
+  @Test
+  void quietLeavesOutTheRequestLinesButKeepsTheErrors() throws Exception {
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream stderr = System.err;
+    System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+    try (dev.socketkit.http.HttpServer server =
+        HttpServerCommand.open(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0),
+            root,
+            true)) {
+      Thread serving = new Thread(server::serveForever, "quiet-server");
+      serving.start();
+      try (java.net.Socket socket =
+          new java.net.Socket(
+              java.net.InetAddress.getLoopbackAddress(),
+              ((java.net.InetSocketAddress) server.serverAddress()).getPort())) {
+        socket.setSoTimeout(10_000);
+        // Two requests on one connection, answered in order: the file, then a missing one.
+        String requests =
+            String.join(
+                "\r\n",
+                "GET /hello.txt?quiet HTTP/1.1",
+                "Host: x",
+                "",
+                "GET /missing.txt HTTP/1.1",
+                "Host: x",
+                "Connection: close",
+                "",
+                "");
+        socket.getOutputStream().write(requests.getBytes(StandardCharsets.US_ASCII));
+        String responses =
+            new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertThat(responses).contains(" 200 OK", "hello, world", " 404 ");
+      }
+      Await.until(
+          Duration.ofSeconds(10),
+          () -> captured.toString(StandardCharsets.UTF_8).contains("code 404"),
+          () -> "the 404 in the error log, got: " + captured.toString(StandardCharsets.UTF_8));
+      assertThat(captured.toString(StandardCharsets.UTF_8)).doesNotContain("/hello.txt?quiet");
+      server.shutdown();
+      serving.join(10_000);
+    } finally {
+      System.setErr(stderr);
     }
   }
 }
