@@ -51,7 +51,11 @@ class MetricsTest {
           .containsEntry("content-type", "text/plain; version=0.0.4; charset=utf-8");
       assertThat(sample(first.text(), "socketkit_camera_viewers{" + CAMERA + ",format=\"mjpeg\"}"))
           .isZero();
-      assertThat(first.text()).contains("jvm_memory_used_bytes");
+      assertThat(first.text())
+          .contains("jvm_memory_used_bytes")
+          .contains("jvm_threads_current")
+          .as("deadlock detection stops every thread at each scrape")
+          .doesNotContain("jvm_threads_deadlocked");
 
       try (MjpegClient viewer = MjpegClient.open("127.0.0.1", port, "/stream.mjpg")) {
         for (int i = 0; i < 5; i++) {
