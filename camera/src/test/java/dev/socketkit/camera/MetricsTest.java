@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -123,6 +124,9 @@ class MetricsTest {
       int port = port(camera);
       assertThat(get(port, "/metrics").code()).isEqualTo(401);
       assertThat(get(port, "/metrics", basic).code()).isEqualTo(200);
+      String token = auth.makeToken("alice", Duration.ofHours(1), List.of("/metrics"));
+      assertThat(get(port, "/metrics?token=" + token).code()).isEqualTo(200);
+      assertThat(get(port, "/state?token=" + token).code()).isEqualTo(401);
       Response health = get(port, "/healthz");
       assertThat(health.code()).isEqualTo(200);
       assertThat(health.text()).isEqualTo("ok\n");
