@@ -46,16 +46,20 @@ import java.util.Map;
  *   <li>{@code /snapshot.jpg}: the newest frame. {@code /state}: JSON.
  *   <li>{@code /events} and {@code /recordings}: {@link SurveillanceRoutes}, when the camera serves
  *       them.
+ *   <li>{@code /metrics}: the server's figures for Prometheus. {@code /healthz} and {@code
+ *       /readyz}: whether the server answers, and whether the camera delivers frames.
  * </ul>
  *
  * <p>A path the table does not know is a 404; a known path with another method a 405 with the
- * methods it allows in {@code Allow}. Every path needs credentials when the camera has an auth
- * file: Basic auth, or a signed link ({@code ?token=}). One handler per connection, on that
- * connection's thread. For the stream, the handler sends the response head itself, as the lecture
- * does, then detaches a plain-TCP connection from the server and hands it, with the viewer's slot,
- * to the camera's fan-out loop, and returns: a viewer holds no thread, and the fan-out closes the
- * connection and frees the slot when the viewer ends. Over TLS it writes the frames itself, on the
- * connection's thread, and the server closes the connection after the handler returns.
+ * methods it allows in {@code Allow}. Every path needs credentials when the camera has an auth file
+ * (Basic auth, or a signed link, {@code ?token=}), except {@code /healthz}, {@code /readyz} and,
+ * when made public, {@code /metrics}. Every response is counted by status for {@code /metrics}. One
+ * handler per connection, on that connection's thread. For the stream, the handler sends the
+ * response head itself, as the lecture does, then detaches a plain-TCP connection from the server
+ * and hands it, with the viewer's slot, to the camera's fan-out loop, and returns: a viewer holds
+ * no thread, and the fan-out closes the connection and frees the slot when the viewer ends. Over
+ * TLS it writes the frames itself, on the connection's thread, and the server closes the connection
+ * after the handler returns.
  */
 class StreamingHandler extends BaseHttpRequestHandler {
   private static final ObjectMapper JSON =
