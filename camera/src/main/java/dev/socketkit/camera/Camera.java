@@ -9,6 +9,8 @@ import dev.socketkit.camera.internal.Surveillance;
 import dev.socketkit.camera.internal.h264.FragmentHub;
 import dev.socketkit.camera.internal.h264.H264Encoder;
 import dev.socketkit.camera.internal.hls.HlsSegmenter;
+import dev.socketkit.camera.internal.metrics.CameraProbe;
+import dev.socketkit.camera.internal.metrics.ServerMetrics;
 import dev.socketkit.camera.internal.motion.EventHook;
 import dev.socketkit.camera.internal.recording.Recorder;
 import dev.socketkit.camera.internal.recording.Segments;
@@ -69,6 +71,7 @@ public final class Camera implements AutoCloseable {
   private final Surveillance owned;
   private final Path temporarySnapshots;
   private final HostCheck hostCheck;
+  private final ServerMetrics metrics = new ServerMetrics();
   private volatile Surveillance surveillance;
   private volatile SurveillanceRoutes surveillanceRoutes;
 
@@ -112,6 +115,16 @@ public final class Camera implements AutoCloseable {
             config.fps,
             config.h264BitrateKbps,
             H264Encoder.DEFAULT_LINGER);
+    metrics.add(
+        new CameraProbe(
+            config.name,
+            hub,
+            supervisor,
+            fanOut,
+            mp4FanOut,
+            hls,
+            () -> surveillance,
+            config.recording == null ? null : config.recording.directory()));
     try {
       this.server = new StreamingServer(new InetSocketAddress(config.host, config.port), this);
     } catch (IOException | RuntimeException e) {
@@ -296,6 +309,16 @@ public final class Camera implements AutoCloseable {
     return encoder;
   }
 
+  /** What {@code /metrics} and {@code /readyz} report of this server and its camera. */
+  ServerMetrics metrics() {
+    return metrics;
+  }
+
+  /** Whether {@code /metrics} is served without credentials. */
+  boolean metricsPublic() {
+    return config.metricsPublic;
+  }
+
   boolean tryAcquireViewer() {
     return viewerSlots.tryAcquire();
   }
@@ -406,6 +429,7 @@ public final class Camera implements AutoCloseable {
     private AuthFile auth;
     private SSLContext sslContext;
     private boolean insecure;
+    private boolean metricsPublic;
     private final List<String> allowedHosts = new ArrayList<>();
     private int maxFrameSize = FrameSource.Settings.DEFAULT_MAX_FRAME_SIZE;
     private FrameSource frameSource;
@@ -576,6 +600,15 @@ public final class Camera implements AutoCloseable {
     public Builder maxFrameSize(int bytes) {
       FrameSource.Settings.checkMaxFrameSize(bytes);
       this.maxFrameSize = bytes;
+      return this;
+    }
+
+    /**
+     * Serve {@code /metrics} without credentials even when the camera has users (default false:
+     * behind the same authentication as every other path), for a scraper on a trusted network.
+     */
+    public Builder metricsPublic(boolean metricsPublic) {
+      this.metricsPublic = metricsPublic;
       return this;
     }
 

@@ -18,6 +18,7 @@ import dev.socketkit.http.BaseHttpRequestHandler;
 import dev.socketkit.http.Html;
 import dev.socketkit.http.QueryString;
 import dev.socketkit.server.DetachedConnection;
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,16 +46,20 @@ import java.util.Map;
  *   <li>{@code /snapshot.jpg}: the newest frame. {@code /state}: JSON.
  *   <li>{@code /events} and {@code /recordings}: {@link SurveillanceRoutes}, when the camera serves
  *       them.
+ *   <li>{@code /metrics}: the server's figures for Prometheus. {@code /healthz} and {@code
+ *       /readyz}: whether the server answers, and whether the camera delivers frames.
  * </ul>
  *
  * <p>A path the table does not know is a 404; a known path with another method a 405 with the
- * methods it allows in {@code Allow}. Every path needs credentials when the camera has an auth
- * file: Basic auth, or a signed link ({@code ?token=}). One handler per connection, on that
- * connection's thread. For the stream, the handler sends the response head itself, as the lecture
- * does, then detaches a plain-TCP connection from the server and hands it, with the viewer's slot,
- * to the camera's fan-out loop, and returns: a viewer holds no thread, and the fan-out closes the
- * connection and frees the slot when the viewer ends. Over TLS it writes the frames itself, on the
- * connection's thread, and the server closes the connection after the handler returns.
+ * methods it allows in {@code Allow}. Every path needs credentials when the camera has an auth file
+ * (Basic auth, or a signed link, {@code ?token=}), except {@code /healthz}, {@code /readyz} and,
+ * when made public, {@code /metrics}. Every response is counted by status for {@code /metrics}. One
+ * handler per connection, on that connection's thread. For the stream, the handler sends the
+ * response head itself, as the lecture does, then detaches a plain-TCP connection from the server
+ * and hands it, with the viewer's slot, to the camera's fan-out loop, and returns: a viewer holds
+ * no thread, and the fan-out closes the connection and frees the slot when the viewer ends. Over
+ * TLS it writes the frames itself, on the connection's thread, and the server closes the connection
+ * after the handler returns.
  */
 class StreamingHandler extends BaseHttpRequestHandler {
   private static final ObjectMapper JSON =
@@ -88,6 +93,9 @@ class StreamingHandler extends BaseHttpRequestHandler {
           .get("/hls/{file}", StreamingHandler::hlsFile)
           .get("/snapshot.jpg", StreamingHandler::snapshot)
           .get("/state", StreamingHandler::state)
+          .get("/metrics", StreamingHandler::metrics)
+          .get("/healthz", StreamingHandler::healthz)
+          .get("/readyz", StreamingHandler::readyz)
           .addAll(
               SurveillanceRoutes.ROUTES.<Action>routes(
                   action -> (handler, call) -> handler.surveillance(action, call)))
@@ -152,7 +160,13 @@ class StreamingHandler extends BaseHttpRequestHandler {
               + " localhost, IP addresses and the host names it was told to allow.");
       return;
     }
-    if (!authorised(method, route, query)) {
+    // The probes answer before any credentials are looked at: a load balancer or an orchestrator
+    // has none, and a failed login here must not count against the address.
+    boolean open =
+        route.equals("/healthz")
+            || route.equals("/readyz")
+            || (route.equals("/metrics") && camera().metricsPublic());
+    if (!open && !authorised(method, route, query)) {
       return;
     }
     if (changes && crossSite()) {
@@ -186,6 +200,7 @@ class StreamingHandler extends BaseHttpRequestHandler {
   @Override
   public void sendResponse(int code, String message) throws IOException {
     super.sendResponse(code, message);
+    camera().metrics().countResponse(code);
     super.sendHeader("X-Content-Type-Options", "nosniff");
     super.sendHeader("Referrer-Policy", "no-referrer");
     if (camera().tls()) {
@@ -677,6 +692,40 @@ class StreamingHandler extends BaseHttpRequestHandler {
         Reply.bytes(200, "image/jpeg", frame.jpeg())
             .with("Cache-Control", "no-cache, private")
             .with("X-Timestamp", frame.timestamp()));
+  }
+
+  /**
+   * {@code /metrics}: every metric of the server in the Prometheus text format, or OpenMetrics when
+   * the scraper's {@code Accept} asks for it. Collected on this connection's thread.
+   */
+  private void metrics(Call call) throws IOException {
+    ByteArrayOutputStream body = new ByteArrayOutputStream(16_384);
+    String type = camera().metrics().scrape(headers().get("Accept"), body);
+    send(Reply.bytes(200, type, body.toByteArray()).with("Cache-Control", "no-store"));
+  }
+
+  /** {@code /healthz}: 200 {@code ok} while the server answers; nothing else. */
+  private void healthz(Call call) throws IOException {
+    send(Reply.text(200, "ok").with("Cache-Control", "no-store"));
+  }
+
+  /**
+   * {@code /readyz}: 200 {@code ok} when every camera delivers frames, else 503 naming the cameras
+   * that do not; nothing else. May wait a few seconds for a resting source to deliver.
+   */
+  private void readyz(Call call) throws IOException {
+    List<String> unready;
+    try {
+      unready = camera().metrics().unready();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    Reply reply =
+        unready.isEmpty()
+            ? Reply.text(200, "ok")
+            : Reply.text(503, "not ready: " + String.join(", ", unready));
+    send(reply.with("Cache-Control", "no-store"));
   }
 
   private void state(Call call) throws IOException {

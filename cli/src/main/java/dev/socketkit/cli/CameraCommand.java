@@ -173,6 +173,13 @@ final class CameraCommand implements Callable<Integer> {
   boolean insecure;
 
   @Option(
+      names = "--metrics-public",
+      description =
+          "Serve /metrics without credentials even with --auth-file (for a Prometheus on a trusted"
+              + " network); /healthz and /readyz never need them.")
+  boolean metricsPublic;
+
+  @Option(
       names = "--allowed-host",
       paramLabel = "NAME",
       description =
@@ -208,6 +215,7 @@ final class CameraCommand implements Callable<Integer> {
           .maxConnectionsPerClient(maxConnectionsPerClient)
           .writeDeadline(parseDuration("--write-deadline", writeDeadline))
           .insecure(insecure)
+          .metricsPublic(metricsPublic)
           .maxFrameSize((int) Math.min(maxFrameSize, Integer.MAX_VALUE));
       for (String allowed : allowedHosts) {
         builder.allowedHost(allowed);

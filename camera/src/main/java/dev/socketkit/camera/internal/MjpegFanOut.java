@@ -79,6 +79,10 @@ public final class MjpegFanOut implements AutoCloseable {
   private final AtomicBoolean framePending = new AtomicBoolean(); // a new-frame task is queued
   private EventLoopThread.Timer deadlineTimer; // loop thread only; armed while anyone watches
   private final Object demandLock = new Object();
+  // What the viewers that left were sent, so that the totals never go back: guarded by demandLock.
+  private long leftFramesSent;
+  private long leftFramesDropped;
+  private long leftBytesSent;
   private FrameHub.Subscription subscription; // guarded by demandLock
   private Part current; // loop thread only
   private volatile SharedPart shared; // the latest whole part, for TLS viewers
@@ -218,6 +222,34 @@ public final class MjpegFanOut implements AutoCloseable {
   /** How many viewers are connected. Any thread. */
   public int viewerCount() {
     return all.size();
+  }
+
+  /**
+   * What every viewer, connected or gone, was sent since the fan-out was made.
+   *
+   * @param viewers the viewers connected now
+   * @param framesSent frames sent whole
+   * @param framesDropped frames a viewer skipped because it was still writing an older one
+   * @param bytesSent bytes written, part headers included
+   */
+  public record Totals(int viewers, long framesSent, long framesDropped, long bytesSent) {}
+
+  /**
+   * The totals now, for {@code /metrics}: the viewers that left plus those connected (their
+   * counters read as they stand). Any thread; walks the connected viewers once.
+   */
+  public Totals totals() {
+    synchronized (demandLock) {
+      long frames = leftFramesSent;
+      long dropped = leftFramesDropped;
+      long bytes = leftBytesSent;
+      for (Viewer viewer : all) {
+        frames += viewer.framesSent;
+        dropped += viewer.framesDropped;
+        bytes += viewer.bytesSent;
+      }
+      return new Totals(all.size(), frames, dropped, bytes);
+    }
   }
 
   /**
@@ -396,7 +428,11 @@ public final class MjpegFanOut implements AutoCloseable {
 
   private void removeViewer(Viewer viewer) {
     synchronized (demandLock) {
-      all.remove(viewer);
+      if (all.remove(viewer)) {
+        leftFramesSent += viewer.framesSent;
+        leftFramesDropped += viewer.framesDropped;
+        leftBytesSent += viewer.bytesSent;
+      }
       if (all.isEmpty() && subscription != null) {
         subscription.close();
         subscription = null;

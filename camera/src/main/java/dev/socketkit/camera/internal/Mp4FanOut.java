@@ -75,6 +75,9 @@ public final class Mp4FanOut implements AutoCloseable {
   private final List<Item> gop = new ArrayList<>(); // loop only: since the newest keyframe
   private EventLoopThread.Timer deadlineTimer; // loop only
   private final Object demandLock = new Object();
+  // What the viewers that left were sent, so that the totals never go back: guarded by demandLock.
+  private long leftFragmentsSent;
+  private long leftBytesSent;
   private FrameHub.Subscription subscription; // guarded by demandLock
   private volatile boolean closed;
 
@@ -242,6 +245,31 @@ public final class Mp4FanOut implements AutoCloseable {
     return all.size();
   }
 
+  /**
+   * What every viewer, connected or gone, was sent since the fan-out was made.
+   *
+   * @param viewers the viewers connected now
+   * @param fragmentsSent media fragments sent
+   * @param bytesSent bytes written, init segments included
+   */
+  public record Totals(int viewers, long fragmentsSent, long bytesSent) {}
+
+  /**
+   * The totals now, for {@code /metrics}: the viewers that left plus those connected. Any thread;
+   * walks the connected viewers once.
+   */
+  public Totals totals() {
+    synchronized (demandLock) {
+      long fragments = leftFragmentsSent;
+      long bytes = leftBytesSent;
+      for (Viewer viewer : all) {
+        fragments += viewer.fragmentsSent;
+        bytes += viewer.bytesSent;
+      }
+      return new Totals(all.size(), fragments, bytes);
+    }
+  }
+
   /** How often a viewer skipped to a keyframe since the camera started. Any thread. */
   public long skips() {
     return skips.get();
@@ -398,7 +426,10 @@ public final class Mp4FanOut implements AutoCloseable {
 
   private void removeViewer(Viewer viewer) {
     synchronized (demandLock) {
-      all.remove(viewer);
+      if (all.remove(viewer)) {
+        leftFragmentsSent += viewer.fragmentsSent;
+        leftBytesSent += viewer.bytesSent;
+      }
       if (all.isEmpty() && subscription != null) {
         subscription.close();
         subscription = null;

@@ -44,6 +44,7 @@ public final class SourceSupervisor implements AutoCloseable {
   private volatile Instant lastErrorAt;
   private final AtomicInteger restarts = new AtomicInteger();
   private volatile long runningSinceNanos;
+  private volatile long runningSinceMicros; // the same moment, on the frames' clock
 
   /**
    * Prepares to run {@code source} into {@code hub}; call {@link #start()}.
@@ -90,6 +91,23 @@ public final class SourceSupervisor implements AutoCloseable {
     return new Status(source.describe(), state, lastError, lastErrorAt, restarts.get());
   }
 
+  /**
+   * Whether the source delivers frames: it is running, and the newest frame came from this run (not
+   * a NO SIGNAL frame shown before it) at most {@code within} ago. Any thread.
+   */
+  public boolean delivering(Duration within) {
+    if (state != SourceState.RUNNING) {
+      return false;
+    }
+    Frame latest = hub.latest();
+    if (latest == null) {
+      return false;
+    }
+    long captured = latest.captureEpochMicros();
+    return captured >= runningSinceMicros
+        && FrameHub.nowMicros() - captured <= TimeUnit.NANOSECONDS.toMicros(within.toNanos());
+  }
+
   private void superviseLoop() {
     try {
       superviseUntilClosed();
@@ -107,6 +125,7 @@ public final class SourceSupervisor implements AutoCloseable {
   private void superviseUntilClosed() {
     long backoff = FIRST_BACKOFF_MILLIS;
     while (!closed) {
+      runningSinceMicros = FrameHub.nowMicros(); // before the state: delivering() reads both
       state = SourceState.RUNNING;
       stalled = false;
       runningSinceNanos = System.nanoTime();

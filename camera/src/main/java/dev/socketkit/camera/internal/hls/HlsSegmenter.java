@@ -425,6 +425,13 @@ public final class HlsSegmenter implements FragmentHub.Listener, AutoCloseable {
     }
   }
 
+  /** Bytes of segments and inits sent to clients since start (for {@code /metrics}). Any thread. */
+  public long bytesSent() {
+    synchronized (lock) {
+      return bytesSent;
+    }
+  }
+
   /**
    * What {@code /state} shows of HLS: whether the stream is held, the window, and the requests
    * answered (with a cache in front, about one per segment however many viewers). Any thread.

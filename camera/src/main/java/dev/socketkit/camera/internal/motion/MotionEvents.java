@@ -51,6 +51,7 @@ public final class MotionEvents implements MotionListener, AutoCloseable {
   private final ThreadPoolExecutor hooks;
   private final AtomicLong hooksSkipped = new AtomicLong();
   private final AtomicLong total = new AtomicLong();
+  private final AtomicLong hookFailures = new AtomicLong();
 
   /**
    * Events of the camera {@code cameraName}.
@@ -147,6 +148,14 @@ public final class MotionEvents implements MotionListener, AutoCloseable {
     return total.get();
   }
 
+  /**
+   * Hook runs that failed: a program that did not start, exited with a code other than 0, or was
+   * killed at its timeout. Any thread.
+   */
+  public long hookFailures() {
+    return hookFailures.get();
+  }
+
   /** Hook runs skipped because the programs were too slow. */
   public long hooksSkipped() {
     return hooksSkipped.get();
@@ -199,7 +208,9 @@ public final class MotionEvents implements MotionListener, AutoCloseable {
             : "");
     env.put("SOCKETKIT_EVENT_PEAK", String.format(Locale.ROOT, "%.4f", event.peakScore()));
     env.put("SOCKETKIT_EVENT_SNAPSHOT", writeSnapshot(event));
-    hook.run(env);
+    if (hook.run(env) != 0) {
+      hookFailures.incrementAndGet();
+    }
   }
 
   /**

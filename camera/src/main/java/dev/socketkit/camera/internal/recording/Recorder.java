@@ -93,6 +93,7 @@ public final class Recorder implements AutoCloseable {
   private final Thread thread;
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
+  private final AtomicLong bytesWritten = new AtomicLong();
   private final AtomicLong segmentsFinished = new AtomicLong();
 
   private volatile boolean running;
@@ -235,6 +236,11 @@ public final class Recorder implements AutoCloseable {
   /** Frames written to segments. */
   public long framesWritten() {
     return written.get();
+  }
+
+  /** JPEG bytes of the frames written to segments since start (for {@code /metrics}). */
+  public long bytesWritten() {
+    return bytesWritten.get();
   }
 
   /** Segments finished (closed with their index) since start. */
@@ -408,6 +414,7 @@ public final class Recorder implements AutoCloseable {
   private void write(Item item) throws IOException {
     writer.writeFrame(item.jpeg(), item.micros());
     written.incrementAndGet();
+    bytesWritten.addAndGet(item.jpeg().length);
     if (item.micros() - lastSyncMicros >= SYNC_MICROS) {
       writer.sync();
       lastSyncMicros = item.micros();
