@@ -12,6 +12,7 @@ import dev.socketkit.camera.internal.hls.HlsSegmenter;
 import dev.socketkit.camera.internal.metrics.CameraProbe;
 import dev.socketkit.camera.internal.metrics.ServerMetrics;
 import dev.socketkit.camera.internal.motion.EventHook;
+import dev.socketkit.camera.internal.mqtt.CameraTopics;
 import dev.socketkit.camera.internal.recording.Recorder;
 import dev.socketkit.camera.internal.recording.Segments;
 import dev.socketkit.http.HttpServer;
@@ -72,6 +73,7 @@ public final class Camera implements AutoCloseable {
   private final Path temporarySnapshots;
   private final HostCheck hostCheck;
   private final ServerMetrics metrics = new ServerMetrics();
+  private final CameraTopics mqttTopics;
   private volatile Surveillance surveillance;
   private volatile SurveillanceRoutes surveillanceRoutes;
 
@@ -87,17 +89,24 @@ public final class Camera implements AutoCloseable {
         new SourceSupervisor(
             source, hub, config.width, config.height, config.quality, config.stallTimeout);
     this.hostCheck = new HostCheck(config.host, config.allowedHosts);
+    // This camera's topics on the shared MQTT connection (a second camera adds its own).
+    this.mqttTopics =
+        config.mqtt == null ? null : new CameraTopics(config.mqtt.link(), config.name);
+    if (mqttTopics != null) {
+      mqttTopics.register(); // refuses a second camera with the same topic name
+    }
     this.temporarySnapshots =
         config.motion != null && config.recording == null ? privateTemporaryDirectory() : null;
     // Made even when neither motion nor recording is asked for: then it is inert (no thread, no
     // subscription), and /events, /recordings and /state say that surveillance is off.
-    this.owned = surveillance(config);
+    this.owned = surveillance(config, mqttTopics);
     // NO SIGNAL frames (a source restarting) are neither motion nor footage.
     owned.skipFramesUnless(() -> supervisor.status().state() == SourceState.RUNNING);
     try {
       owned.start();
     } catch (IOException | RuntimeException e) {
       closeSurveillance();
+      unregisterMqtt();
       throw new IOException("cannot start recording: " + e.getMessage(), e);
     }
     serveSurveillance(owned, routes(owned, config.recording));
@@ -131,6 +140,7 @@ public final class Camera implements AutoCloseable {
       hls.close();
       fanOut.close();
       closeSurveillance();
+      unregisterMqtt();
       throw e;
     }
     if (config.sslContext != null) {
@@ -160,7 +170,7 @@ public final class Camera implements AutoCloseable {
     return Files.createTempDirectory("socketkit-events-"); // private by default where not POSIX
   }
 
-  private Surveillance surveillance(Builder config) {
+  private Surveillance surveillance(Builder config, MotionListener mqtt) {
     RecordingSettings recording = config.recording;
     Recorder recorder =
         recording != null && recording.mode() != RecordMode.OFF
@@ -176,7 +186,16 @@ public final class Camera implements AutoCloseable {
         hook(config.onMotionEnd, config.hookTimeout),
         recorder,
         snapshots,
-        List.copyOf(config.motionListeners));
+        motionListeners(config.motionListeners, mqtt));
+  }
+
+  private static List<MotionListener> motionListeners(
+      List<MotionListener> configured, MotionListener mqtt) {
+    List<MotionListener> all = new ArrayList<>(configured);
+    if (mqtt != null) {
+      all.add(mqtt);
+    }
+    return all;
   }
 
   private static EventHook hook(List<String> command, Duration timeout) {
@@ -346,6 +365,18 @@ public final class Camera implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     closeSurveillance(); // after the source stops: no frame arrives after the last one written
+    unregisterMqtt(); // after the event going on has ended: its OFF is queued
+  }
+
+  private void unregisterMqtt() {
+    if (mqttTopics != null) {
+      mqttTopics.unregister();
+    }
+  }
+
+  /** The MQTT connection this camera publishes to, or null. */
+  MqttConnection mqtt() {
+    return config.mqtt;
   }
 
   private void closeSurveillance() {
@@ -439,6 +470,7 @@ public final class Camera implements AutoCloseable {
     private Duration hookTimeout = Duration.ofSeconds(30);
     private final List<MotionListener> motionListeners = new ArrayList<>();
     private RecordingSettings recording;
+    private MqttConnection mqtt;
 
     private Builder() {}
 
@@ -670,6 +702,17 @@ public final class Camera implements AutoCloseable {
      */
     public Builder recording(RecordingSettings settings) {
       this.recording = settings;
+      return this;
+    }
+
+    /**
+     * Publish to {@code connection} (null, the default, for no MQTT): motion state, events and
+     * snapshots under a topic named after {@link #name}, and Home Assistant discovery. The camera
+     * does not own the connection: several cameras may share it, and its maker closes it after
+     * them. Without {@link #motion} the camera is announced and its motion stays {@code OFF}.
+     */
+    public Builder mqtt(MqttConnection connection) {
+      this.mqtt = connection;
       return this;
     }
 

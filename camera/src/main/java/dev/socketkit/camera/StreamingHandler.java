@@ -809,6 +809,9 @@ class StreamingHandler extends BaseHttpRequestHandler {
     if (surveillance != null) {
       state.put("surveillance", surveillance.state());
     }
+    if (camera.mqtt() != null) {
+      state.put("mqtt", camera.mqtt().state());
+    }
     return state;
   }
 

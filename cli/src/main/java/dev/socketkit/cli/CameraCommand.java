@@ -3,6 +3,7 @@ package dev.socketkit.cli;
 import dev.socketkit.camera.AuthFile;
 import dev.socketkit.camera.Camera;
 import dev.socketkit.camera.FrameSource;
+import dev.socketkit.camera.MqttConnection;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.File;
@@ -197,6 +198,8 @@ final class CameraCommand implements Callable<Integer> {
 
   @Mixin SurveillanceOptions surveillanceOptions;
 
+  @Mixin MqttOptions mqttOptions;
+
   @Override
   public Integer call() throws Exception {
     Camera.Builder builder = Camera.builder();
@@ -245,10 +248,12 @@ final class CameraCommand implements Callable<Integer> {
       builder.tls(sslContext(tlsKeystore, tlsPassword()));
     }
     surveillanceOptions.configure(builder);
+    MqttConnection mqtt = mqttOptions.configure(builder);
     Camera camera;
     try {
       camera = builder.start();
     } catch (IllegalStateException e) {
+      MqttOptions.close(mqtt);
       // The only refusal the builder words as a state: no credentials beyond this machine.
       throw new CommandFailure(
           "refusing to serve the camera on "
@@ -257,10 +262,17 @@ final class CameraCommand implements Callable<Integer> {
               + " and start with --auth-file FILE (or add --insecure to let anyone watch)",
           e);
     } catch (IllegalArgumentException e) {
+      MqttOptions.close(mqtt);
       throw new CommandFailure(e.getMessage(), e);
     }
-    // Closing the camera stops the source, then finishes the segment being written.
-    CountDownLatch stopped = Serving.onExit(camera::close);
+    // Closing the camera stops the source, then finishes the segment being written; the MQTT
+    // connection closes after it, so the end of an event goes out before "offline".
+    CountDownLatch stopped =
+        Serving.onExit(
+            () -> {
+              camera.close();
+              MqttOptions.close(mqtt);
+            });
     if (!Hangup.install(() -> reloadFiles(auth)) && auth != null) {
       LOG.log(
           System.Logger.Level.WARNING,
