@@ -447,6 +447,7 @@ public final class H264Encoder implements AutoCloseable {
     long lastNewNanos = System.nanoTime();
     long lastWriteNanos = lastNewNanos;
     Frame lastWritten = null;
+    boolean padding = false; // new frames are sparse: repeat between them too
     FrameHub.Subscription wanted = frames.demand(); // the source runs while we encode
     try (OutputStream in = target.stdin()) {
       while (!Thread.currentThread().isInterrupted()) {
@@ -464,12 +465,15 @@ public final class H264Encoder implements AutoCloseable {
         long capture;
         now = System.nanoTime();
         if (frame != null) {
+          // Still sparse (NO SIGNAL's one a second): keep padding right after it.
+          padding = padding && now - lastNewNanos >= PAD_AFTER.toNanos();
           lastSequence = frame.sequence();
           lastNewNanos = now;
           capture = frame.captureEpochMicros();
         } else if (lastWritten != null
-            && now - lastNewNanos >= PAD_AFTER.toNanos()
+            && (padding || now - lastNewNanos >= PAD_AFTER.toNanos())
             && now - lastWriteNanos >= periodNanos) {
+          padding = true;
           frame = lastWritten; // the source is down or stalled: keep -g a second (see the notes)
           capture = FrameHub.nowMicros();
           padded.incrementAndGet();
