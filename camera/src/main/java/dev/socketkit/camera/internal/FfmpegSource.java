@@ -191,6 +191,7 @@ public final class FfmpegSource implements FrameSource {
   public void copyH264To(FragmentHub fragments, H264Owner owner) {
     this.h264 = fragments;
     this.owner = owner;
+    owner.sourceProbing(true); // until the first run knows the codec
   }
 
   /** Why H.264 is re-encoded although passthrough was asked for (B-frames), or null. */
@@ -265,15 +266,34 @@ public final class FfmpegSource implements FrameSource {
   public void run(FrameHub hub) throws Exception {
     FragmentHub fragments = h264;
     H264Owner h264Owner = owner;
-    if (fragments == null || copyRefused != null || !"h264".equals(probeCodec())) {
+    if (fragments == null || copyRefused != null) {
+      run(hub, command(), null);
+      return;
+    }
+    h264Owner.sourceProbing(true);
+    String codec;
+    try {
+      codec = probeCodec();
+      if ("h264".equals(codec)) {
+        h264Owner.sourceStarts(); // before the probing ends: the encoder must not start between
+      }
+    } finally {
+      h264Owner.sourceProbing(false);
+    }
+    if (!"h264".equals(codec)) {
       run(hub, command(), null);
       return;
     }
     // Not a try-with-resources: it is closed early, once ffmpeg connected or the run ended.
-    ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    ServerSocket listener;
+    try {
+      listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    } catch (IOException e) {
+      h264Owner.sourceStopped();
+      throw e;
+    }
     try {
       listener.setSoTimeout(250);
-      h264Owner.sourceStarts();
       H264Copy copy = new H264Copy(fragments, h264Owner);
       AtomicReference<ChildProcess> started = new AtomicReference<>();
       Thread copier =

@@ -17,6 +17,7 @@ package dev.socketkit.camera.internal.h264;
 public final class H264Owner {
   private boolean sourceWants; // guarded by this
   private boolean encoderRuns; // guarded by this
+  private boolean sourceProbing; // guarded by this
 
   /** An owner with no source H.264: the encoder may run whenever it is wanted. */
   public H264Owner() {}
@@ -26,7 +27,7 @@ public final class H264Owner {
    * {@link #encoderStopped()}) unless a source provides H.264 now.
    */
   public synchronized boolean tryStartEncoder() {
-    if (sourceWants) {
+    if (sourceWants || sourceProbing) {
       return false;
     }
     encoderRuns = true;
@@ -36,6 +37,15 @@ public final class H264Owner {
   /** Called by the encoder once its child stopped and it reset the hub. */
   public synchronized void encoderStopped() {
     encoderRuns = false;
+  }
+
+  /**
+   * Called by a source while it finds out whether its input is H.264: meanwhile the encoder starts
+   * no child (one that runs, for NO SIGNAL, goes on), so that a viewer who comes first does not
+   * start a libx264 child the source would replace a moment later.
+   */
+  public synchronized void sourceProbing(boolean probing) {
+    sourceProbing = probing;
   }
 
   /** Called by a source when it starts to provide H.264 of its own. */

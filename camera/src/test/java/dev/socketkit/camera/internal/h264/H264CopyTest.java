@@ -130,6 +130,16 @@ class H264CopyTest {
   }
 
   @Test
+  void theEncoderStartsNoChildWhileTheSourceProbesItsInput() {
+    H264Owner owner = new H264Owner();
+    owner.sourceProbing(true);
+    assertThat(owner.tryStartEncoder()).isFalse();
+    owner.sourceProbing(false);
+    assertThat(owner.tryStartEncoder()).isTrue();
+    assertThat(owner.sourceWants()).as("a running encoder is not told to stop").isFalse();
+  }
+
+  @Test
   void stopsAtTheFirstBFrame() throws Exception {
     byte[] stream = annexB("2");
     FragmentHub hub = new FragmentHub();
