@@ -1,5 +1,6 @@
 package dev.socketkit.camera;
 
+import dev.socketkit.camera.internal.FfmpegSource;
 import dev.socketkit.camera.internal.MjpegFanOut;
 import dev.socketkit.camera.internal.Mp4FanOut;
 import dev.socketkit.camera.internal.ServerTls;
@@ -8,6 +9,7 @@ import dev.socketkit.camera.internal.SourceSupervisor;
 import dev.socketkit.camera.internal.Surveillance;
 import dev.socketkit.camera.internal.h264.FragmentHub;
 import dev.socketkit.camera.internal.h264.H264Encoder;
+import dev.socketkit.camera.internal.h264.H264Owner;
 import dev.socketkit.camera.internal.hls.HlsSegmenter;
 import dev.socketkit.camera.internal.metrics.CameraProbe;
 import dev.socketkit.camera.internal.metrics.ServerMetrics;
@@ -63,6 +65,7 @@ public final class Camera implements AutoCloseable {
   private final MjpegFanOut fanOut;
   private final FragmentHub fragments = new FragmentHub();
   private final H264Encoder encoder;
+  private final H264Owner h264Owner = new H264Owner();
   private final Mp4FanOut mp4FanOut;
   private final HlsSegmenter hls;
   private final StreamingServer server;
@@ -115,6 +118,11 @@ public final class Camera implements AutoCloseable {
     this.mp4FanOut = new Mp4FanOut(fragments, fanOut.loop(), config.writeDeadline);
     // HLS subscribes to the fragments only while its playlist or segments are asked for.
     this.hls = new HlsSegmenter(fragments::subscribeAtKeyframe, HlsSegmenter.DEFAULT_IDLE);
+    // An ffmpeg: source whose input is H.264 fills the fragment hub itself (passthrough); the
+    // encoder then runs only while that source is down, for the NO SIGNAL frames.
+    if (config.h264Passthrough && source instanceof FfmpegSource ffmpegSource) {
+      ffmpegSource.copyH264To(fragments, h264Owner);
+    }
     // Runs ffmpeg only while the fragment hub has demand: an idle camera encodes nothing.
     this.encoder =
         new H264Encoder(
@@ -123,7 +131,8 @@ public final class Camera implements AutoCloseable {
             config.ffmpeg,
             config.fps,
             config.h264BitrateKbps,
-            H264Encoder.DEFAULT_LINGER);
+            H264Encoder.DEFAULT_LINGER,
+            h264Owner);
     metrics.add(
         new CameraProbe(
             config.name,
@@ -338,6 +347,14 @@ public final class Camera implements AutoCloseable {
     return config.metricsPublic;
   }
 
+  /**
+   * Where the H.264 comes from now: {@code passthrough} (the source's own, copied) or {@code
+   * encoded} (the camera's frames, encoded once). Any thread.
+   */
+  String h264Mode() {
+    return h264Owner.sourceWants() ? "passthrough" : "encoded";
+  }
+
   boolean tryAcquireViewer() {
     return viewerSlots.tryAcquire();
   }
@@ -451,6 +468,7 @@ public final class Camera implements AutoCloseable {
     private int fps = 30;
     private int quality = 80;
     private int h264BitrateKbps = H264Encoder.DEFAULT_BITRATE_KBPS;
+    private boolean h264Passthrough = true;
     private String ffmpeg = "ffmpeg";
     private String name = "socketkit camera";
     private int maxViewers = 100;
@@ -536,6 +554,16 @@ public final class Camera implements AutoCloseable {
             "h264 bitrate: " + kbps + " kbit/s (expected: 50 to 100000)");
       }
       this.h264BitrateKbps = kbps;
+      return this;
+    }
+
+    /**
+     * Whether an {@code ffmpeg:} source whose input is H.264 passes it through to {@code
+     * /stream.mp4} without re-encoding (default true; inputs with B-frames are re-encoded anyway).
+     * False re-encodes every source.
+     */
+    public Builder h264Passthrough(boolean passthrough) {
+      this.h264Passthrough = passthrough;
       return this;
     }
 

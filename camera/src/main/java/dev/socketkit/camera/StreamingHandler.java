@@ -799,6 +799,7 @@ class StreamingHandler extends BaseHttpRequestHandler {
     mp4.put("available", camera.encoder().unavailable() == null);
     mp4.put("unavailable", camera.encoder().unavailable());
     mp4.put("encoderRunning", camera.encoder().running());
+    mp4.put("h264", camera.h264Mode());
     mp4.put("codecs", camera.fragments().codecs());
     mp4.put("bitrateKbps", camera.h264BitrateKbps());
     formats.put("mp4", mp4);

@@ -118,6 +118,16 @@ final class CameraCommand implements Callable<Integer> {
   int h264Bitrate;
 
   @Option(
+      names = "--h264-passthrough",
+      defaultValue = "auto",
+      paramLabel = "auto|off",
+      description =
+          "auto: an ffmpeg: source whose input is H.264 (without B-frames) goes to /stream.mp4"
+              + " as it is, not re-encoded; off: re-encode every source (default:"
+              + " ${DEFAULT-VALUE}).")
+  String h264Passthrough;
+
+  @Option(
       names = "--name",
       defaultValue = "socketkit camera",
       description = "Camera name shown on the page (default: ${DEFAULT-VALUE}).")
@@ -200,6 +210,17 @@ final class CameraCommand implements Callable<Integer> {
 
   @Mixin MqttOptions mqttOptions;
 
+  /** {@code auto} or {@code off}, as the flag says; anything else is refused. */
+  static boolean passthrough(String value) {
+    return switch (value) {
+      case "auto" -> true;
+      case "off" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              "--h264-passthrough: " + value + " (expected: auto or off)");
+    };
+  }
+
   @Override
   public Integer call() throws Exception {
     Camera.Builder builder = Camera.builder();
@@ -213,6 +234,7 @@ final class CameraCommand implements Callable<Integer> {
           .fps(fps)
           .quality(quality)
           .h264Bitrate(h264Bitrate)
+          .h264Passthrough(passthrough(h264Passthrough))
           .name(name)
           .maxViewers(maxViewers)
           .maxConnectionsPerClient(maxConnectionsPerClient)

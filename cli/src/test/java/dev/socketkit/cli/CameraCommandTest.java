@@ -94,6 +94,8 @@ class CameraCommandTest {
     assertThat(run("camera", "--quality", "0", "--port", "0").err()).contains("quality: 0");
     assertThat(run("camera", "--h264-bitrate", "10", "--port", "0").err())
         .contains("h264 bitrate: 10 kbit/s (expected: 50 to 100000)");
+    assertThat(run("camera", "--h264-passthrough", "yes", "--port", "0").err())
+        .contains("--h264-passthrough: yes (expected: auto or off)");
     assertThat(run("camera", "--auth-file", dir.resolve("none").toString(), "--port", "0").err())
         .contains("no such auth file")
         .contains("camera passwd");

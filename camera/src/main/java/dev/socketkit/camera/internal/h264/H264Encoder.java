@@ -44,6 +44,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * Input flags: -probesize 32 -analyzeduration 0 so ffmpeg starts at the first frame; not -fflags
  * nobuffer, which in ffmpeg 5.1 loses the probed first frame and would shift every capture time.
  * -fps_mode passthrough: ffmpeg must neither duplicate nor drop frames to make a constant rate.
+ *
+ * Keyframes about every second, whatever the source does: -g counts pictures, and the NO SIGNAL
+ * frame comes once a second, so fed only those, the keyframes would be fps seconds apart (a new
+ * viewer would wait that long for a picture). So when no new frame came for PAD_AFTER (the source
+ * is down or stalled), the writer sends the last frame again every 1/fps, stamped with the time it
+ * is sent: ffmpeg gets fps pictures a second and -g fps stays a second. It costs a decode and an
+ * encode per padded picture, only while the source is down and someone watches H.264. Stamping the
+ * input with the wall clock and -force_key_frames by time was tried: in ffmpeg 5.1 the times its
+ * expression sees from image2pipe with -use_wallclock_as_timestamps run fast, and keyframes came
+ * every few pictures.
+ *
+ * A source that has H.264 of its own (an ffmpeg: input passed through, see H264Copy) fills the
+ * FragmentHub itself; H264Owner hands the hub over: the encoder starts no child while the source
+ * provides H.264, and stops its child when the source starts to (the writer polls it between
+ * frames), resetting the hub before it lets go.
  */
 
 /**
@@ -82,6 +97,16 @@ public final class H264Encoder implements AutoCloseable {
   /** How many waiting capture times are kept when ffmpeg dropped frames (see the notes). */
   static final int USUAL_IN_FLIGHT = 2;
 
+  /**
+   * After this long without a new frame, the writer repeats the last one at the full rate, so that
+   * -g keeps keyframes a second apart (see the notes): well above a frame interval at any rate
+   * worth encoding, and below the NO SIGNAL frame's second.
+   */
+  static final Duration PAD_AFTER = Duration.ofMillis(400);
+
+  /** How often an encoder waiting for a source that provides H.264 itself looks again. */
+  static final Duration OWNER_POLL = Duration.ofMillis(200);
+
   private final FrameHub frames;
   private final FragmentHub fragments;
   private final String program;
@@ -96,6 +121,8 @@ public final class H264Encoder implements AutoCloseable {
   private volatile boolean running;
   private final AtomicLong driftCorrections = new AtomicLong();
   private final AtomicLong children = new AtomicLong();
+  private final AtomicLong padded = new AtomicLong();
+  private final H264Owner owner;
 
   /**
    * An encoder from {@code frames} to {@code fragments}; nothing runs before {@link #start()}.
@@ -103,7 +130,8 @@ public final class H264Encoder implements AutoCloseable {
    * @param frames the camera's frames
    * @param fragments where the pictures go; its demand starts and stops the child
    * @param program the ffmpeg to run (a path or a name on PATH)
-   * @param fps the camera's frame rate: a keyframe every {@code fps} pictures (about a second)
+   * @param fps the camera's frame rate: a keyframe every {@code fps} pictures (about a second;
+   *     while no new frame comes, the last one is repeated at this rate to keep it so)
    * @param bitrateKbps the H.264 bit rate, kbit/s
    * @param linger how long the child outlives the last demand
    * @throws IllegalArgumentException if {@code fps} or {@code bitrateKbps} is not positive
@@ -115,6 +143,22 @@ public final class H264Encoder implements AutoCloseable {
       int fps,
       int bitrateKbps,
       Duration linger) {
+    this(frames, fragments, program, fps, bitrateKbps, linger, new H264Owner());
+  }
+
+  /**
+   * As {@link #H264Encoder(FrameHub, FragmentHub, String, int, int, Duration)}, sharing the
+   * fragment hub with a source that passes its own H.264 through: while {@code owner} says the
+   * source provides H.264, the encoder runs no child.
+   */
+  public H264Encoder(
+      FrameHub frames,
+      FragmentHub fragments,
+      String program,
+      int fps,
+      int bitrateKbps,
+      Duration linger,
+      H264Owner owner) {
     if (fps < 1) {
       throw new IllegalArgumentException("fps: " + fps + " (expected: >= 1)");
     }
@@ -127,6 +171,7 @@ public final class H264Encoder implements AutoCloseable {
     this.fps = fps;
     this.bitrateKbps = bitrateKbps;
     this.linger = linger;
+    this.owner = owner;
     this.thread = new Thread(this::supervise, "camera-h264");
     thread.setDaemon(true);
   }
@@ -166,6 +211,11 @@ public final class H264Encoder implements AutoCloseable {
   /** Whether the ffmpeg child runs now. */
   public boolean running() {
     return running;
+  }
+
+  /** How many pictures repeated the last frame because no new one came (see {@link #PAD_AFTER}). */
+  public long padded() {
+    return padded.get();
   }
 
   /** How many children were started since the camera started. */
@@ -245,6 +295,13 @@ public final class H264Encoder implements AutoCloseable {
         if (checkAvailable() != null) {
           return;
         }
+        if (!owner.tryStartEncoder()) {
+          // The source provides H.264 itself; look again soon: it may go down (NO SIGNAL).
+          if (closed.await(OWNER_POLL.toMillis(), TimeUnit.MILLISECONDS)) {
+            return;
+          }
+          continue;
+        }
         try {
           runChild();
         } catch (IOException e) {
@@ -252,8 +309,12 @@ public final class H264Encoder implements AutoCloseable {
             LOG.log(Level.WARNING, "H.264 encoder: " + e.getMessage() + "; restarting");
           }
         } finally {
+          fragments.reset(); // before letting go: a source may publish its own stream next
           running = false;
-          fragments.reset();
+          owner.encoderStopped();
+        }
+        if (owner.sourceWants()) {
+          continue; // handed over to the source: no pause
         }
         if (closed.await(1, TimeUnit.SECONDS)) {
           return;
@@ -382,25 +443,50 @@ public final class H264Encoder implements AutoCloseable {
   private void feed(ChildProcess target, ArrayDeque<Long> captureTimes) {
     long lastSequence = 0;
     long demandSeen = System.nanoTime();
+    long periodNanos = 1_000_000_000L / fps;
+    long lastNewNanos = System.nanoTime();
+    long lastWriteNanos = lastNewNanos;
+    Frame lastWritten = null;
+    boolean padding = false; // new frames are sparse: repeat between them too
     FrameHub.Subscription wanted = frames.demand(); // the source runs while we encode
     try (OutputStream in = target.stdin()) {
       while (!Thread.currentThread().isInterrupted()) {
         long now = System.nanoTime();
+        if (owner.sourceWants()) {
+          return; // the source provides H.264 again: stop and hand the hub over
+        }
         if (fragments.hasDemand()) {
           demandSeen = now;
         } else if (now - demandSeen > linger.toNanos()) {
           return;
         }
-        Frame frame = frames.awaitNewer(lastSequence, Duration.ofMillis(200));
-        if (frame == null) {
+        Frame frame =
+            frames.awaitNewer(lastSequence, Duration.ofNanos(Math.min(periodNanos, 200_000_000L)));
+        long capture;
+        now = System.nanoTime();
+        if (frame != null) {
+          // Still sparse (NO SIGNAL's one a second): keep padding right after it.
+          padding = padding && now - lastNewNanos >= PAD_AFTER.toNanos();
+          lastSequence = frame.sequence();
+          lastNewNanos = now;
+          capture = frame.captureEpochMicros();
+        } else if (lastWritten != null
+            && (padding || now - lastNewNanos >= PAD_AFTER.toNanos())
+            && now - lastWriteNanos >= periodNanos) {
+          padding = true;
+          frame = lastWritten; // the source is down or stalled: keep -g a second (see the notes)
+          capture = FrameHub.nowMicros();
+          padded.incrementAndGet();
+        } else {
           continue;
         }
-        lastSequence = frame.sequence();
         synchronized (captureTimes) {
-          captureTimes.add(frame.captureEpochMicros());
+          captureTimes.add(capture);
         }
         in.write(frame.jpeg());
         in.flush();
+        lastWritten = frame;
+        lastWriteNanos = now;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
