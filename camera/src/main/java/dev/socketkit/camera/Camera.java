@@ -81,6 +81,15 @@ public final class Camera implements AutoCloseable {
         new SourceSupervisor(
             source, hub, config.width, config.height, config.quality, config.stallTimeout);
     this.hostCheck = new HostCheck(config.host, config.allowedHosts);
+    // Runs ffmpeg only while the fragment hub has demand: an idle camera encodes nothing.
+    this.encoder =
+        new H264Encoder(
+            hub,
+            fragments,
+            config.ffmpeg,
+            config.fps,
+            config.h264BitrateKbps,
+            H264Encoder.DEFAULT_LINGER);
     this.temporarySnapshots =
         config.motion != null && config.recording == null ? privateTemporaryDirectory() : null;
     // Made even when neither motion nor recording is asked for: then it is inert (no thread, no
@@ -100,15 +109,6 @@ public final class Camera implements AutoCloseable {
     this.mp4FanOut = new Mp4FanOut(fragments, fanOut.loop(), config.writeDeadline);
     // HLS subscribes to the fragments only while its playlist or segments are asked for.
     this.hls = new HlsSegmenter(fragments::subscribeAtKeyframe, HlsSegmenter.DEFAULT_IDLE);
-    // Runs ffmpeg only while the fragment hub has demand: an idle camera encodes nothing.
-    this.encoder =
-        new H264Encoder(
-            hub,
-            fragments,
-            config.ffmpeg,
-            config.fps,
-            config.h264BitrateKbps,
-            H264Encoder.DEFAULT_LINGER);
     try {
       this.server = new StreamingServer(new InetSocketAddress(config.host, config.port), this);
     } catch (IOException | RuntimeException e) {
@@ -144,12 +144,15 @@ public final class Camera implements AutoCloseable {
     return Files.createTempDirectory("socketkit-events-"); // private by default where not POSIX
   }
 
-  private Surveillance surveillance(Builder config) {
+  private Surveillance surveillance(Builder config) throws IOException {
     RecordingSettings recording = config.recording;
-    Recorder recorder =
-        recording != null && recording.mode() != RecordMode.OFF
-            ? new Recorder(recording, config.name, config.fps)
-            : null;
+    Recorder recorder = null;
+    if (recording != null && recording.mode() != RecordMode.OFF) {
+      recorder =
+          recordFormat(recording) == RecordFormat.MP4
+              ? new Recorder(recording, config.name, config.fps, fragments)
+              : new Recorder(recording, config.name, config.fps);
+    }
     Path snapshots =
         recording != null ? recording.directory().resolve("events") : temporarySnapshots;
     return new Surveillance(
@@ -161,6 +164,34 @@ public final class Camera implements AutoCloseable {
         recorder,
         snapshots,
         List.copyOf(config.motionListeners));
+  }
+
+  /**
+   * The format to record in: the one asked for, or MP4 when ffmpeg with libx264 is found and AVI
+   * (with one log line saying why) when not.
+   *
+   * @throws IOException if MP4 is asked for and H.264 is unavailable
+   */
+  private RecordFormat recordFormat(RecordingSettings recording) throws IOException {
+    RecordFormat asked = recording.format().orElse(null);
+    if (asked == RecordFormat.AVI) {
+      return asked;
+    }
+    String unavailable;
+    try {
+      unavailable = encoder.checkAvailable();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while checking for H.264", e);
+    }
+    if (unavailable == null) {
+      return RecordFormat.MP4;
+    }
+    if (asked == RecordFormat.MP4) {
+      throw new IOException("MP4 recording needs H.264: " + unavailable);
+    }
+    LOG.log(Level.WARNING, "recording MJPEG AVI, not MP4: " + unavailable);
+    return RecordFormat.AVI;
   }
 
   private static EventHook hook(List<String> command, Duration timeout) {

@@ -153,6 +153,7 @@ public final class Surveillance implements AutoCloseable {
     if (recorder != null) {
       Map<String, Object> recording = new LinkedHashMap<>();
       recording.put("mode", recorder.settings().mode().name().toLowerCase(Locale.ROOT));
+      recording.put("format", recorder.format().extension());
       recording.put("current", recorder.currentSegment());
       recording.put("framesWritten", recorder.framesWritten());
       recording.put("framesDropped", recorder.framesDropped());
