@@ -5,6 +5,7 @@ import dev.socketkit.camera.FrameHub;
 import dev.socketkit.camera.MotionEvent;
 import dev.socketkit.camera.MotionListener;
 import dev.socketkit.camera.MotionSettings;
+import dev.socketkit.camera.RecordFormat;
 import dev.socketkit.camera.RecordMode;
 import dev.socketkit.camera.internal.motion.EventHook;
 import dev.socketkit.camera.internal.motion.MotionEvents;
@@ -189,7 +190,7 @@ public final class Surveillance implements AutoCloseable {
     if (watcher != null) {
       watcher.offer(frame.jpeg(), frame.captureEpochMicros());
     }
-    if (recorder != null) {
+    if (recorder != null && recorder.format() == RecordFormat.AVI) { // MP4 takes H.264 fragments
       Size size = new Size(Math.max(0, frame.width()), Math.max(0, frame.height()));
       if (!size.known()) {
         size = Jpeg.size(frame.jpeg());

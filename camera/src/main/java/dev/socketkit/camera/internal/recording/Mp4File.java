@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
 
 /*
  * Design notes.
@@ -27,12 +31,22 @@ import java.util.Arrays;
  * Reads back and repairs the fragmented MP4 files the recorder writes, and rebases a fragment's
  * decode time for them.
  *
- * <p>Stateless and thread-safe; every method opens and closes the file itself. A file being written
- * may be read at the same time: its last fragment may be incomplete and is then left out.
+ * <p>Thread-safe; every method opens and closes the file itself. A file being written may be read
+ * at the same time: its last fragment may be incomplete and is then left out. What {@link #inspect}
+ * read is remembered by the file's size and modification time (a finished segment never changes),
+ * so listing hundreds of recordings does not walk every file again.
  */
 public final class Mp4File {
   /** The biggest moof read; ours hold one picture's sample table, a few hundred bytes. */
   private static final int MAX_MOOF_BYTES = 1 << 20;
+
+  /** The most files whose {@link Info} is remembered; past it the memory starts again. */
+  private static final int REMEMBERED_FILES = 4096;
+
+  private static final ConcurrentHashMap<Path, Remembered> REMEMBERED = new ConcurrentHashMap<>();
+
+  /** What a walk of a file of this size and modification time found. */
+  private record Remembered(long size, FileTime modified, Info info) {}
 
   private Mp4File() {}
 
@@ -57,6 +71,23 @@ public final class Mp4File {
    * @throws IOException if it cannot be read or does not start with {@code ftyp}
    */
   public static Info inspect(Path file) throws IOException {
+    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+    Path key = file.toAbsolutePath();
+    Remembered remembered = REMEMBERED.get(key);
+    if (remembered != null
+        && remembered.size() == attributes.size()
+        && remembered.modified().equals(attributes.lastModifiedTime())) {
+      return remembered.info();
+    }
+    Info info = walk(file);
+    if (REMEMBERED.size() >= REMEMBERED_FILES) {
+      REMEMBERED.clear();
+    }
+    REMEMBERED.put(key, new Remembered(attributes.size(), attributes.lastModifiedTime(), info));
+    return info;
+  }
+
+  private static Info walk(Path file) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = channel.size();
       ByteBuffer header = ByteBuffer.allocate(16);
@@ -136,7 +167,7 @@ public final class Mp4File {
    * @throws IOException if it cannot be read or written, or is not an MP4
    */
   public static int repair(Path file) throws IOException {
-    Info info = inspect(file);
+    Info info = walk(file);
     if (info.finished()) {
       return -1;
     }
