@@ -116,20 +116,6 @@ public final class RecordingSettings {
     return Optional.ofNullable(format);
   }
 
-  /** These settings with {@code format} (null: let the camera choose). */
-  public RecordingSettings withFormat(RecordFormat format) {
-    Builder b = new Builder(mode, directory);
-    b.segment = segment;
-    b.preCapture = preCapture;
-    b.postCapture = postCapture;
-    b.keepDays = keepDays;
-    b.maxDiskBytes = maxDiskBytes;
-    b.queueFrames = queueFrames;
-    b.preCaptureBytes = preCaptureBytes;
-    b.format = format;
-    return b.build();
-  }
-
   @Override
   public String toString() {
     return "RecordingSettings["
