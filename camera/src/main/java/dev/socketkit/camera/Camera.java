@@ -98,11 +98,32 @@ public final class Camera implements AutoCloseable {
     if (mqttTopics != null) {
       mqttTopics.register(); // refuses a second camera with the same topic name
     }
-    this.temporarySnapshots =
-        config.motion != null && config.recording == null ? privateTemporaryDirectory() : null;
-    // Made even when neither motion nor recording is asked for: then it is inert (no thread, no
-    // subscription), and /events, /recordings and /state say that surveillance is off.
-    this.owned = surveillance(config, mqttTopics);
+    // An ffmpeg: source whose input is H.264 fills the fragment hub itself (passthrough); the
+    // encoder then runs only while that source is down, for the NO SIGNAL frames.
+    if (config.h264Passthrough && source instanceof FfmpegSource ffmpegSource) {
+      ffmpegSource.copyH264To(fragments, h264Owner);
+    }
+    // Runs ffmpeg only while the fragment hub has demand: an idle camera encodes nothing.
+    // Made before surveillance, which asks it whether MP4 recording is possible.
+    this.encoder =
+        new H264Encoder(
+            hub,
+            fragments,
+            config.ffmpeg,
+            config.fps,
+            config.h264BitrateKbps,
+            H264Encoder.DEFAULT_LINGER,
+            h264Owner);
+    try {
+      this.temporarySnapshots =
+          config.motion != null && config.recording == null ? privateTemporaryDirectory() : null;
+      // Made even when neither motion nor recording is asked for: then it is inert (no thread, no
+      // subscription), and /events, /recordings and /state say that surveillance is off.
+      this.owned = surveillance(config, mqttTopics);
+    } catch (IOException | RuntimeException e) {
+      unregisterMqtt(); // a camera that never started leaves no topics behind
+      throw e;
+    }
     // NO SIGNAL frames (a source restarting) are neither motion nor footage.
     owned.skipFramesUnless(() -> supervisor.status().state() == SourceState.RUNNING);
     try {
@@ -118,21 +139,6 @@ public final class Camera implements AutoCloseable {
     this.mp4FanOut = new Mp4FanOut(fragments, fanOut.loop(), config.writeDeadline);
     // HLS subscribes to the fragments only while its playlist or segments are asked for.
     this.hls = new HlsSegmenter(fragments::subscribeAtKeyframe, HlsSegmenter.DEFAULT_IDLE);
-    // An ffmpeg: source whose input is H.264 fills the fragment hub itself (passthrough); the
-    // encoder then runs only while that source is down, for the NO SIGNAL frames.
-    if (config.h264Passthrough && source instanceof FfmpegSource ffmpegSource) {
-      ffmpegSource.copyH264To(fragments, h264Owner);
-    }
-    // Runs ffmpeg only while the fragment hub has demand: an idle camera encodes nothing.
-    this.encoder =
-        new H264Encoder(
-            hub,
-            fragments,
-            config.ffmpeg,
-            config.fps,
-            config.h264BitrateKbps,
-            H264Encoder.DEFAULT_LINGER,
-            h264Owner);
     metrics.add(
         new CameraProbe(
             config.name,
@@ -179,12 +185,15 @@ public final class Camera implements AutoCloseable {
     return Files.createTempDirectory("socketkit-events-"); // private by default where not POSIX
   }
 
-  private Surveillance surveillance(Builder config, MotionListener mqtt) {
+  private Surveillance surveillance(Builder config, MotionListener mqtt) throws IOException {
     RecordingSettings recording = config.recording;
-    Recorder recorder =
-        recording != null && recording.mode() != RecordMode.OFF
-            ? new Recorder(recording, config.name, config.fps)
-            : null;
+    Recorder recorder = null;
+    if (recording != null && recording.mode() != RecordMode.OFF) {
+      recorder =
+          recordFormat(recording) == RecordFormat.MP4
+              ? new Recorder(recording, config.name, config.fps, fragments)
+              : new Recorder(recording, config.name, config.fps);
+    }
     Path snapshots =
         recording != null ? recording.directory().resolve("events") : temporarySnapshots;
     return new Surveillance(
@@ -205,6 +214,34 @@ public final class Camera implements AutoCloseable {
       all.add(mqtt);
     }
     return all;
+  }
+
+  /**
+   * The format to record in: the one asked for, or MP4 when ffmpeg with libx264 is found and AVI
+   * (with one log line saying why) when not.
+   *
+   * @throws IOException if MP4 is asked for and H.264 is unavailable
+   */
+  private RecordFormat recordFormat(RecordingSettings recording) throws IOException {
+    RecordFormat asked = recording.format().orElse(null);
+    if (asked == RecordFormat.AVI) {
+      return asked;
+    }
+    String unavailable;
+    try {
+      unavailable = encoder.checkAvailable();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while checking for H.264", e);
+    }
+    if (unavailable == null) {
+      return RecordFormat.MP4;
+    }
+    if (asked == RecordFormat.MP4) {
+      throw new IOException("MP4 recording needs H.264: " + unavailable);
+    }
+    LOG.log(Level.WARNING, "recording MJPEG AVI, not MP4: " + unavailable);
+    return RecordFormat.AVI;
   }
 
   private static EventHook hook(List<String> command, Duration timeout) {

@@ -3,6 +3,7 @@ package dev.socketkit.camera;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How a camera records its frames to disk: when, where, how long each segment is, how much of a
@@ -10,9 +11,10 @@ import java.util.Objects;
  *
  * <p>Made by {@link #builder(RecordMode, Path)}, which starts from the defaults (10-minute
  * segments, 5 s before and after motion, no retention limits, 64 frames of queue, 64 MiB of
- * pre-capture) and checks every value in {@link Builder#build()}. Given to {@link
- * Camera.Builder#recording(RecordingSettings)}; the camera adds its own name (the first part of
- * every segment's file name) and frame rate. Immutable and safe to share between threads.
+ * pre-capture, MP4 when the camera can encode H.264) and checks every value in {@link
+ * Builder#build()}. Given to {@link Camera.Builder#recording(RecordingSettings)}; the camera adds
+ * its own name (the first part of every segment's file name) and frame rate. Immutable and safe to
+ * share between threads.
  */
 public final class RecordingSettings {
   private final RecordMode mode;
@@ -24,6 +26,7 @@ public final class RecordingSettings {
   private final long maxDiskBytes;
   private final int queueFrames;
   private final long preCaptureBytes;
+  private final RecordFormat format;
 
   private RecordingSettings(Builder b) {
     this.mode = Objects.requireNonNull(b.mode, "mode");
@@ -48,6 +51,7 @@ public final class RecordingSettings {
     this.maxDiskBytes = b.maxDiskBytes;
     this.queueFrames = b.queueFrames;
     this.preCaptureBytes = b.preCaptureBytes;
+    this.format = b.format;
   }
 
   /**
@@ -104,6 +108,14 @@ public final class RecordingSettings {
     return preCaptureBytes;
   }
 
+  /**
+   * The file format asked for, or empty to let the camera choose: {@link RecordFormat#MP4} when it
+   * can encode H.264, else {@link RecordFormat#AVI}.
+   */
+  public Optional<RecordFormat> format() {
+    return Optional.ofNullable(format);
+  }
+
   @Override
   public String toString() {
     return "RecordingSettings["
@@ -120,6 +132,8 @@ public final class RecordingSettings {
         + keepDays
         + ", maxDiskBytes "
         + maxDiskBytes
+        + ", format "
+        + (format == null ? "auto" : format.extension())
         + "]";
   }
 
@@ -150,6 +164,7 @@ public final class RecordingSettings {
     private long maxDiskBytes;
     private int queueFrames = 64;
     private long preCaptureBytes = 64L << 20;
+    private RecordFormat format;
 
     private Builder(RecordMode mode, Path directory) {
       this.mode = mode;
@@ -195,6 +210,15 @@ public final class RecordingSettings {
     /** Memory for the pre-capture ring buffer at most, in bytes (default 64 MiB). */
     public Builder preCaptureBytes(long preCaptureBytes) {
       this.preCaptureBytes = preCaptureBytes;
+      return this;
+    }
+
+    /**
+     * The file format (default null: {@link RecordFormat#MP4} when the camera can encode H.264,
+     * else {@link RecordFormat#AVI}, with one log line saying why).
+     */
+    public Builder format(RecordFormat format) {
+      this.format = format;
       return this;
     }
 

@@ -256,7 +256,7 @@ final class SurveillanceRoutes {
       // Names are to the second: the segment may start up to a second after its name says.
       if (!s.start().isAfter(e.start())) {
         try {
-          double seconds = AviFile.inspect(s.file()).durationSeconds();
+          double seconds = s.inspect().durationSeconds();
           boolean covers =
               !s.start().plusMillis((long) (seconds * 1000) + 2000).isBefore(e.start());
           return covers ? s : null;
@@ -351,7 +351,8 @@ final class SurveillanceRoutes {
       node.put("bytes", s.bytes());
       node.put("recording", inProgress(s));
       try {
-        AviFile.Info info = AviFile.inspect(s.file());
+        Segments.Info info = s.inspect();
+        node.put("format", s.mp4() ? "mp4" : "avi");
         node.put("frames", info.frames());
         node.put("fps", Math.round(info.fps() * 100) / 100.0);
         node.put("durationSeconds", Math.round(info.durationSeconds() * 100) / 100.0);
@@ -372,7 +373,7 @@ final class SurveillanceRoutes {
       Segments.Segment s = all.get(i);
       double seconds;
       try {
-        seconds = AviFile.inspect(s.file()).durationSeconds();
+        seconds = s.inspect().durationSeconds();
       } catch (IOException e) {
         seconds = -1;
       }
@@ -388,7 +389,9 @@ final class SurveillanceRoutes {
   }
 
   private Reply playPage(Segments.Segment segment, Call call) {
-    String html = RecordingPages.player(call.root(), segment.name(), call.query().get("token"));
+    String html =
+        RecordingPages.player(
+            call.root(), segment.name(), segment.mp4(), call.query().get("token"));
     return Reply.bytes(200, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -423,14 +426,21 @@ final class SurveillanceRoutes {
     long length = last - first + 1;
     return new Reply(
         status,
-        "video/x-msvideo",
+        segment.contentType(),
         length,
         headers,
         out -> RecordingBodies.copy(segment.file(), segment.name(), from, length, out));
   }
 
-  /** The segment's frames as a multipart MJPEG stream, paced at the segment's frame rate. */
+  /**
+   * The segment's frames as a multipart MJPEG stream, paced at the segment's frame rate; an MP4
+   * segment is played by the browser itself from its download address.
+   */
   private Reply play(Segments.Segment segment, Call call) {
+    if (segment.mp4()) {
+      return Reply.text(
+          404, segment.name() + " is H.264 in MP4: a <video> plays it from its own address.");
+    }
     AviFile.Info info;
     try {
       info = AviFile.inspect(segment.file());

@@ -60,6 +60,7 @@ class CameraBuilderTest {
                 RecordingSettings.builder(RecordMode.CONTINUOUS, recordings)
                     .preCapture(Duration.ZERO)
                     .postCapture(Duration.ZERO)
+                    .format(RecordFormat.AVI)
                     .build())
             .start();
     try {

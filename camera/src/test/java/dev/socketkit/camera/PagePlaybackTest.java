@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.socketkit.camera.internal.recording.Segments;
 import dev.socketkit.testkit.Await;
 import dev.socketkit.testkit.Tools;
 import java.awt.image.BufferedImage;
@@ -108,6 +109,45 @@ class PagePlaybackTest {
       assertThat(camera.encoder().running()).isFalse(); // nobody asked for H.264
       assertThat(browser.evaluate("document.getElementById('switch').textContent"))
           .isEqualTo("H.264");
+    }
+  }
+
+  @Test
+  void aPlainVideoElementPlaysAnMp4RecordingFetchedWithRangeRequests() throws Exception {
+    Tools.require("ffmpeg");
+    Path recordings = profile.resolve("rec");
+    try (Camera camera =
+        Mp4StreamTest.camera()
+            .recording(
+                RecordingSettings.builder(RecordMode.CONTINUOUS, recordings)
+                    .segment(Duration.ofSeconds(3))
+                    .format(RecordFormat.MP4)
+                    .build())
+            .start()) {
+      Await.until(
+          Duration.ofSeconds(60),
+          () -> camera.surveillance().recorder().segmentsFinished() >= 1,
+          () -> "a segment finished");
+      String name = new Segments(recordings).list().get(0).name();
+      try (Browser browser =
+          Browser.open(profile.resolve("p"), url(camera, "recordings/" + name + "/play"))) {
+        Await.until(
+            Duration.ofSeconds(30),
+            () ->
+                Double.parseDouble(
+                        browser.evaluate(
+                            "String((document.querySelector('video') || {}).currentTime || 0)"))
+                    >= 2,
+            () ->
+                "the recording plays: "
+                    + browser.evaluateQuietly(
+                        "(v => [v.readyState, v.currentTime, v.error && v.error.message])"
+                            + "(document.querySelector('video')).join()"));
+        assertThat(browser.evaluate("String(document.querySelector('video').videoWidth)"))
+            .isEqualTo("320");
+        assertThat(browser.evaluate("String(document.querySelector('video').error)"))
+            .isEqualTo("null");
+      }
     }
   }
 

@@ -2,6 +2,7 @@ package dev.socketkit.cli;
 
 import dev.socketkit.camera.Camera;
 import dev.socketkit.camera.MotionSettings;
+import dev.socketkit.camera.RecordFormat;
 import dev.socketkit.camera.RecordMode;
 import dev.socketkit.camera.RecordingSettings;
 import java.nio.file.Path;
@@ -102,6 +103,15 @@ final class SurveillanceOptions {
       description =
           "Where recordings go and /recordings lists them (default: ./recordings when recording).")
   Path recordDir;
+
+  @Option(
+      names = "--record-format",
+      paramLabel = "FORMAT",
+      converter = Format.class,
+      description =
+          "mp4 (H.264, a tenth of the bytes; needs ffmpeg with libx264) or avi (MJPEG) "
+              + "(default: mp4 when H.264 is available, else avi).")
+  RecordFormat recordFormat;
 
   @Option(
       names = "--segment",
@@ -215,6 +225,7 @@ final class SurveillanceOptions {
           .postCapture(seconds(postCapture))
           .keepDays(keepDays)
           .maxDiskBytes(maxDisk)
+          .format(recordFormat)
           .build();
     } catch (IllegalArgumentException e) {
       throw new CommandFailure("bad surveillance setting: " + e.getMessage(), e);
@@ -252,6 +263,19 @@ final class SurveillanceOptions {
       } catch (IllegalArgumentException e) {
         throw new picocli.CommandLine.TypeConversionException(
             "'" + value + "' (expected: off, motion or continuous)");
+      }
+    }
+  }
+
+  /** {@code mp4} or {@code avi}. */
+  static final class Format implements ITypeConverter<RecordFormat> {
+    @Override
+    public RecordFormat convert(String value) {
+      try {
+        return RecordFormat.valueOf(value.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException(
+            "'" + value + "' (expected: mp4 or avi)");
       }
     }
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.socketkit.camera.Camera;
 import dev.socketkit.camera.MotionSettings;
+import dev.socketkit.camera.RecordFormat;
 import dev.socketkit.camera.RecordMode;
 import dev.socketkit.camera.RecordingSettings;
 import java.nio.file.Path;
@@ -80,7 +81,9 @@ class SurveillanceOptionsTest {
             "--keep-days",
             "14",
             "--max-disk",
-            "10G");
+            "10G",
+            "--record-format",
+            "mp4");
     assertThat(options.motionArea).isEqualTo(0.025);
     assertThat(options.maxDisk).isEqualTo(10L << 30);
     MotionSettings motion = options.motionSettings();
@@ -96,6 +99,7 @@ class SurveillanceOptionsTest {
     assertThat(recording.keepDays()).isEqualTo(14);
     assertThat(recording.maxDiskBytes()).isEqualTo(10L << 30);
     assertThat(recording.directory()).isEqualTo(dir);
+    assertThat(recording.format()).contains(RecordFormat.MP4);
     options.configure(Camera.builder()); // every value is accepted
   }
 
@@ -121,6 +125,12 @@ class SurveillanceOptionsTest {
         .isInstanceOf(CommandLine.ParameterException.class)
         .hasMessageContaining("a size like 500M or 10G");
     assertThat(parse("--max-disk", "0").maxDisk).as("0 is no limit").isZero();
+    assertThatThrownBy(() -> parse("--record-format", "mkv"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("expected: mp4 or avi");
+    assertThat(parse("--record", "continuous").recordingSettings().format())
+        .as("the camera chooses: mp4 when it can encode H.264")
+        .isEmpty();
   }
 
   @Test

@@ -43,7 +43,9 @@ class SurveillanceShutdownTest {
                 "--record",
                 "continuous",
                 "--record-dir",
-                recordings.toString())
+                recordings.toString(),
+                "--record-format",
+                "avi") // the format with an index to finish
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
     try {

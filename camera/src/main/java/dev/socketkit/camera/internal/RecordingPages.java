@@ -90,13 +90,15 @@ public final class RecordingPages {
   }
 
   /**
-   * The page that plays recording {@code fileName} in an {@code <img>} from its play.mjpg, carrying
-   * {@code token} (or null) on its links.
+   * The page that plays recording {@code fileName}, carrying {@code token} (or null) on its links:
+   * an MP4 in a plain {@code <video>} from the file's own address (the browser seeks it with Range
+   * requests), an AVI in an {@code <img>} from its play.mjpg (no browser plays MJPEG AVI).
    *
    * @param root the camera's root relative to the page ({@code ../../} at {@code
    *     /recordings/NAME/play})
+   * @param mp4 whether the recording is H.264 in MP4
    */
-  public static String player(String root, String fileName, String token) {
+  public static String player(String root, String fileName, boolean mp4, String token) {
     String name = escape(fileName);
     String home = escape(root);
     String q = tokenQuery(token);
@@ -106,7 +108,8 @@ public final class RecordingPages {
             + "<title>"
             + name
             + "</title><style>body{font-family:system-ui,sans-serif;margin:1.5rem;"
-            + "background:#111;color:#eee}a{color:#8cf}img{max-width:100%;background:#000}</style></head>"
+            + "background:#111;color:#eee}a{color:#8cf}img,video{max-width:100%;background:#000}"
+            + "</style></head>"
             + "<body><p><a href=\""
             + home
             + "recordings"
@@ -119,13 +122,21 @@ public final class RecordingPages {
             + "\" download>download</a></p><h1>"
             + name
             + "</h1>"
-            + "<img alt=\"recording\" src=\""
-            + home
-            + "recordings/"
-            + name
-            + "/play.mjpg"
-            + q
-            + "\"></body></html>\n";
+            + (mp4
+                ? "<video controls autoplay muted playsinline src=\""
+                    + home
+                    + "recordings/"
+                    + name
+                    + q
+                    + "\"></video>"
+                : "<img alt=\"recording\" src=\""
+                    + home
+                    + "recordings/"
+                    + name
+                    + "/play.mjpg"
+                    + q
+                    + "\">")
+            + "</body></html>\n";
     return html;
   }
 

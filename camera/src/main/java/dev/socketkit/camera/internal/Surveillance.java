@@ -5,6 +5,7 @@ import dev.socketkit.camera.FrameHub;
 import dev.socketkit.camera.MotionEvent;
 import dev.socketkit.camera.MotionListener;
 import dev.socketkit.camera.MotionSettings;
+import dev.socketkit.camera.RecordFormat;
 import dev.socketkit.camera.RecordMode;
 import dev.socketkit.camera.internal.motion.EventHook;
 import dev.socketkit.camera.internal.motion.MotionEvents;
@@ -153,6 +154,7 @@ public final class Surveillance implements AutoCloseable {
     if (recorder != null) {
       Map<String, Object> recording = new LinkedHashMap<>();
       recording.put("mode", recorder.settings().mode().name().toLowerCase(Locale.ROOT));
+      recording.put("format", recorder.format().extension());
       recording.put("current", recorder.currentSegment());
       recording.put("framesWritten", recorder.framesWritten());
       recording.put("framesDropped", recorder.framesDropped());
@@ -188,7 +190,7 @@ public final class Surveillance implements AutoCloseable {
     if (watcher != null) {
       watcher.offer(frame.jpeg(), frame.captureEpochMicros());
     }
-    if (recorder != null) {
+    if (recorder != null && recorder.format() == RecordFormat.AVI) { // MP4 takes H.264 fragments
       Size size = new Size(Math.max(0, frame.width()), Math.max(0, frame.height()));
       if (!size.known()) {
         size = Jpeg.size(frame.jpeg());

@@ -1,7 +1,11 @@
 package dev.socketkit.camera.internal.recording;
 
+import dev.socketkit.camera.FrameHub;
+import dev.socketkit.camera.RecordFormat;
 import dev.socketkit.camera.RecordMode;
 import dev.socketkit.camera.RecordingSettings;
+import dev.socketkit.camera.internal.h264.Fragment;
+import dev.socketkit.camera.internal.h264.FragmentHub;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
@@ -13,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -20,15 +25,33 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-/**
- * Records the camera's frames to disk as MJPEG AVI segments, continuously or around motion events,
- * and applies the retention limits.
+/*
+ * Design notes.
  *
- * <p>Threading: {@link #offer} is called on the frame publisher's thread and never blocks: it puts
- * the frame into a bounded queue, or drops it (counted in {@link #framesDropped()}) when the disk
- * cannot keep up, so viewers are never slowed by the disk. One thread of its own ("socketkit
- * recorder") takes the frames and owns every file. {@link #motionStarted} and {@link #motionEnded}
- * may be called from any thread.
+ * Two formats, one recorder. AVI segments get the camera's JPEG frames through offer(); MP4
+ * segments get the fragments of the camera's one H.264 stream (FragmentHub), subscribed at a
+ * keyframe from start() to close(), which holds demand on the hub: the encoder runs while the
+ * camera records. Both become Pictures in the same bounded queue, and the same code decides when
+ * a segment starts and ends; the one difference is that an H.264 segment can only start at a
+ * keyframe (every JPEG is one), so:
+ *  - a segment longer than --segment is cut at the next keyframe (about a second later);
+ *  - the pre-capture ring always starts at a keyframe: it is trimmed a whole group of pictures at
+ *    a time, so it holds the pre-capture time or up to one group of pictures more;
+ *  - a fragment lost to a full queue (its sequence number skips) breaks decoding until the next
+ *    keyframe: the pictures in between are not written, and the segment goes on from there;
+ *  - a new init segment (the encoder restarted) starts a new file.
+ */
+
+/**
+ * Records the camera to disk as fragmented MP4 (H.264) or MJPEG AVI segments, continuously or
+ * around motion events, and applies the retention limits.
+ *
+ * <p>Threading: {@link #offer} (AVI) is called on the frame publisher's thread, and the fragment
+ * listener (MP4) on the fragment hub's producer thread; neither ever blocks: a picture goes into a
+ * bounded queue, or is dropped (counted in {@link #framesDropped()}) when the disk cannot keep up,
+ * so viewers are never slowed by the disk. One thread of its own ("socketkit recorder") takes the
+ * pictures and owns every file. {@link #motionStarted} and {@link #motionEnded} may be called from
+ * any thread.
  *
  * <p>Failure: the first write that fails (a full disk, a removed drive) stops recording with one
  * log message and {@link #failure()} set; the server goes on serving. Lifecycle: {@link #start()}
@@ -52,44 +75,15 @@ public final class Recorder implements AutoCloseable {
     SeekableByteChannel open(Path file) throws IOException;
   }
 
-  /** One frame on its way to the disk; {@code jpeg} is the hub's array, shared, never modified. */
-  private static final class Item {
-    private final byte[] jpeg;
-    private final long micros;
-    private final int width;
-    private final int height;
-
-    Item(byte[] jpeg, long micros, int width, int height) {
-      this.jpeg = jpeg;
-      this.micros = micros;
-      this.width = width;
-      this.height = height;
-    }
-
-    byte[] jpeg() {
-      return jpeg;
-    }
-
-    long micros() {
-      return micros;
-    }
-
-    int width() {
-      return width;
-    }
-
-    int height() {
-      return height;
-    }
-  }
-
   private final RecordingSettings settings;
   private final String cameraName;
   private final double nominalFps;
   private final Segments segments;
   private final Retention retention;
   private final ChannelOpener opener;
-  private final BlockingQueue<Item> queue;
+  private final RecordFormat format;
+  private final FragmentHub fragments;
+  private final BlockingQueue<Picture> queue;
   private final Thread thread;
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
@@ -102,11 +96,16 @@ public final class Recorder implements AutoCloseable {
   private volatile long motionStartMicros = -1;
   private volatile long motionEndMicros = -1;
   private volatile String currentName;
+  private volatile FrameHub.Subscription fragmentSubscription;
+  private byte[] currentInit; // the fragment hub's producer thread alone
 
   // Owned by the recorder thread.
-  private final Deque<Item> ring = new ArrayDeque<>();
+  private final Deque<Picture> ring = new ArrayDeque<>();
   private long ringBytes;
-  private AviWriter writer;
+  private byte[] lastInit;
+  private long lastSequence;
+  private boolean needKeyframe;
+  private SegmentWriter writer;
   private Path writerFile;
   private long segmentStartMicros;
   private long lastSyncMicros;
@@ -114,16 +113,40 @@ public final class Recorder implements AutoCloseable {
   private long lastRetentionNanos = System.nanoTime();
 
   /**
-   * A recorder with {@code settings}; nothing happens until {@link #start()}.
+   * A recorder of MJPEG AVI segments from the frames given to {@link #offer}; nothing happens until
+   * {@link #start()}.
    *
    * @param cameraName the camera's name, the first part of every segment's file name
    * @param nominalFps the source's frame rate, written into a segment's header until it is finished
    */
   public Recorder(RecordingSettings settings, String cameraName, double nominalFps) {
-    this(settings, cameraName, nominalFps, Recorder::openFile);
+    this(settings, cameraName, nominalFps, null, Recorder::openFile);
+  }
+
+  /**
+   * A recorder of fragmented MP4 segments from the fragments of {@code fragments}, which it
+   * subscribes to (at a keyframe) from {@link #start()} to {@link #close()}; {@link #offer} is then
+   * ignored.
+   *
+   * @param cameraName the camera's name, the first part of every segment's file name
+   * @param nominalFps the source's frame rate
+   * @param fragments the camera's H.264 stream
+   */
+  public Recorder(
+      RecordingSettings settings, String cameraName, double nominalFps, FragmentHub fragments) {
+    this(settings, cameraName, nominalFps, Objects.requireNonNull(fragments), Recorder::openFile);
   }
 
   Recorder(RecordingSettings settings, String cameraName, double nominalFps, ChannelOpener opener) {
+    this(settings, cameraName, nominalFps, null, opener);
+  }
+
+  Recorder(
+      RecordingSettings settings,
+      String cameraName,
+      double nominalFps,
+      FragmentHub fragments,
+      ChannelOpener opener) {
     if (!(nominalFps > 0)) {
       throw new IllegalArgumentException("nominalFps: " + nominalFps + " (expected: > 0)");
     }
@@ -133,6 +156,8 @@ public final class Recorder implements AutoCloseable {
     this.segments = new Segments(settings.directory());
     this.retention = new Retention(segments, settings.keepDays(), settings.maxDiskBytes());
     this.opener = opener;
+    this.fragments = fragments;
+    this.format = fragments != null ? RecordFormat.MP4 : RecordFormat.AVI;
     this.queue = new ArrayBlockingQueue<>(settings.queueFrames());
     this.thread = new Thread(this::run, "socketkit recorder");
     this.thread.setDaemon(true);
@@ -146,6 +171,11 @@ public final class Recorder implements AutoCloseable {
   /** The settings it records with. */
   public RecordingSettings settings() {
     return settings;
+  }
+
+  /** The format of the segments it writes. */
+  public RecordFormat format() {
+    return format;
   }
 
   /**
@@ -164,11 +194,50 @@ public final class Recorder implements AutoCloseable {
     }
     running = true;
     thread.start();
+    if (fragments != null && settings.mode() != RecordMode.OFF) {
+      fragmentSubscription = fragments.subscribeAtKeyframe(new FragmentListener());
+    }
   }
 
   /**
-   * Repairs every unfinished segment in {@code directory} (see {@link AviFile#repair}); a file too
-   * broken to repair is logged and left alone.
+   * Puts the fragment hub's pictures into the queue; on the hub's producer thread, never blocks.
+   */
+  private final class FragmentListener implements FragmentHub.Listener {
+    @Override
+    public void onInit(byte[] initSegment) {
+      currentInit = initSegment;
+    }
+
+    @Override
+    public void onFragment(Fragment f) {
+      byte[] init = currentInit;
+      if (!running || failure != null || init == null) {
+        return;
+      }
+      Picture picture =
+          new Picture(
+              f.bytes(),
+              f.captureEpochMicros(),
+              0,
+              0,
+              f.keyframe(),
+              init,
+              f.sequence(),
+              f.decodeTime());
+      if (!queue.offer(picture)) {
+        dropped.incrementAndGet();
+      }
+    }
+
+    @Override
+    public void onReset() {
+      currentInit = null;
+    }
+  }
+
+  /**
+   * Repairs every unfinished segment in {@code directory} (see {@link AviFile#repair} and {@link
+   * Mp4File#repair}); a file too broken to repair is logged and left alone.
    *
    * @return how many were repaired
    */
@@ -177,10 +246,13 @@ public final class Recorder implements AutoCloseable {
     if (!Files.isDirectory(directory)) {
       return 0;
     }
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.avi")) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.{avi,mp4}")) {
       for (Path file : files) {
         try {
-          int frames = AviFile.repair(file);
+          int frames =
+              file.getFileName().toString().endsWith(".mp4")
+                  ? Mp4File.repair(file)
+                  : AviFile.repair(file);
           if (frames >= 0) {
             repaired++;
             LOG.log(
@@ -200,18 +272,21 @@ public final class Recorder implements AutoCloseable {
   }
 
   /**
-   * Hands one frame to the recorder. Never blocks: when the queue is full (the disk is slower than
-   * the camera) the frame is dropped and counted. Does nothing when recording is off, stopped or
-   * failed.
+   * Hands one frame to an AVI recorder. Never blocks: when the queue is full (the disk is slower
+   * than the camera) the frame is dropped and counted. Does nothing when recording is off, stopped
+   * or failed, or when it records MP4 (which takes the fragment hub's pictures instead).
    *
    * @param jpeg the encoded frame, not modified and not copied
    * @param captureMicros capture time, microseconds since the epoch
    */
   public void offer(byte[] jpeg, long captureMicros, int width, int height) {
-    if (!running || failure != null || settings.mode() == RecordMode.OFF) {
+    if (!running
+        || failure != null
+        || settings.mode() == RecordMode.OFF
+        || format != RecordFormat.AVI) {
       return;
     }
-    if (!queue.offer(new Item(jpeg, captureMicros, width, height))) {
+    if (!queue.offer(Picture.jpeg(jpeg, captureMicros, width, height))) {
       dropped.incrementAndGet();
     }
   }
@@ -228,7 +303,7 @@ public final class Recorder implements AutoCloseable {
     motionActive = false;
   }
 
-  /** Frames dropped because the disk could not keep up. */
+  /** Frames (or fragments) dropped because the disk could not keep up. */
   public long framesDropped() {
     return dropped.get();
   }
@@ -267,6 +342,7 @@ public final class Recorder implements AutoCloseable {
     if (!running) {
       return;
     }
+    unsubscribe();
     // No interrupt: an interrupt during FileChannel I/O closes the channel and would tear the
     // segment. The thread sees the flag within one poll.
     running = false;
@@ -280,7 +356,7 @@ public final class Recorder implements AutoCloseable {
   private void run() {
     try {
       while (running) {
-        Item item;
+        Picture item;
         try {
           item = queue.poll(200, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -296,7 +372,7 @@ public final class Recorder implements AutoCloseable {
           applyRetention();
         }
       }
-      for (Item item; (item = queue.poll()) != null; ) {
+      for (Picture item; (item = queue.poll()) != null; ) {
         handle(item);
       }
     } catch (RuntimeException e) {
@@ -312,18 +388,20 @@ public final class Recorder implements AutoCloseable {
     }
   }
 
-  private void handle(Item item) {
+  private void handle(Picture item) {
     if (failure != null) {
       return;
     }
     lastFrameNanos = System.nanoTime();
+    if (item.init() != null && !continues(item)) {
+      return; // a fragment that cannot be decoded: one before it was lost
+    }
     boolean record = wanted(item.micros());
     if (writer != null
         && (!record
-            || item.micros() - segmentStartMicros >= settings.segment().toNanos() / 1000
-            || writer.size() + item.jpeg().length > AviWriter.MAX_FILE_BYTES
-            || item.width() != writer.width()
-            || item.height() != writer.height())) {
+            || (item.keyframe()
+                && item.micros() - segmentStartMicros >= settings.segment().toNanos() / 1000)
+            || !writer.accepts(item))) {
       finishSegment();
     }
     if (!record) {
@@ -333,8 +411,9 @@ public final class Recorder implements AutoCloseable {
     try {
       if (writer == null) {
         startSegment(item);
+      } else {
+        write(item);
       }
-      write(item);
     } catch (IOException e) {
       fail(
           "recording stopped: cannot write "
@@ -344,6 +423,26 @@ public final class Recorder implements AutoCloseable {
               + "); the camera keeps serving, but nothing more is recorded until it is restarted",
           e);
     }
+  }
+
+  /**
+   * Whether fragment {@code item} follows the one before it in the same stream, or is a keyframe
+   * that decodes alone. After a gap (a fragment dropped for a full queue, a new stream) the
+   * pre-capture ring is useless and the fragments up to the next keyframe are skipped.
+   */
+  private boolean continues(Picture item) {
+    boolean next = item.init() == lastInit && item.sequence() == lastSequence + 1;
+    lastInit = item.init();
+    lastSequence = item.sequence();
+    if (!next) {
+      clearRing();
+      needKeyframe = true;
+    }
+    if (needKeyframe && !item.keyframe()) {
+      return false;
+    }
+    needKeyframe = false;
+    return true;
   }
 
   private boolean wanted(long micros) {
@@ -358,44 +457,96 @@ public final class Recorder implements AutoCloseable {
     };
   }
 
-  /** Keeps the frame in the pre-capture ring, bounded by time and bytes. */
-  private void remember(Item item) {
+  /** Keeps the picture in the pre-capture ring, bounded by time and bytes. */
+  private void remember(Picture item) {
     if (settings.mode() != RecordMode.MOTION) {
       return;
     }
     ring.addLast(item);
-    ringBytes += item.jpeg().length;
+    ringBytes += item.data().length;
     // The event is reported only after its minimum duration: keep that much beyond pre-capture.
     long keepMicros = settings.preCapture().toNanos() / 1000 + 10_000_000;
-    while (!ring.isEmpty()
-        && (ring.peekFirst().micros() < item.micros() - keepMicros
-            || ringBytes > settings.preCaptureBytes())) {
-      ringBytes -= ring.removeFirst().jpeg().length;
+    trimRing(item.micros() - keepMicros);
+    while (ringBytes > settings.preCaptureBytes()) {
+      ringBytes -= ring.removeFirst().data().length;
+      dropLeadingNonKeyframes();
     }
   }
 
-  private void startSegment(Item first) throws IOException {
+  /**
+   * Drops the oldest pictures of the ring that are not needed to show the pictures from {@code
+   * from} on: it then starts at the last keyframe at or before {@code from}, or, when a picture
+   * right after the first is a keyframe (as every JPEG is), at the first picture at or after it.
+   */
+  private void trimRing(long from) {
+    while (!ring.isEmpty() && ring.peekFirst().micros() < from && laterStart(from)) {
+      ringBytes -= ring.removeFirst().data().length;
+    }
+    dropLeadingNonKeyframes();
+  }
+
+  /**
+   * Whether the ring may start after its first picture and still show everything from {@code from}.
+   */
+  private boolean laterStart(long from) {
+    Iterator<Picture> pictures = ring.iterator();
+    pictures.next();
+    for (boolean second = true; pictures.hasNext(); second = false) {
+      Picture p = pictures.next();
+      if (p.keyframe()) {
+        return second || p.micros() <= from;
+      }
+    }
+    return false;
+  }
+
+  /** A ring starting with a picture that needs an earlier one would not decode: drop those. */
+  private void dropLeadingNonKeyframes() {
+    while (!ring.isEmpty() && !ring.peekFirst().keyframe()) {
+      ringBytes -= ring.removeFirst().data().length;
+    }
+  }
+
+  private void clearRing() {
+    ring.clear();
+    ringBytes = 0;
+  }
+
+  /**
+   * Starts a segment with the pre-capture pictures wanted and {@code last}, from a keyframe; does
+   * nothing (the pictures wait in the ring, or are dropped) while there is no keyframe to start at.
+   */
+  private void startSegment(Picture last) throws IOException {
+    ring.addLast(last);
+    ringBytes += last.data().length;
     long from =
         settings.mode() == RecordMode.MOTION
             ? motionStartMicros - settings.preCapture().toNanos() / 1000
-            : first.micros();
-    while (!ring.isEmpty() && ring.peekFirst().micros() < from) {
-      ringBytes -= ring.removeFirst().jpeg().length;
+            : last.micros();
+    trimRing(from);
+    if (ring.isEmpty()) {
+      return; // an H.264 segment starts at a keyframe: wait for the next one
     }
-    long startMicros = ring.isEmpty() ? first.micros() : ring.peekFirst().micros();
+    Picture first = ring.peekFirst();
+    long startMicros = first.micros();
     Files.createDirectories(settings.directory());
     writerFile =
         segments.newFile(
             cameraName,
-            Instant.ofEpochSecond(startMicros / 1_000_000, (startMicros % 1_000_000) * 1000));
+            Instant.ofEpochSecond(startMicros / 1_000_000, (startMicros % 1_000_000) * 1000),
+            format.extension());
     // Named as in progress before the file exists, so a DELETE can never unlink the live segment.
     currentName = writerFile.getFileName().toString();
     SeekableByteChannel channel = null;
     try {
       channel = opener.open(writerFile);
-      writer = new AviWriter(channel, first.width(), first.height(), nominalFps);
+      writer =
+          format == RecordFormat.MP4
+              ? new Mp4SegmentWriter(channel, first)
+              : new AviSegment(new AviWriter(channel, first.width(), first.height(), nominalFps));
     } catch (IOException | RuntimeException e) {
       currentName = null;
+      clearRing();
       if (channel != null) {
         channel.close();
       }
@@ -403,16 +554,16 @@ public final class Recorder implements AutoCloseable {
     }
     segmentStartMicros = startMicros;
     lastSyncMicros = startMicros;
-    for (Item earlier; (earlier = ring.pollFirst()) != null; ) {
-      if (earlier.width() == first.width() && earlier.height() == first.height()) {
+    for (Picture earlier; (earlier = ring.pollFirst()) != null; ) {
+      if (writer.accepts(earlier)) {
         write(earlier);
       }
     }
     ringBytes = 0;
   }
 
-  private void write(Item item) throws IOException {
-    writer.writeFrame(item.jpeg(), item.micros());
+  private void write(Picture item) throws IOException {
+    writer.write(item);
     written.incrementAndGet();
     bytesWritten.addAndGet(item.jpeg().length);
     if (item.micros() - lastSyncMicros >= SYNC_MICROS) {
@@ -425,7 +576,7 @@ public final class Recorder implements AutoCloseable {
     if (writer == null) {
       return;
     }
-    AviWriter finishing = writer;
+    SegmentWriter finishing = writer;
     Path file = writerFile;
     writer = null;
     currentName = null;
@@ -458,10 +609,11 @@ public final class Recorder implements AutoCloseable {
     failure = message;
     LOG.log(Level.ERROR, message); // one clear line; the stack trace only for debugging
     LOG.log(Level.DEBUG, "recording failure", cause);
+    unsubscribe(); // the encoder need not run for a recorder that records nothing
     queue.clear();
-    ring.clear();
+    clearRing();
     if (writer != null) {
-      AviWriter broken = writer;
+      SegmentWriter broken = writer;
       writer = null;
       currentName = null;
       try {
@@ -469,6 +621,14 @@ public final class Recorder implements AutoCloseable {
       } catch (IOException ignored) {
         // The failure is already reported; the file is repaired at the next start.
       }
+    }
+  }
+
+  private void unsubscribe() {
+    FrameHub.Subscription subscription = fragmentSubscription;
+    fragmentSubscription = null;
+    if (subscription != null) {
+      subscription.close();
     }
   }
 
