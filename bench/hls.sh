@@ -3,29 +3,51 @@
 # arrives, and how many requests reach the camera.
 #
 # Starts the built socketkit.jar's `camera` (test pattern 640x480 at 30 fps, -Xmx256m) on a free
-# port and Debian's nginx in front of it with packaging/nginx-hls-cache.conf as shipped (only the
-# listen port, the camera's port and the cache path changed, as the camera's tests do), then runs
-# CLIENTS players for SECONDS: each reloads /hls/index.m3u8 once a second on its own kept-alive
-# connection and fetches every segment it has not had (python3 asyncio, no other library).
-# Segment age = arrival of the segment's last byte minus the capture time of its last picture
-# (EXT-X-PROGRAM-DATE-TIME + EXTINF): what a player that starts the segment at once is behind.
+# port, pinned to CPU 0, and Debian's nginx in front of it with packaging/nginx-hls-cache.conf as
+# shipped (only the listen port, the camera's port and the cache path changed, as the camera's
+# tests do), then runs CLIENTS players for SECONDS: each reloads /hls/index.m3u8 once a second on
+# its own kept-alive connection and fetches every segment it has not had. nginx and the players
+# run on CPU 1 (taskset, when installed). Two player programs, written apart:
+#   CLIENT=c       (default) bench/c/hls_players.c: one thread, epoll, built here with cc -O2; it
+#                  holds 5,000 players. A player starts at the live edge (the newest segment);
+#                  segment age = arrival of the segment's last byte minus the capture time in the
+#                  prft box of its last fragment (its last picture), read from the segment itself.
+#   CLIENT=python  python3 asyncio, no other library; tops out near 1,000-2,000 players. A player
+#                  first fetches the whole window; segment age = arrival of the segment's last
+#                  byte minus EXT-X-PROGRAM-DATE-TIME + EXTINF (about one frame later than the
+#                  last picture's capture time, so its ages read about 33 ms lower).
 # At the end it prints the players' counts and the camera's /state formats.hls, whose
 # mostRequestsPerSegment says what the cache saved.
 #
 #   bench/hls.sh                      500 players, 20 s, through nginx
 #   bench/hls.sh 5000 30              5,000 players for 30 s
+#   CLIENT=python bench/hls.sh 500 20 the python players
 #   DIRECT=1 bench/hls.sh 50 10       the players ask the camera itself (no cache): for comparison
 #
 # Environment: SOCKETKIT_JAR (default: cli/target/socketkit.jar, built when missing or stale),
-# NGINX (default: nginx on PATH, else /usr/sbin/nginx). Logs stay in bench/target/hls/.
+# JAVA (default: java on PATH, what bin/socketkit runs; give a JDK 21+ to measure it),
+# NGINX (default: nginx on PATH, else /usr/sbin/nginx), CAMERA_CPU / LOAD_CPU (default 0 / 1).
+# Logs and the players' raw output stay in bench/target/hls/.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 clients="${1:-500}"
 seconds="${2:-20}"
+client="${CLIENT:-c}"
 case "$clients$seconds" in
-  *[!0-9]*) sed -n '2,21p' "$0"; exit 2 ;;
+  *[!0-9]*) sed -n '2,32p' "$0"; exit 2 ;;
 esac
+case "$client" in
+  c|python) ;;
+  *) echo "hls.sh: CLIENT=$client (expected: c or python)" >&2; exit 2 ;;
+esac
+java="${JAVA:-java}"
+camera_cpu="${CAMERA_CPU:-0}"
+load_cpu="${LOAD_CPU:-1}"
+pin_camera=(); pin_load=()
+if command -v taskset >/dev/null; then
+  pin_camera=(taskset -c "$camera_cpu"); pin_load=(taskset -c "$load_cpu")
+fi
 jar="${SOCKETKIT_JAR:-$root/cli/target/socketkit.jar}"
 if [ -z "${SOCKETKIT_JAR:-}" ]; then
   "$root/bin/socketkit" --version >/dev/null # builds the jar when it is missing or stale
@@ -34,7 +56,11 @@ nginx="${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}"
 out="$root/bench/target/hls"
 rm -rf "$out"
 mkdir -p "$out/cache"
+command -v curl >/dev/null || { echo "hls.sh: curl is missing" >&2; exit 1; }
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+if [ "$client" = c ]; then
+  cc -O2 -o "$out/hls_players" "$root/bench/c/hls_players.c"
+fi
 
 pids=()
 cleanup() {
@@ -47,7 +73,7 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-java -Xmx256m -jar "$jar" camera --port 0 --max-connections-per-client 20000 \
+"${pin_camera[@]}" "$java" -Xmx256m -jar "$jar" camera --port 0 --max-connections-per-client 20000 \
   >"$out/camera.log" 2>&1 &
 pids+=($!)
 camera_port=""
@@ -77,7 +103,7 @@ http {
 }
 EOF
   # One process, as this user, in the foreground.
-  "$nginx" -p "$out" -c "$out/nginx.conf" \
+  "${pin_load[@]}" "$nginx" -p "$out" -c "$out/nginx.conf" \
     -g "daemon off; master_process off; pid $out/nginx.pid; error_log $out/error.log;" \
     >"$out/nginx.out" 2>&1 &
   pids+=($!)
@@ -87,9 +113,31 @@ EOF
   done
 fi
 
+# The players measure a running stream, not the encoder's start: wait (30 s at most) until the
+# playlist names a segment.
+for _ in $(seq 1 30); do
+  curl -fsS --max-time 10 -o /dev/null "http://127.0.0.1:$port/hls/index.m3u8" 2>/dev/null && break
+  sleep 1 # polling a starting encoder, with a deadline
+done
+
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs; load: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "players: $clients for ${seconds}s via $([ -z "${DIRECT:-}" ] && echo "nginx :$port" || echo "the camera itself") (camera :$camera_port)"
-python3 - "$port" "$camera_port" "$clients" "$seconds" <<'PY'
+echo "camera: $("$java" -version 2>&1 | head -n 1)"
+echo "players ($client): $clients for ${seconds}s via $([ -z "${DIRECT:-}" ] && echo "nginx :$port" || echo "the camera itself") (camera :$camera_port)"
+if [ "$client" = c ]; then
+  "${pin_load[@]}" "$out/hls_players" -n "$clients" -d "$seconds" \
+    "http://127.0.0.1:$port/hls/index.m3u8" | tee "$out/players.txt"
+  python3 - "$camera_port" <<'PY'
+import json, sys, urllib.request
+
+state = json.load(urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/state"))
+hls = state["formats"]["hls"]
+print(f"camera: {hls['segmentRequests']} segment requests for {hls['segmentsRequested']} segments"
+      f" (most for one: {hls['mostRequestsPerSegment']}), {hls['playlistRequests']} playlist requests,"
+      f" window {hls['windowBytes']} bytes")
+PY
+  exit 0
+fi
+"${pin_load[@]}" python3 - "$port" "$camera_port" "$clients" "$seconds" <<'PY'
 import asyncio, datetime, json, statistics, sys, time, urllib.request
 
 port, camera_port, clients, seconds = (int(a) for a in sys.argv[1:5])

@@ -92,8 +92,8 @@ class BenchCommandTest {
   }
 
   @Test
-  void bothBenchesCheckTheirCountedWindowTheSameWay() {
-    for (String bench : new String[] {"echo", "mjpeg"}) {
+  void everyBenchChecksItsCountedWindowTheSameWay() {
+    for (String bench : new String[] {"echo", "mjpeg", "mp4"}) {
       Result result = run("bench", bench, "--duration", "-1");
       assertThat(result.code()).as(bench).isNotZero();
       assertThat(result.err()).as(bench).contains("--duration: -1.0 (expected: 0 to 86400 s)");
@@ -121,13 +121,19 @@ class BenchCommandTest {
     Result url = run("bench", "mjpeg", "ftp://127.0.0.1/x");
     assertThat(url.code()).isEqualTo(1);
     assertThat(url.err()).contains("expected: http://");
+
+    Result mp4 = run("bench", "mp4", "https://127.0.0.1/stream.mp4");
+    assertThat(mp4.code()).isEqualTo(1);
+    assertThat(mp4.err()).contains("bad option: url: ", "expected: http://");
   }
 
   @Test
   void benchWithoutAGeneratorAsksForOne() {
     Result result = run("bench");
     assertThat(result.code()).isNotZero();
-    assertThat(result.err()).contains("echo or mjpeg");
+    assertThat(result.err()).contains("echo, mjpeg or mp4");
     assertThat(run("bench", "mjpeg", "--help").out()).contains("--viewers", "--server-pid");
+    assertThat(run("bench", "mp4", "--help").out())
+        .contains("--viewers", "--duration", "--warmup", "--max-connecting", "--server-pid");
   }
 }

@@ -2,7 +2,10 @@ package dev.socketkit.loadgen;
 
 import java.util.Locale;
 
-/** The lines {@link EchoReport} and {@link MjpegReport} print alike. Stateless; any thread. */
+/**
+ * The lines {@link EchoReport}, {@link MjpegReport} and {@link Mp4Report} print alike. Stateless;
+ * any thread.
+ */
 final class ReportLines {
   private ReportLines() {}
 

@@ -1,6 +1,9 @@
 package dev.socketkit.loadgen.internal;
 
-/** A stream that is not the multipart JPEG stream a viewer expects; the message says where. */
+/**
+ * A stream that is not what a viewer expects (a multipart JPEG stream, a fragmented MP4); the
+ * message says where.
+ */
 public final class MalformedStreamException extends Exception {
   private static final long serialVersionUID = 1L;
 

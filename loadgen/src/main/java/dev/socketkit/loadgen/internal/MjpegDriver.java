@@ -3,11 +3,8 @@ package dev.socketkit.loadgen.internal;
 import dev.socketkit.loadgen.MjpegOptions;
 import dev.socketkit.loadgen.MjpegReport;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import org.HdrHistogram.Histogram;
@@ -48,31 +45,14 @@ public final class MjpegDriver extends LoadDriver<MjpegReport> {
   /** A driver for one run of {@code options}. */
   public MjpegDriver(MjpegOptions options) {
     super(
-        addressOf(options.url()),
+        StreamRequest.addressOf(options.url()),
         options.viewers(),
         options.maxConnecting(),
         options.warmup(),
         options.duration(),
         options.serverPid());
     this.options = options;
-    URI url = options.url();
-    int port = url.getPort() < 0 ? 80 : url.getPort();
-    String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
-    if (url.getRawQuery() != null) {
-      path += "?" + url.getRawQuery();
-    }
-    String hostHeader = url.getPort() < 0 ? url.getHost() : url.getHost() + ":" + port;
-    this.request =
-        ("GET "
-                + path
-                + " HTTP/1.0\r\nHost: "
-                + hostHeader
-                + "\r\nUser-Agent: socketkit-bench\r\nAccept: */*\r\n\r\n")
-            .getBytes(StandardCharsets.ISO_8859_1);
-  }
-
-  private static InetSocketAddress addressOf(URI url) {
-    return new InetSocketAddress(url.getHost(), url.getPort() < 0 ? 80 : url.getPort());
+    this.request = StreamRequest.of(options.url());
   }
 
   /** Runs the viewers and returns the report; closes every socket before returning. */

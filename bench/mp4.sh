@@ -1,0 +1,238 @@
+#!/usr/bin/env bash
+# The camera's live H.264 view (/stream.mp4) measured by two independent clients, on the JDK that
+# bin/socketkit runs by default and on a JDK 21+, side by side:
+#   c        bench/c/mp4_viewers.c (epoll, one read per readiness event), built here with cc -O2
+#   loadgen  socketkit bench mp4
+# Both parse the fragmented MP4 box by box, count fragments (one per picture) per viewer, and take
+# each fragment's age from the prft box the camera writes before its moof.
+#
+# The camera (the built socketkit.jar's `camera`, test pattern 640x480 at 30 fps, --quality 80,
+# -Xmx256m) is pinned to CPU 0 (its libx264 child inherits the pinning), the clients to CPU 1
+# (taskset). One camera per JDK and viewer count; the C client runs first, then bench mp4 against
+# the same camera, each for its own warm-up and window. Per run it records the camera's threads
+# (/proc/PID/status) before any viewer and the most seen during the window, the camera's JVM CPU
+# over the window (the clients' --server-pid / -p), the encoder's CPU over the window apart
+# (the ffmpeg child running libx264, from /proc/PID/stat), and from /state the lowest fpsCaptured
+# seen and formats.mp4.skips at the end. After the first viewer count on the first JDK it also
+# runs `bench mjpeg` with 10 viewers against the same camera, to compare bytes per viewer:
+# MJPEG at --quality 80 against H.264 (the issue's target: H.264 <= 1/8 of MJPEG).
+#
+#   bench/mp4.sh                   viewers 100 1000 3000, 10 s windows after 3 s warm-up
+#   bench/mp4.sh --quick           3 s windows after 2 s warm-up
+#   bench/mp4.sh --quick 100       one short run per JDK: checks the pipeline
+#
+# Environment: JAVA17 (default: java on PATH, what bin/socketkit runs), JAVA21_HOME (default: the
+# first JDK 21+ found under /usr/lib/jvm; none found: the 21+ column is skipped and said so),
+# DURATION / WARMUP (seconds), CAMERA_CPU / LOAD_CPU, SOCKETKIT_JAR (default: build cli's jar).
+# Raw output stays in bench/target/mp4/.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+quick=0
+viewer_counts=()
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=1 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
+    *[!0-9]*|'') echo "mp4.sh: unknown argument $arg (expected: --quick or viewer counts)" >&2; exit 2 ;;
+    *) viewer_counts+=("$arg") ;;
+  esac
+done
+[ "${#viewer_counts[@]}" -gt 0 ] || viewer_counts=(100 1000 3000)
+if [ "$quick" = 1 ]; then
+  duration="${DURATION:-3}"; warmup="${WARMUP:-2}"
+else
+  duration="${DURATION:-10}"; warmup="${WARMUP:-3}"
+fi
+camera_cpu="${CAMERA_CPU:-0}"
+load_cpu="${LOAD_CPU:-1}"
+
+feature_of() { # java -> its feature release (17, 21, 25 ...), or nothing
+  "$1" -XshowSettings:properties -version 2>&1 \
+    | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p' | head -n 1
+}
+java17="${JAVA17:-java}"
+java21=""
+if [ -n "${JAVA21_HOME:-}" ]; then
+  java21="$JAVA21_HOME/bin/java"
+else
+  for home in /usr/lib/jvm/*/; do
+    feature="$(feature_of "$home/bin/java" 2>/dev/null || true)"
+    if [ -n "$feature" ] && [ "$feature" -ge 21 ]; then java21="$home/bin/java"; break; fi
+  done
+fi
+
+for tool in taskset cc curl python3 ffmpeg; do
+  command -v "$tool" >/dev/null || { echo "mp4.sh: $tool is missing (taskset is in util-linux)" >&2; exit 1; }
+done
+
+jar="${SOCKETKIT_JAR:-$root/cli/target/socketkit.jar}"
+if [ -z "${SOCKETKIT_JAR:-}" ]; then
+  "$root/bin/socketkit" --version >/dev/null # builds the jar when it is missing or stale
+fi
+out="$root/bench/target/mp4"
+rm -rf "$out"
+mkdir -p "$out"
+work="$(mktemp -d)"
+cc -O2 -o "$work/mp4_viewers" "$root/bench/c/mp4_viewers.c"
+
+camera_pid=""
+cleanup() {
+  [ -n "$camera_pid" ] && kill "$camera_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
+
+jdks=("$java17")
+if [ -n "$java21" ] && [ -x "$java21" ]; then
+  jdks+=("$java21")
+else
+  log "no JDK 21+ found (set JAVA21_HOME): measuring on $(feature_of "$java17") only"
+fi
+
+# start_camera JAVA LOG -> camera_pid, camera_port
+start_camera() {
+  (ulimit -n 20000; exec taskset -c "$camera_cpu" "$1" -Xmx256m -jar "$jar" camera --port 0 \
+    --source test --size 640x480 --fps 30 --quality 80 --max-viewers 20000 \
+    --max-connections-per-client 20000) >"$2" 2>&1 &
+  camera_pid=$!
+  camera_port=""
+  for _ in $(seq 1 300); do
+    camera_port="$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$2" | head -n 1)"
+    [ -n "$camera_port" ] && return 0
+    kill -0 "$camera_pid" 2>/dev/null || break
+    sleep 0.1 # polling a camera that is starting, with a deadline of 30 s
+  done
+  log "the camera did not start: $(tail -n 3 "$2" | tr '\n' ' ')"
+  return 1
+}
+
+stop_camera() {
+  kill "$camera_pid" 2>/dev/null || true
+  wait "$camera_pid" 2>/dev/null || true
+  camera_pid=""
+}
+
+threads() { awk '/^Threads:/ {print $2}' "/proc/$camera_pid/status" 2>/dev/null || true; }
+
+# The camera's libx264 child (ffmpeg ... -c:v libx264 ...), or nothing while no one watches H.264.
+encoder_pid() {
+  local child
+  for child in $(cat /proc/"$camera_pid"/task/*/children 2>/dev/null); do
+    if tr '\0' ' ' <"/proc/$child/cmdline" 2>/dev/null | grep -q libx264; then
+      echo "$child"; return 0
+    fi
+  done
+}
+
+# utime + stime of a process in clock ticks (fields 14 and 15 of /proc/PID/stat, after the name)
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $12 + $13}'; }
+
+state_field() { # a field of /state (python3 reads the JSON), or ?
+  curl -fsS --max-time 5 "http://127.0.0.1:$camera_port/state" 2>/dev/null \
+    | python3 -c "import json, sys; s = json.load(sys.stdin); print($1)" 2>/dev/null || echo "?"
+}
+
+# watch CLIENT_PID FILE: while the client runs, once its warm-up is over, writes to FILE the lowest
+# fpsCaptured seen, the most camera threads seen and the encoder's CPU (% of one core) over the
+# samples' span
+watch_camera() {
+  local client="$1" file="$2" lowest="" most=0 fps t enc="" enc_t0="" enc_w0="" enc_t1="" enc_w1=""
+  local start=$SECONDS ticks_per_s
+  ticks_per_s="$(getconf CLK_TCK)"
+  while kill -0 "$client" 2>/dev/null; do
+    if [ $((SECONDS - start)) -ge $((warmup + 1)) ]; then
+      fps="$(curl -fsS --max-time 2 "http://127.0.0.1:$camera_port/state" 2>/dev/null \
+        | sed -n 's/.*"fpsCaptured" *: *\([0-9.]*\).*/\1/p' | head -n 1)"
+      if [ -n "$fps" ] && { [ -z "$lowest" ] || awk "BEGIN {exit !($fps < $lowest)}"; }; then lowest="$fps"; fi
+      t="$(threads)"
+      [ -n "$t" ] && [ "$t" -gt "$most" ] && most="$t"
+      [ -n "$enc" ] || enc="$(encoder_pid)"
+      if [ -n "$enc" ] && [ -r "/proc/$enc/stat" ]; then
+        if [ -z "$enc_t0" ]; then
+          enc_t0="$(cpu_ticks "$enc")"; enc_w0="$(date +%s.%N)"
+        else
+          enc_t1="$(cpu_ticks "$enc")"; enc_w1="$(date +%s.%N)"
+        fi
+      fi
+    fi
+    sleep 1 # sampling period, not synchronisation
+  done
+  local enc_cpu="?"
+  if [ -n "$enc_t1" ]; then
+    enc_cpu="$(awk "BEGIN {printf \"%.1f\", 100 * ($enc_t1 - $enc_t0) / $ticks_per_s / ($enc_w1 - $enc_w0)}")"
+  fi
+  echo "${lowest:-?} $most $enc_cpu" >"$file"
+}
+
+field() { sed -n "s/^$2 *//p" "$1" | awk "{print \$$3}" | head -n 1; }
+
+rows=()
+mjpeg_line=""
+for java in "${jdks[@]}"; do
+  jdk="$(feature_of "$java")"
+  for viewers in "${viewer_counts[@]}"; do
+    start_camera "$java" "$out/jdk$jdk-$viewers.camera.log" || continue
+    idle_threads="$(threads)"
+    for client in c loadgen; do
+      name="jdk$jdk-$viewers-$client"
+      url="http://127.0.0.1:$camera_port/stream.mp4"
+      report="$out/$name.txt"
+      if [ "$client" = c ]; then
+        (ulimit -n 20000; exec taskset -c "$load_cpu" "$work/mp4_viewers" -n "$viewers" \
+          -w "$warmup" -d "$duration" -p "$camera_pid" "$url") >"$report" 2>&1 &
+      else
+        (ulimit -n 20000; exec taskset -c "$load_cpu" "$java17" -Xmx1g -jar "$jar" bench mp4 "$url" \
+          --viewers "$viewers" --duration "$duration" --warmup "$warmup" --server-pid "$camera_pid") \
+          >"$report" 2>&1 &
+      fi
+      client_pid=$!
+      watch_camera "$client_pid" "$out/$name.watch"
+      wait "$client_pid" || log "$name: the client failed: $(tail -n 1 "$report")"
+      read -r fps_captured most_threads encoder_cpu <"$out/$name.watch"
+      skips="$(state_field 's["formats"]["mp4"]["skips"]')"
+      fmin="$(field "$report" "fps per viewer:" 2)"; fmed="$(field "$report" "fps per viewer:" 4)"
+      fmax="$(field "$report" "fps per viewer:" 6)"
+      kbits="$(sed -n 's/^bytes\/s: .*, \([0-9.]*\) kbit\/s.*/\1/p' "$report" | head -n 1)"
+      p50="$(field "$report" "fragment age ms:" 2)"; p99="$(field "$report" "fragment age ms:" 4)"
+      errors="$(field "$report" "errors:" 1)"
+      if [ "$client" = c ]; then
+        cpu="$(sed -n 's/^server: cpu \([0-9.]*\)%.*/\1/p' "$report")"
+      else
+        cpu="$(sed -n 's/.*server \([0-9.]*\)% of one core.*/\1/p' "$report")"
+      fi
+      row="| $jdk | $viewers | $client | ${fmin:-?} / ${fmed:-?} / ${fmax:-?} | ${p50:-?} / ${p99:-?} | ${kbits:-?} | ${errors:-?} | ${idle_threads:-?} → $most_threads | ${cpu:-?} % | $encoder_cpu % | $fps_captured | $skips |"
+      rows+=("$row")
+      log "$name: fps ${fmin:-?}/${fmed:-?}/${fmax:-?}, age p50 ${p50:-?} p99 ${p99:-?} ms, encoder $encoder_cpu %, fpsCaptured $fps_captured"
+    done
+    if [ -z "$mjpeg_line" ]; then
+      # MJPEG's bytes per viewer from the same camera, for the H.264/MJPEG ratio.
+      mjpeg_report="$out/jdk$jdk-$viewers-mjpeg-bytes.txt"
+      (ulimit -n 20000; exec taskset -c "$load_cpu" "$java17" -jar "$jar" bench mjpeg \
+        "http://127.0.0.1:$camera_port/stream.mjpg" --viewers 10 --duration "$duration" \
+        --warmup "$warmup") >"$mjpeg_report" 2>&1 || log "the MJPEG comparison failed: $(tail -n 1 "$mjpeg_report")"
+      mjpeg_rate="$(sed -n 's/^bytes\/s: \([0-9]*\).*/\1/p' "$mjpeg_report" | head -n 1)"
+      mp4_rate="$(sed -n 's/^bytes\/s: [0-9]* (per viewer \([0-9]*\),.*/\1/p' "$out/jdk$jdk-$viewers-loadgen.txt" | head -n 1)"
+      if [ -n "$mjpeg_rate" ] && [ -n "$mp4_rate" ] && [ "$mp4_rate" -gt 0 ]; then
+        mjpeg_line="$(awk "BEGIN {m = $mjpeg_rate / 10; printf \"bytes per viewer per second: MJPEG (quality 80, 10 viewers) %.0f, H.264 (%d viewers) %d: H.264 is 1/%.1f of MJPEG (target: 1/8 or less)\", m, $viewers, $mp4_rate, m / $mp4_rate}")"
+      else
+        mjpeg_line="bytes per viewer: not measured (see $mjpeg_report)"
+      fi
+    fi
+    stop_camera
+  done
+done
+
+{
+  echo "/stream.mp4, camera $(basename "$jar") test pattern 640x480 at 30 fps, quality 80, -Xmx256m, on CPU $camera_cpu"
+  echo "(its libx264 child too); clients on CPU $load_cpu; ${duration} s window after ${warmup} s warm-up; $(date -u '+%Y-%m-%d %H:%M UTC')."
+  for java in "${jdks[@]}"; do echo "JDK $(feature_of "$java"): $("$java" -version 2>&1 | head -n 1)"; done
+  echo
+  echo "| JDK | viewers | client | fps per viewer min / median / max | fragment age ms p50 / p99 | kbit/s per viewer | errors | camera threads idle → load | camera CPU (JVM) | encoder CPU | fpsCaptured (lowest) | skips |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+  printf '%s\n' "${rows[@]}"
+  echo
+  echo "$mjpeg_line"
+} | tee "$out/table.md"
