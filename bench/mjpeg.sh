@@ -9,7 +9,8 @@
 # to CPU 0, the clients to CPU 1 (taskset). One camera per JDK and viewer count; the C client runs
 # first, then bench mjpeg against the same camera, each for its own warm-up and window. Per run it records the camera's
 # threads (/proc/PID/status) before any viewer and at the end of the window, the camera's CPU over
-# the window, and /state's fpsCaptured (the lowest value seen during the window). The camera runs
+# the window, and /state's fpsCaptured (the lowest value seen during the window; the client's own
+# window, the seconds before it exits, not its connect phase or warm-up). The camera runs
 # with --max-viewers and --max-connections-per-client 20000 (all viewers come from 127.0.0.1) and
 # every process with `ulimit -n 20000`.
 #
@@ -113,22 +114,26 @@ stop_camera() {
 
 threads() { awk '/^Threads:/ {print $2}' "/proc/$camera_pid/status" 2>/dev/null || true; }
 
-# watch CLIENT_PID FILE: while the client runs, once its warm-up is over, writes the lowest
-# fpsCaptured seen and the most camera threads seen to FILE
+# watch CLIENT_PID FILE: while the client runs, samples /state's fpsCaptured and the camera's
+# threads once a second; when it exits, writes to FILE the lowest fpsCaptured and the most threads
+# among the samples of its measured window, the last DURATION seconds before it exited (the
+# clients exit when their window ends). Samples before that (the viewers connecting, which takes
+# the C client several seconds at 3,000 viewers, and the warm-up) are left out: a request thread
+# per connecting viewer is expected there, and a source delayed by thousands of accepts too.
 watch_camera() {
-  local client="$1" file="$2" lowest="" most=0 fps t
-  local start=$SECONDS
+  local client="$1" file="$2" start=$SECONDS fps t end lowest most
+  : >"$file.samples"
   while kill -0 "$client" 2>/dev/null; do
-    if [ $((SECONDS - start)) -ge $((warmup + 1)) ]; then
-      fps="$(curl -fsS --max-time 2 "http://127.0.0.1:$camera_port/state" 2>/dev/null \
-        | sed -n 's/.*"fpsCaptured" *: *\([0-9.]*\).*/\1/p' | head -n 1)"
-      if [ -n "$fps" ] && { [ -z "$lowest" ] || awk "BEGIN {exit !($fps < $lowest)}"; }; then lowest="$fps"; fi
-      t="$(threads)"
-      [ -n "$t" ] && [ "$t" -gt "$most" ] && most="$t"
-    fi
+    fps="$(curl -fsS --max-time 2 "http://127.0.0.1:$camera_port/state" 2>/dev/null \
+      | sed -n 's/.*"fpsCaptured" *: *\([0-9.]*\).*/\1/p' | head -n 1)"
+    t="$(threads)"
+    echo "$((SECONDS - start)) ${fps:-?} ${t:-?}" >>"$file.samples"
     sleep 1 # sampling period, not synchronisation
   done
-  echo "${lowest:-?} $most" >"$file"
+  end=$((SECONDS - start))
+  lowest="$(awk -v from="$((end - duration))" '$1 >= from && $2 != "?" {if (l == "" || $2 < l) l = $2} END {print (l == "" ? "?" : l)}' "$file.samples")"
+  most="$(awk -v from="$((end - duration))" '$1 >= from && $3 != "?" {if ($3 > m) m = $3} END {print m + 0}' "$file.samples")"
+  echo "$lowest $most" >"$file"
 }
 
 field() { sed -n "s/^$2 *//p" "$1" | awk "{print \$$3}" | head -n 1; }

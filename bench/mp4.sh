@@ -142,13 +142,13 @@ watch_camera() {
   local client="$1" file="$2" lowest="" most=0 fps t enc="" enc_t0="" enc_w0="" enc_t1="" enc_w1=""
   local start=$SECONDS ticks_per_s
   ticks_per_s="$(getconf CLK_TCK)"
+  : >"$file.samples"
   while kill -0 "$client" 2>/dev/null; do
     if [ $((SECONDS - start)) -ge $((warmup + 1)) ]; then
       fps="$(curl -fsS --max-time 2 "http://127.0.0.1:$camera_port/state" 2>/dev/null \
         | sed -n 's/.*"fpsCaptured" *: *\([0-9.]*\).*/\1/p' | head -n 1)"
-      if [ -n "$fps" ] && { [ -z "$lowest" ] || awk "BEGIN {exit !($fps < $lowest)}"; }; then lowest="$fps"; fi
       t="$(threads)"
-      [ -n "$t" ] && [ "$t" -gt "$most" ] && most="$t"
+      echo "$((SECONDS - start)) ${fps:-?} ${t:-?}" >>"$file.samples"
       [ -n "$enc" ] || enc="$(encoder_pid)"
       if [ -n "$enc" ] && [ -r "/proc/$enc/stat" ]; then
         if [ -z "$enc_t0" ]; then
@@ -160,6 +160,11 @@ watch_camera() {
     fi
     sleep 1 # sampling period, not synchronisation
   done
+  # fpsCaptured and threads only from the client's measured window, the last DURATION seconds
+  # before it exited (not its connect phase: see bench/mjpeg.sh)
+  local end=$((SECONDS - start))
+  lowest="$(awk -v from="$((end - duration))" '$1 >= from && $2 != "?" {if (l == "" || $2 < l) l = $2} END {print (l == "" ? "?" : l)}' "$file.samples")"
+  most="$(awk -v from="$((end - duration))" '$1 >= from && $3 != "?" {if ($3 > m) m = $3} END {print m + 0}' "$file.samples")"
   local enc_cpu="?"
   if [ -n "$enc_t1" ]; then
     enc_cpu="$(awk "BEGIN {printf \"%.1f\", 100 * ($enc_t1 - $enc_t0) / $ticks_per_s / ($enc_w1 - $enc_w0)}")"
