@@ -565,7 +565,7 @@ public final class Recorder implements AutoCloseable {
   private void write(Picture item) throws IOException {
     writer.write(item);
     written.incrementAndGet();
-    bytesWritten.addAndGet(item.jpeg().length);
+    bytesWritten.addAndGet(item.data().length);
     if (item.micros() - lastSyncMicros >= SYNC_MICROS) {
       writer.sync();
       lastSyncMicros = item.micros();
