@@ -9,8 +9,8 @@
 # to CPU 0, the clients to CPU 1 (taskset). One camera per JDK and viewer count; the C client runs
 # first, then bench mjpeg against the same camera, each for its own warm-up and window. Per run it records the camera's
 # threads (/proc/PID/status) before any viewer and at the end of the window, the camera's CPU over
-# the window, and /state's fpsCaptured (the lowest value seen during the window; the client's own
-# window, the seconds before it exits, not its connect phase or warm-up). The camera runs
+# the window, and the frames the source captured per second over the window (the /metrics
+# counter; the client's own window, the seconds before it exits, not its connect phase or warm-up). The camera runs
 # with --max-viewers and --max-connections-per-client 20000 (all viewers come from 127.0.0.1) and
 # every process with `ulimit -n 20000`.
 #
@@ -114,8 +114,9 @@ stop_camera() {
 
 threads() { awk '/^Threads:/ {print $2}' "/proc/$camera_pid/status" 2>/dev/null || true; }
 
-# watch CLIENT_PID FILE: while the client runs, samples /state's fpsCaptured and the camera's
-# threads once a second; when it exits, writes to FILE the lowest fpsCaptured and the most threads
+# watch CLIENT_PID FILE: while the client runs, samples /metrics' frames-captured counter and the
+# camera's threads once a second (not /state, whose list of 3,000 viewers would cost the camera
+# what it measures); when it exits, writes to FILE the frames captured per second and the most threads
 # among the samples of its measured window, the last DURATION seconds before it exited (the
 # clients exit when their window ends). Samples before that (the viewers connecting, which takes
 # the C client several seconds at 3,000 viewers, and the warm-up) are left out: a request thread
@@ -124,14 +125,15 @@ watch_camera() {
   local client="$1" file="$2" start=$SECONDS fps t end lowest most
   : >"$file.samples"
   while kill -0 "$client" 2>/dev/null; do
-    fps="$(curl -fsS --max-time 2 "http://127.0.0.1:$camera_port/state" 2>/dev/null \
-      | sed -n 's/.*"fpsCaptured" *: *\([0-9.]*\).*/\1/p' | head -n 1)"
+    fps="$(curl -fsS --max-time 2 "http://127.0.0.1:$camera_port/metrics" 2>/dev/null \
+      | awk '/^socketkit_camera_frames_captured_total/ {printf "%.0f", $2; exit}')"
     t="$(threads)"
-    echo "$((SECONDS - start)) ${fps:-?} ${t:-?}" >>"$file.samples"
+    echo "$((SECONDS - start)) ${fps:-?} ${t:-?} $(date +%s.%N)" >>"$file.samples"
     sleep 1 # sampling period, not synchronisation
   done
   end=$((SECONDS - start))
-  lowest="$(awk -v from="$((end - duration))" '$1 >= from && $2 != "?" {if (l == "" || $2 < l) l = $2} END {print (l == "" ? "?" : l)}' "$file.samples")"
+  # frames captured (/metrics' counter) over the window's first and last samples, per second
+  lowest="$(awk -v from="$((end - duration))" '$1 >= from && $2 != "?" {if (f == "") {f = $2; t0 = $4} l = $2; t1 = $4} END {print (t1 > t0 ? sprintf("%.1f", (l - f) / (t1 - t0)) : "?")}' "$file.samples")"
   most="$(awk -v from="$((end - duration))" '$1 >= from && $3 != "?" {if ($3 > m) m = $3} END {print m + 0}' "$file.samples")"
   echo "$lowest $most" >"$file"
 }
@@ -182,7 +184,7 @@ done
   echo "clients on CPU $load_cpu; ${duration} s window after ${warmup} s warm-up; $(date -u '+%Y-%m-%d %H:%M UTC')."
   for java in "${jdks[@]}"; do echo "JDK $(feature_of "$java"): $("$java" -version 2>&1 | head -n 1)"; done
   echo
-  echo "| JDK | viewers | client | fps per viewer min / median / max | repeats | frame age ms p50 / p99 | errors | camera threads idle → load | camera CPU | fpsCaptured (lowest) |"
+  echo "| JDK | viewers | client | fps per viewer min / median / max | repeats | frame age ms p50 / p99 | errors | camera threads idle → load | camera CPU | frames captured per s |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
 } | tee "$out/table.md"

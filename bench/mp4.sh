@@ -12,8 +12,8 @@
 # the same camera, each for its own warm-up and window. Per run it records the camera's threads
 # (/proc/PID/status) before any viewer and the most seen during the window, the camera's JVM CPU
 # over the window (the clients' --server-pid / -p), the encoder's CPU over the window apart
-# (the ffmpeg child running libx264, from /proc/PID/stat), and from /state the lowest fpsCaptured
-# seen and formats.mp4.skips at the end. After the first viewer count on the first JDK it also
+# (the ffmpeg child running libx264, from /proc/PID/stat), the frames the source captured per
+# second over the window (the /metrics counter), and /state's formats.mp4.skips at the end. After the first viewer count on the first JDK it also
 # runs `bench mjpeg` with 10 viewers against the same camera, to compare bytes per viewer:
 # MJPEG at --quality 80 against H.264 (the issue's target: H.264 <= 1/8 of MJPEG).
 #
@@ -145,10 +145,10 @@ watch_camera() {
   : >"$file.samples"
   while kill -0 "$client" 2>/dev/null; do
     if [ $((SECONDS - start)) -ge $((warmup + 1)) ]; then
-      fps="$(curl -fsS --max-time 2 "http://127.0.0.1:$camera_port/state" 2>/dev/null \
-        | sed -n 's/.*"fpsCaptured" *: *\([0-9.]*\).*/\1/p' | head -n 1)"
+      fps="$(curl -fsS --max-time 2 "http://127.0.0.1:$camera_port/metrics" 2>/dev/null \
+        | awk '/^socketkit_camera_frames_captured_total/ {printf "%.0f", $2; exit}')"
       t="$(threads)"
-      echo "$((SECONDS - start)) ${fps:-?} ${t:-?}" >>"$file.samples"
+      echo "$((SECONDS - start)) ${fps:-?} ${t:-?} $(date +%s.%N)" >>"$file.samples"
       [ -n "$enc" ] || enc="$(encoder_pid)"
       if [ -n "$enc" ] && [ -r "/proc/$enc/stat" ]; then
         if [ -z "$enc_t0" ]; then
@@ -163,7 +163,8 @@ watch_camera() {
   # fpsCaptured and threads only from the client's measured window, the last DURATION seconds
   # before it exited (not its connect phase: see bench/mjpeg.sh)
   local end=$((SECONDS - start))
-  lowest="$(awk -v from="$((end - duration))" '$1 >= from && $2 != "?" {if (l == "" || $2 < l) l = $2} END {print (l == "" ? "?" : l)}' "$file.samples")"
+  # frames captured (/metrics' counter) over the window's first and last samples, per second
+  lowest="$(awk -v from="$((end - duration))" '$1 >= from && $2 != "?" {if (f == "") {f = $2; t0 = $4} l = $2; t1 = $4} END {print (t1 > t0 ? sprintf("%.1f", (l - f) / (t1 - t0)) : "?")}' "$file.samples")"
   most="$(awk -v from="$((end - duration))" '$1 >= from && $3 != "?" {if ($3 > m) m = $3} END {print m + 0}' "$file.samples")"
   local enc_cpu="?"
   if [ -n "$enc_t1" ]; then
@@ -235,7 +236,7 @@ done
   echo "(its libx264 child too); clients on CPU $load_cpu; ${duration} s window after ${warmup} s warm-up; $(date -u '+%Y-%m-%d %H:%M UTC')."
   for java in "${jdks[@]}"; do echo "JDK $(feature_of "$java"): $("$java" -version 2>&1 | head -n 1)"; done
   echo
-  echo "| JDK | viewers | client | fps per viewer min / median / max | fragment age ms p50 / p99 | kbit/s per viewer | errors | camera threads idle → load | camera CPU (JVM) | encoder CPU | fpsCaptured (lowest) | skips |"
+  echo "| JDK | viewers | client | fps per viewer min / median / max | fragment age ms p50 / p99 | kbit/s per viewer | errors | camera threads idle → load | camera CPU (JVM) | encoder CPU | frames captured per s | skips |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
   echo
