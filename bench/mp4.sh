@@ -146,7 +146,7 @@ watch_camera() {
   while kill -0 "$client" 2>/dev/null; do
     if [ $((SECONDS - start)) -ge $((warmup + 1)) ]; then
       fps="$(curl -fsS --max-time 2 "http://127.0.0.1:$camera_port/metrics" 2>/dev/null \
-        | awk '/^socketkit_camera_frames_captured_total/ {printf "%.0f", $2; exit}')"
+        | awk '/^socketkit_camera_frames_captured_total/ {printf "%.0f", $NF; exit}')"
       t="$(threads)"
       echo "$((SECONDS - start)) ${fps:-?} ${t:-?} $(date +%s.%N)" >>"$file.samples"
       [ -n "$enc" ] || enc="$(encoder_pid)"
