@@ -58,6 +58,16 @@ class MqttCameraTest {
     try (Mosquitto broker = Mosquitto.anonymous(dir);
         MqttConnection mqtt = MqttConnection.start(settings(broker.url()).build());
         Camera camera = camera(mqtt).start()) {
+      // Subscribe once the announcement is out: a subscriber that is there before a message is
+      // published gets it live, without the retain flag this test checks (MQTT 3.1.1, 3.3.1.3).
+      await(
+          "the camera's announcement: status, discovery configs and motion state",
+          () -> {
+            JsonNode mqttState = state(camera);
+            return mqttState.get("connected").asBoolean()
+                && mqttState.get("published").asLong() >= 4
+                && mqttState.get("queued").asLong() == 0;
+          });
       MqttSubscriber.Received sensor;
       try (MqttSubscriber ha = new MqttSubscriber(broker.port(), null, null)) {
         sensor =
