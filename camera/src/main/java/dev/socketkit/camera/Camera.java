@@ -3,7 +3,6 @@ package dev.socketkit.camera;
 import dev.socketkit.camera.internal.FfmpegSource;
 import dev.socketkit.camera.internal.MjpegFanOut;
 import dev.socketkit.camera.internal.Mp4FanOut;
-import dev.socketkit.camera.internal.ServerTls;
 import dev.socketkit.camera.internal.Size;
 import dev.socketkit.camera.internal.SourceSupervisor;
 import dev.socketkit.camera.internal.Surveillance;
@@ -21,7 +20,6 @@ import dev.socketkit.http.HttpServer;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.FileSystems;
@@ -38,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -48,14 +47,16 @@ import javax.net.ssl.SSLContext;
  * .recording(RecordingSettings.builder(RecordMode.MOTION, dir).build()).start()}.
  *
  * <p>The camera owns and closes everything it starts: the frame hub, the supervisor that keeps the
- * source running, the MJPEG fan-out, the H.264 encoder, the HTTP server, and the motion detection
- * and recording. {@link Builder#start()} checks the configuration (refusing a non-loopback address
- * without credentials), starts recording (repairing unfinished segments), binds, and starts every
- * thread: {@code camera-source} and {@code camera-watchdog} (the source), {@code camera-fanout}
- * (the viewers' writes), {@code camera-h264} and, while someone watches H.264, {@code
- * camera-h264-in} and an ffmpeg child (the encoder), {@code camera-server} (the accept loop) and
- * one thread per connection, plus the motion and recorder threads. {@link #close()} stops them in
- * the reverse order and finishes the segment being written. Any thread may read its state.
+ * source running, its viewers on the MJPEG and MP4 fan-outs, the H.264 encoder, and the motion
+ * detection and recording. {@link Builder#start()} checks the configuration (refusing a
+ * non-loopback address without credentials), binds a {@link CameraServer} for this one camera,
+ * starts recording (repairing unfinished segments), and starts every thread: {@code camera-source}
+ * and {@code camera-watchdog} (the source), {@code camera-h264} and, while someone watches H.264,
+ * {@code camera-h264-in} and an ffmpeg child (the encoder), plus the motion and recorder threads;
+ * the server adds {@code camera-fanout} (every viewer's writes), {@code camera-server} (the accept
+ * loop) and one thread per connection. {@link #close()} stops them in the reverse order and
+ * finishes the segment being written. A camera may also be {@linkplain CameraServer#add added} to a
+ * server that serves several. Any thread may read its state.
  */
 public final class Camera implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Camera.class.getName());
@@ -68,20 +69,25 @@ public final class Camera implements AutoCloseable {
   private final H264Owner h264Owner = new H264Owner();
   private final Mp4FanOut mp4FanOut;
   private final HlsSegmenter hls;
-  private final StreamingServer server;
+  private final CameraServer site;
+  private final boolean ownsSite;
+  private final String slug;
+  private final CameraProbe probe;
   private final Semaphore viewerSlots;
-  private final Thread serverThread;
   private final Instant started = Instant.now();
   private final Surveillance owned;
   private final Path temporarySnapshots;
-  private final HostCheck hostCheck;
-  private final ServerMetrics metrics = new ServerMetrics();
   private final CameraTopics mqttTopics;
+  private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Surveillance surveillance;
   private volatile SurveillanceRoutes surveillanceRoutes;
 
-  private Camera(Builder config, FrameSource source) throws IOException {
+  private Camera(Builder config, FrameSource source, CameraServer site, boolean ownsSite)
+      throws IOException {
     this.config = config;
+    this.site = site;
+    this.ownsSite = ownsSite;
+    this.slug = slug(config.name);
     // --fps caps every source here, where all frames enter, not in each source; a source that
     // paces itself at that rate (test, dir:) is not capped again: the cap would drop the frames its
     // schedule publishes back to back to catch up after a delay.
@@ -91,7 +97,6 @@ public final class Camera implements AutoCloseable {
     this.supervisor =
         new SourceSupervisor(
             source, hub, config.width, config.height, config.quality, config.stallTimeout);
-    this.hostCheck = new HostCheck(config.host, config.allowedHosts);
     // This camera's topics on the shared MQTT connection (a second camera adds its own).
     this.mqttTopics =
         config.mqtt == null ? null : new CameraTopics(config.mqtt.link(), config.name);
@@ -134,12 +139,13 @@ public final class Camera implements AutoCloseable {
       throw new IOException("cannot start recording: " + e.getMessage(), e);
     }
     serveSurveillance(owned, routes(owned, config.recording));
-    this.fanOut = new MjpegFanOut(hub, config.writeDeadline);
-    // The same loop thread serves both formats: one thread wakes for every viewer.
-    this.mp4FanOut = new Mp4FanOut(fragments, fanOut.loop(), config.writeDeadline);
+    // The server's one loop thread serves both formats of every camera: one thread wakes for every
+    // viewer.
+    this.fanOut = new MjpegFanOut(hub, site.loop(), config.writeDeadline);
+    this.mp4FanOut = new Mp4FanOut(fragments, site.loop(), config.writeDeadline);
     // HLS subscribes to the fragments only while its playlist or segments are asked for.
     this.hls = new HlsSegmenter(fragments::subscribeAtKeyframe, HlsSegmenter.DEFAULT_IDLE);
-    metrics.add(
+    this.probe =
         new CameraProbe(
             config.name,
             hub,
@@ -148,27 +154,10 @@ public final class Camera implements AutoCloseable {
             mp4FanOut,
             hls,
             () -> surveillance,
-            config.recording == null ? null : config.recording.directory()));
-    try {
-      this.server = new StreamingServer(new InetSocketAddress(config.host, config.port), this);
-    } catch (IOException | RuntimeException e) {
-      hls.close();
-      fanOut.close();
-      closeSurveillance();
-      unregisterMqtt();
-      throw e;
-    }
-    if (config.sslContext != null) {
-      server.setSslContext(ServerTls.harden(config.sslContext));
-    }
-    server.setMaxConnections(Math.max(1000, config.maxViewers + 100));
-    server.setMaxConnectionsPerClient(config.maxConnectionsPerClient);
-    server.setWriteTimeout(config.writeDeadline); // every response, not only the stream
+            config.recording == null ? null : config.recording.directory());
+    site.metrics().add(probe);
     supervisor.start();
     encoder.start();
-    this.serverThread = new Thread(server::serveForever, "camera-server");
-    serverThread.setDaemon(true);
-    serverThread.start();
   }
 
   /**
@@ -264,7 +253,35 @@ public final class Camera implements AutoCloseable {
 
   /** The address the server listens on (the real port when 0 was asked). */
   public SocketAddress address() {
-    return server.serverAddress();
+    return site.address();
+  }
+
+  /** The server this camera is served by. */
+  public CameraServer server() {
+    return site;
+  }
+
+  /**
+   * The camera's name as it appears in paths, {@code /cameras/SLUG/}: the name itself when it is 1
+   * to 64 of letters, digits, {@code -} and {@code _}; otherwise lower-cased with every other run
+   * of characters made one {@code -} ({@code "socketkit camera"} is {@code socketkit-camera}).
+   */
+  public String slug() {
+    return slug;
+  }
+
+  static String slug(String name) {
+    if (CameraServer.isSlug(name)) {
+      return name;
+    }
+    String slug =
+        name.toLowerCase(java.util.Locale.ROOT)
+            .replaceAll("[^a-z0-9_-]+", "-")
+            .replaceAll("^-+|-+$", "");
+    if (slug.length() > 64) {
+      slug = slug.substring(0, 64);
+    }
+    return slug.isEmpty() ? "camera" : slug;
   }
 
   /**
@@ -310,19 +327,14 @@ public final class Camera implements AutoCloseable {
     return started;
   }
 
-  /** The users file, or null when anyone may watch. */
+  /** The users file of the server, or null when anyone may watch. */
   public AuthFile auth() {
-    return config.auth;
-  }
-
-  /** Which {@code Host} values a camera without credentials answers. */
-  HostCheck hostCheck() {
-    return hostCheck;
+    return site.auth();
   }
 
   /** Whether the server speaks HTTPS. */
   public boolean tls() {
-    return config.sslContext != null;
+    return site.tls();
   }
 
   /**
@@ -374,14 +386,9 @@ public final class Camera implements AutoCloseable {
     return encoder;
   }
 
-  /** What {@code /metrics} and {@code /readyz} report of this server and its camera. */
+  /** What {@code /metrics} and {@code /readyz} report of the server and its cameras. */
   ServerMetrics metrics() {
-    return metrics;
-  }
-
-  /** Whether {@code /metrics} is served without credentials. */
-  boolean metricsPublic() {
-    return config.metricsPublic;
+    return site.metrics();
   }
 
   /**
@@ -401,23 +408,31 @@ public final class Camera implements AutoCloseable {
   }
 
   /**
-   * Stops serving, disconnects every viewer, stops the source, then ends a motion event going on
-   * and finishes the segment being written. Waits for the threads briefly. Call once.
+   * Stops serving this camera, disconnects its viewers, stops its source, then ends a motion event
+   * going on and finishes the segment being written. A camera started by {@link Builder#start()}
+   * closes its server too; one {@linkplain CameraServer#add added} to a server leaves the server
+   * and the other cameras running. Waits for the threads briefly. Idempotent.
    */
   @Override
   public void close() {
-    server.shutdown();
-    mp4FanOut.close(); // before the MJPEG fan-out stops the loop they share
-    fanOut.close();
-    server.close();
+    if (ownsSite) {
+      site.close();
+    } else if (!site.remove(slug)) {
+      closePipeline();
+    }
+  }
+
+  /** Closes what this camera owns, once; the server has stopped routing requests to it. */
+  void closePipeline() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    site.metrics().remove(probe);
+    mp4FanOut.close();
+    fanOut.close(); // ends this camera's viewers; the loop is the server's and goes on
     hls.close(); // lets go of the fragments before the encoder stops
     encoder.close();
     supervisor.close();
-    try {
-      serverThread.join(5000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
     closeSurveillance(); // after the source stops: no frame arrives after the last one written
     unregisterMqtt(); // after the event going on has ended: its OFF is queued
   }
@@ -791,6 +806,19 @@ public final class Camera implements AutoCloseable {
      *     cannot be created or read)
      */
     public Camera start() throws IOException {
+      CameraServer site = CameraServer.forOneCamera(this);
+      try {
+        Camera camera = site.add(this, true);
+        site.serve();
+        return camera;
+      } catch (IOException | RuntimeException e) {
+        site.close();
+        throw e;
+      }
+    }
+
+    /** Starts the camera on {@code site}, which serves it once added. */
+    Camera startOn(CameraServer site, boolean ownsSite) throws IOException {
       FrameSource.Settings settings =
           new FrameSource.Settings(width, height, fps, quality, name, maxFrameSize);
       FrameSource chosen = frameSource != null ? frameSource : FrameSource.parse(source, settings);
@@ -802,6 +830,15 @@ public final class Camera implements AutoCloseable {
           throw new IllegalArgumentException("motion programs and listeners need motion detection");
         }
       }
+      return new Camera(copy(), chosen, site, ownsSite);
+    }
+
+    /**
+     * Refuses to listen beyond this machine without credentials.
+     *
+     * @throws IllegalStateException when asked to
+     */
+    void checkServer() throws UnknownHostException {
       if (auth == null && !insecure && !isLoopback(host)) {
         throw new IllegalStateException(
             "refusing to serve the camera on "
@@ -809,7 +846,77 @@ public final class Camera implements AutoCloseable {
                 + " without credentials: give it the users allowed to watch (auth), or allow"
                 + " insecure serving to let anyone watch");
       }
-      return new Camera(this, chosen);
+    }
+
+    /** A copy, so that a started camera or server is not changed by later calls to the builder. */
+    Builder copy() {
+      Builder copy = new Builder();
+      copy.host = host;
+      copy.port = port;
+      copy.source = source;
+      copy.width = width;
+      copy.height = height;
+      copy.fps = fps;
+      copy.quality = quality;
+      copy.h264BitrateKbps = h264BitrateKbps;
+      copy.h264Passthrough = h264Passthrough;
+      copy.ffmpeg = ffmpeg;
+      copy.name = name;
+      copy.maxViewers = maxViewers;
+      copy.maxConnectionsPerClient = maxConnectionsPerClient;
+      copy.writeDeadline = writeDeadline;
+      copy.stallTimeout = stallTimeout;
+      copy.auth = auth;
+      copy.sslContext = sslContext;
+      copy.insecure = insecure;
+      copy.metricsPublic = metricsPublic;
+      copy.allowedHosts.addAll(allowedHosts);
+      copy.maxFrameSize = maxFrameSize;
+      copy.frameSource = frameSource;
+      copy.motion = motion;
+      copy.onMotionStart = onMotionStart;
+      copy.onMotionEnd = onMotionEnd;
+      copy.hookTimeout = hookTimeout;
+      copy.motionListeners.addAll(motionListeners);
+      copy.recording = recording;
+      copy.mqtt = mqtt;
+      return copy;
+    }
+
+    String host() {
+      return host;
+    }
+
+    int port() {
+      return port;
+    }
+
+    String name() {
+      return name;
+    }
+
+    List<String> allowedHosts() {
+      return allowedHosts;
+    }
+
+    SSLContext sslContext() {
+      return sslContext;
+    }
+
+    int maxConnectionsPerClient() {
+      return maxConnectionsPerClient;
+    }
+
+    Duration writeDeadline() {
+      return writeDeadline;
+    }
+
+    AuthFile auth() {
+      return auth;
+    }
+
+    boolean metricsPublic() {
+      return metricsPublic;
     }
   }
 }

@@ -65,6 +65,8 @@ class StreamingHandler extends BaseHttpRequestHandler {
   private static final ObjectMapper JSON =
       new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
   private static final String PAGE = resource("index.html");
+  private static final String GRID = resource("grid.html");
+  private static final String CAMERAS = "/cameras/";
   private static final int MAX_VIEWER_FPS = 240;
 
   /** A year, in seconds: how long a browser that saw HTTPS once keeps to it. */
@@ -75,6 +77,7 @@ class StreamingHandler extends BaseHttpRequestHandler {
 
   private int refusals;
   private boolean viewerHandedOver; // the fan-out owns this connection's viewer slot
+  private Camera camera; // the camera the current request is for, or null for the server's paths
 
   /** What answers one route, on the connection's thread. */
   @FunctionalInterface
@@ -104,9 +107,14 @@ class StreamingHandler extends BaseHttpRequestHandler {
   /** Made by the server for each connection ({@code StreamingHandler::new}). */
   public StreamingHandler() {}
 
-  /** The camera this handler's server serves. */
+  /** The camera the request being answered is for (the first camera for the unprefixed paths). */
   protected final Camera camera() {
-    return ((StreamingServer) server()).camera();
+    return camera;
+  }
+
+  /** The cameras this handler's server serves. */
+  private CameraServer site() {
+    return ((StreamingServer) server()).cameras();
   }
 
   /** Python's {@code do_GET}: serves the page, the stream, a snapshot, the state or a page. */
@@ -139,17 +147,22 @@ class StreamingHandler extends BaseHttpRequestHandler {
     dispatch();
   }
 
-  /** Parses the target once, checks credentials once, and answers from {@link #ROUTES}. */
+  /**
+   * Parses the target once, checks credentials once (against the whole path, so a link token can be
+   * scoped to one camera's paths), picks the camera ({@code /cameras/NAME/...}, else the first) and
+   * answers from {@link #ROUTES}.
+   */
   private void dispatch() throws IOException {
     String method = command();
-    String route = QueryString.pathOf(path());
+    String target = QueryString.pathOf(path());
     Map<String, String> query = QueryString.ofTarget(path()).asMap();
+    CameraServer site = site();
     boolean changes = !method.equals("GET") && !method.equals("HEAD");
     if (changes) {
       // A request body is not read: close after answering so it is never taken for a request.
       setCloseConnection(true);
     }
-    if (camera().auth() == null && !camera().hostCheck().accepts(headers().get("Host"))) {
+    if (site.auth() == null && !site.hostCheck().accepts(headers().get("Host"))) {
       // DNS rebinding: another site's name pointed at this machine. 421, not 403: the request
       // reached a server that does not answer for that name (RFC 9110, section 15.5.20).
       setCloseConnection(true);
@@ -163,10 +176,10 @@ class StreamingHandler extends BaseHttpRequestHandler {
     // The probes answer before any credentials are looked at: a load balancer or an orchestrator
     // has none, and a failed login here must not count against the address.
     boolean open =
-        route.equals("/healthz")
-            || route.equals("/readyz")
-            || (route.equals("/metrics") && camera().metricsPublic());
-    if (!open && !authorised(method, route, query)) {
+        target.equals("/healthz")
+            || target.equals("/readyz")
+            || (target.equals("/metrics") && site.metricsPublic());
+    if (!open && !authorised(method, target, query)) {
       return;
     }
     if (changes && crossSite()) {
@@ -174,6 +187,54 @@ class StreamingHandler extends BaseHttpRequestHandler {
           403,
           "Forbidden",
           "A page from another site may not change the camera's recordings (cross-site request).");
+      return;
+    }
+    String route = target;
+    camera = site.first();
+    if (target.equals("/cameras") || target.equals(CAMERAS)) {
+      answerServer(method, this::cameraList);
+      return;
+    }
+    if (target.startsWith(CAMERAS)) {
+      int slash = target.indexOf('/', CAMERAS.length());
+      String name = target.substring(CAMERAS.length(), slash < 0 ? target.length() : slash);
+      camera = site.camera(name).orElse(null);
+      if (camera == null) {
+        sendError(404, "Not Found", "No camera of that name is served here; /cameras lists them.");
+        return;
+      }
+      if (slash < 0) { // the camera's page is a directory: its links are relative to it
+        send(redirect(301, CAMERAS + name + "/" + queryOf(path())));
+        return;
+      }
+      route = target.substring(slash);
+    } else if ((target.equals("/") || target.equals("/index.html")) && site.grid()) {
+      answerServer(method, this::grid);
+      return;
+    } else if (query.get("camera") != null
+        && (target.equals("/recordings") || target.equals("/events"))) {
+      // /recordings?camera=NAME: that camera's list, where its relative links work.
+      Camera named = site.camera(query.get("camera")).orElse(null);
+      if (named == null) {
+        sendError(404, "Not Found", "No camera of that name is served here; /cameras lists them.");
+        return;
+      }
+      String token = query.get("token");
+      send(
+          redirect(
+              302,
+              CAMERAS
+                  + named.slug()
+                  + target
+                  + (token == null
+                      ? ""
+                      : "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8))));
+      return;
+    } else if (camera == null && !SERVER_PATHS.contains(target)) {
+      send(
+          Reply.text(503, "503 Service Unavailable: no camera is served yet.")
+              .with("Retry-After", "5")
+              .with("Cache-Control", "no-store"));
       return;
     }
     RouteTable.Lookup<Action> lookup = ROUTES.find(method, route);
@@ -189,6 +250,65 @@ class StreamingHandler extends BaseHttpRequestHandler {
     }
   }
 
+  /** The paths of the server rather than of a camera: they answer with no camera. */
+  private static final java.util.Set<String> SERVER_PATHS =
+      java.util.Set.of("/metrics", "/healthz", "/readyz");
+
+  /** What answers one of the server's own pages. */
+  @FunctionalInterface
+  private interface ServerPage {
+    void answer() throws IOException;
+  }
+
+  /** Answers a GET or HEAD with {@code page}, any other method with 405. */
+  private void answerServer(String method, ServerPage page) throws IOException {
+    if (method.equals("GET") || method.equals("HEAD")) {
+      page.answer();
+    } else {
+      send(Reply.notAllowed("GET, HEAD"));
+    }
+  }
+
+  /** The {@code ?query} of a request target, or "". */
+  private static String queryOf(String target) {
+    int question = target.indexOf('?');
+    return question < 0 ? "" : target.substring(question);
+  }
+
+  private static Reply redirect(int status, String location) {
+    return Reply.text(status, status + " see " + location)
+        .with("Location", location)
+        .with("Cache-Control", "no-store");
+  }
+
+  /** {@code /}: every camera, live, with its status; a click opens the camera's page. */
+  private void grid() throws IOException {
+    send(
+        Reply.bytes(200, "text/html; charset=utf-8", GRID.getBytes(StandardCharsets.UTF_8))
+            .with("Cache-Control", "no-cache"));
+  }
+
+  /**
+   * {@code /cameras}: JSON, one entry per camera in the order served: its name, its path, what its
+   * source is doing, frames captured per second, viewers. What the grid shows.
+   */
+  private void cameraList() throws IOException {
+    List<Map<String, Object>> list = new ArrayList<>();
+    for (Camera each : site().cameras()) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("name", each.name());
+      entry.put("path", CAMERAS + each.slug() + "/");
+      entry.put("status", each.sourceStatus().state().label());
+      entry.put("fpsConfigured", each.fps());
+      entry.put("fpsCaptured", Math.round(each.hub().fps() * 10) / 10.0);
+      entry.put("viewers", each.fanOut().viewers().size() + each.mp4FanOut().viewers().size());
+      list.add(entry);
+    }
+    send(
+        Reply.bytes(200, "application/json", JSON.writeValueAsBytes(Map.of("cameras", list)))
+            .with("Cache-Control", "no-cache"));
+  }
+
   /**
    * The status line, {@code Server} and {@code Date}, then the headers every camera response
    * carries: {@code X-Content-Type-Options: nosniff} (a JPEG or JSON is never run as a page),
@@ -200,10 +320,10 @@ class StreamingHandler extends BaseHttpRequestHandler {
   @Override
   public void sendResponse(int code, String message) throws IOException {
     super.sendResponse(code, message);
-    camera().metrics().countResponse(code);
+    site().metrics().countResponse(code);
     super.sendHeader("X-Content-Type-Options", "nosniff");
     super.sendHeader("Referrer-Policy", "no-referrer");
-    if (camera().tls()) {
+    if (site().tls()) {
       super.sendHeader("Strict-Transport-Security", HSTS);
     }
   }
@@ -303,7 +423,7 @@ class StreamingHandler extends BaseHttpRequestHandler {
    */
   private boolean authorised(String method, String route, Map<String, String> query)
       throws IOException {
-    AuthFile auth = camera().auth();
+    AuthFile auth = site().auth();
     if (auth == null) {
       return true;
     }
@@ -644,9 +764,11 @@ class StreamingHandler extends BaseHttpRequestHandler {
    * alone would then hand the video to anyone.
    */
   private String hlsCacheControl(Call call, String lifetime) {
-    AuthFile auth = camera().auth();
+    AuthFile auth = site().auth();
     boolean shared =
-        auth == null || auth.checkToken(call.query().get("token"), call.method(), call.path());
+        auth == null
+            || auth.checkToken(
+                call.query().get("token"), call.method(), QueryString.pathOf(path()));
     return (shared ? "public, " : "private, ") + lifetime;
   }
 
@@ -700,7 +822,7 @@ class StreamingHandler extends BaseHttpRequestHandler {
    */
   private void metrics(Call call) throws IOException {
     ByteArrayOutputStream body = new ByteArrayOutputStream(16_384);
-    String type = camera().metrics().scrape(headers().get("Accept"), body);
+    String type = site().metrics().scrape(headers().get("Accept"), body);
     send(Reply.bytes(200, type, body.toByteArray()).with("Cache-Control", "no-store"));
   }
 
@@ -716,7 +838,7 @@ class StreamingHandler extends BaseHttpRequestHandler {
   private void readyz(Call call) throws IOException {
     List<String> unready;
     try {
-      unready = camera().metrics().unready();
+      unready = site().metrics().unready();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return;

@@ -7,21 +7,21 @@ import java.net.SocketAddress;
 /**
  * The lecture's {@code StreamingServer(ThreadingMixIn, HTTPServer)}: a threading HTTP server, a
  * thread per connection, reusing its address, daemon threads, serving {@link StreamingHandler}s for
- * one {@link Camera}.
+ * the cameras of one {@link CameraServer}.
  *
- * <p>Handlers reach the camera through {@link #camera()}. Closed by the camera.
+ * <p>Handlers reach the cameras through {@link #cameras()}. Closed by the camera server.
  */
 final class StreamingServer extends ThreadingHttpServer {
-  private final Camera camera;
+  private final CameraServer cameras;
 
   /**
-   * Binds {@code address} and serves {@code camera}'s handlers once {@code serveForever} runs.
+   * Binds {@code address} and serves {@code cameras}' handlers once {@code serveForever} runs.
    *
    * @throws IOException if the address cannot be bound
    */
-  public StreamingServer(SocketAddress address, Camera camera) throws IOException {
+  public StreamingServer(SocketAddress address, CameraServer cameras) throws IOException {
     super(address, StreamingHandler::new);
-    this.camera = camera;
+    this.cameras = cameras;
   }
 
   /**
@@ -34,8 +34,8 @@ final class StreamingServer extends ThreadingHttpServer {
     return 1024;
   }
 
-  /** The camera this server serves. */
-  public Camera camera() {
-    return camera;
+  /** The cameras this server serves. */
+  public CameraServer cameras() {
+    return cameras;
   }
 }

@@ -155,7 +155,7 @@ class PagePlaybackTest {
     return "http://127.0.0.1:" + Mp4StreamTest.port(camera) + "/" + query;
   }
 
-  private static double meanBrightness(byte[] png) throws IOException {
+  static double meanBrightness(byte[] png) throws IOException {
     BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
     long sum = 0;
     int count = 0;
@@ -170,7 +170,7 @@ class PagePlaybackTest {
   }
 
   /** Headless Chromium with one page, spoken to over the DevTools protocol. */
-  private static final class Browser implements AutoCloseable {
+  static final class Browser implements AutoCloseable {
     private final Process process;
     private final WebSocket socket;
     private final AtomicInteger ids = new AtomicInteger();

@@ -72,6 +72,7 @@ public final class MjpegFanOut implements AutoCloseable {
   private final FrameHub hub;
   private final long deadlineNanos;
   private final EventLoopThread loop;
+  private final boolean ownsLoop;
   private final Set<Viewer> all = ConcurrentHashMap.newKeySet();
   private final ByteBuffer scratch = ByteBuffer.allocateDirect(4096);
   private final ArrayDeque<ByteBuffer> pool = new ArrayDeque<>(); // loop thread only
@@ -102,7 +103,22 @@ public final class MjpegFanOut implements AutoCloseable {
     this.hub = hub;
     this.deadlineNanos = writeDeadline.toNanos();
     this.loop = EventLoopThread.open();
+    this.ownsLoop = true;
     loop.start("camera-fanout", true);
+  }
+
+  /**
+   * Creates the fan-out on {@code loop}, a running loop it shares with other fan-outs (several
+   * cameras' viewers on one thread); {@link #close()} ends this fan-out's viewers and leaves the
+   * loop running.
+   *
+   * @param writeDeadline how long a viewer may accept no byte before it is disconnected
+   */
+  public MjpegFanOut(FrameHub hub, EventLoopThread loop, Duration writeDeadline) {
+    this.hub = hub;
+    this.deadlineNanos = writeDeadline.toNanos();
+    this.loop = loop;
+    this.ownsLoop = false;
   }
 
   /** A part shared by the viewers writing it; loop thread only. */
@@ -686,8 +702,8 @@ public final class MjpegFanOut implements AutoCloseable {
   }
 
   /**
-   * Disconnects every viewer (their handler threads return) and stops the loop thread. Blocking
-   * (TLS) viewers end at their next frame or write.
+   * Disconnects every viewer (their handler threads return) and stops the loop thread if this
+   * fan-out started it. Blocking (TLS) viewers end at their next frame or write.
    */
   @Override
   public void close() {
@@ -702,7 +718,9 @@ public final class MjpegFanOut implements AutoCloseable {
     } catch (RejectedExecutionException ignored) {
       // Closed before: the loop has ended its viewers already.
     }
-    loop.shutdown(); // runs the tasks queued so far (late registrations end there), then stops
+    if (ownsLoop) {
+      loop.shutdown(); // runs the tasks queued so far (late registrations end there), then stops
+    }
     for (Viewer viewer : all) {
       if (viewer.channel == null) {
         closeQuietly(viewer.closer);

@@ -1,0 +1,217 @@
+package dev.socketkit.camera;
+
+import static dev.socketkit.camera.CameraServerTest.get;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.socketkit.camera.internal.JpegEncoder;
+import dev.socketkit.camera.internal.Pictures;
+import dev.socketkit.testkit.Await;
+import dev.socketkit.testkit.MjpegClient;
+import dev.socketkit.testkit.RefusingPort;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Several cameras in one {@link CameraServer}, over real loopback sockets: their paths, the grid, a
+ * failing camera that slows no other, and cameras added and removed while others are watched.
+ */
+@Timeout(120)
+class MultiCameraTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  private static Camera.Builder camera(String name, String source) {
+    return Camera.builder().name(name).source(source).size(160, 120).fps(20).quality(70);
+  }
+
+  private static int port(CameraServer server) {
+    return ((InetSocketAddress) server.address()).getPort();
+  }
+
+  private Path jpegFolder() throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("yard"));
+    try (JpegEncoder encoder = new JpegEncoder(60)) {
+      for (int i = 0; i < 3; i++) {
+        Files.write(
+            folder.resolve("img" + i + ".jpg"),
+            encoder.encode(new Pictures(64, 48).testPattern(i * 10L, Instant.EPOCH, "")));
+      }
+    }
+    return folder;
+  }
+
+  private static JsonNode cameras(int port) throws Exception {
+    CameraServerTest.Response response = get(port, "/cameras");
+    assertThat(response.code()).isEqualTo(200);
+    return JSON.readTree(response.body()).get("cameras");
+  }
+
+  /** What {@code probe} gives, or why it failed: for the description of an unmet condition. */
+  private static String quietly(Await.Probe<?> probe) {
+    try {
+      return String.valueOf(probe.get());
+    } catch (Exception e) {
+      return e.toString();
+    }
+  }
+
+  /** Distinct X-Timestamp values among the next {@code parts} parts of {@code reader}. */
+  private static int distinctFrames(MjpegClient reader, int parts) throws Exception {
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < parts; i++) {
+      seen.add(reader.next().headers().get("X-Timestamp"));
+    }
+    return seen.size();
+  }
+
+  @Test
+  void servesEachCameraUnderItsNameAndTheFirstAtTheSingleCameraPaths() throws Exception {
+    try (RefusingPort refusing = RefusingPort.open();
+        CameraServer server = CameraServer.start(Camera.builder().port(0))) {
+      server.add(camera("front", "test"));
+      server.add(camera("yard", "dir:" + jpegFolder()));
+      server.add(
+          camera("gate", "http://127.0.0.1:" + refusing.port() + "/stream.mjpg")
+              .stallTimeout(Duration.ofSeconds(1)));
+      int port = port(server);
+
+      JsonNode list = cameras(port);
+      assertThat(list).hasSize(3);
+      List<String> paths = new ArrayList<>();
+      list.forEach(camera -> paths.add(camera.get("path").asText()));
+      assertThat(paths).containsExactly("/cameras/front/", "/cameras/yard/", "/cameras/gate/");
+
+      try (MjpegClient front = MjpegClient.open("127.0.0.1", port, "/cameras/front/stream.mjpg");
+          MjpegClient yard = MjpegClient.open("127.0.0.1", port, "/cameras/yard/stream.mjpg")) {
+        assertThat(front.statusLine()).isEqualTo("HTTP/1.1 200 OK");
+        assertThat(distinctFrames(front, 10)).isEqualTo(10);
+        assertThat(distinctFrames(yard, 10)).isEqualTo(10);
+        // Both formats of every camera are written by the server's one loop thread.
+        assertThat(
+                Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("camera-fanout"))
+                    .count())
+            .isEqualTo(1);
+      }
+      assertThat(JSON.readTree(get(port, "/cameras/yard/state").body()).get("name").asText())
+          .isEqualTo("yard");
+      assertThat(JSON.readTree(get(port, "/state").body()).get("name").asText())
+          .as("the single-camera paths mean the first camera")
+          .isEqualTo("front");
+      assertThat(get(port, "/cameras/yard/snapshot.jpg").headers())
+          .containsEntry("content-type", "image/jpeg");
+
+      // The failing camera is named by /readyz, and the others keep their rate meanwhile.
+      Await.until(
+          Duration.ofSeconds(30),
+          () -> get(port, "/readyz").text().strip().equals("not ready: gate"),
+          () -> "/readyz names the failing camera: " + quietly(() -> get(port, "/readyz").text()));
+      assertThat(get(port, "/readyz").code()).isEqualTo(503);
+      JsonNode after = cameras(port);
+      assertThat(after.get(2).get("status").asText()).isEqualTo("restarting");
+      Await.until(
+          Duration.ofSeconds(20),
+          () -> cameras(port).get(0).get("fpsCaptured").asDouble() >= 18,
+          () ->
+              "the test pattern keeps 20 fps beside a failing camera: "
+                  + quietly(() -> cameras(port)));
+    }
+  }
+
+  @Test
+  void pathsGridRedirectsAndUnknownCameras() throws Exception {
+    try (CameraServer server = CameraServer.start(Camera.builder().port(0))) {
+      int port = port(server);
+      assertThat(get(port, "/stream.mjpg").code())
+          .as("no camera yet: the camera paths answer 503")
+          .isEqualTo(503);
+      assertThat(get(port, "/healthz").code()).isEqualTo(200);
+      server.add(camera("front", "test"));
+      server.add(camera("back", "test"));
+      assertThat(get(port, "/").text()).contains("socketkit cameras");
+      assertThat(get(port, "/cameras/back/").text()).contains("<title>back</title>");
+      CameraServerTest.Response redirect = get(port, "/cameras/back?token=abc");
+      assertThat(redirect.code()).isEqualTo(301);
+      assertThat(redirect.headers()).containsEntry("location", "/cameras/back/?token=abc");
+      assertThat(get(port, "/cameras/nobody/state").code()).isEqualTo(404);
+      CameraServerTest.Response byQuery = get(port, "/recordings?camera=back");
+      assertThat(byQuery.code()).isEqualTo(302);
+      assertThat(byQuery.headers()).containsEntry("location", "/cameras/back/recordings");
+      assertThat(get(port, "/cameras").headers()).containsEntry("content-type", "application/json");
+      assertThatThrownBy(() -> server.add(camera("front", "test")))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("front");
+    }
+  }
+
+  @Test
+  void addingAndRemovingCamerasLeavesTheOthersViewersStreaming() throws Exception {
+    try (CameraServer server = CameraServer.start(Camera.builder().port(0))) {
+      server.add(camera("front", "test"));
+      server.add(camera("yard", "test"));
+      int port = port(server);
+      try (MjpegClient viewer = MjpegClient.open("127.0.0.1", port, "/cameras/front/stream.mjpg")) {
+        assertThat(distinctFrames(viewer, 5)).isEqualTo(5);
+        try (MjpegClient removed =
+            MjpegClient.open("127.0.0.1", port, "/cameras/yard/stream.mjpg")) {
+          removed.next();
+          assertThat(server.remove("yard")).isTrue();
+          // The removed camera's viewer is disconnected: its stream ends.
+          assertThatThrownBy(
+                  () -> {
+                    for (int i = 0; i < 100; i++) {
+                      removed.next();
+                    }
+                  })
+              .isInstanceOf(java.io.IOException.class);
+        }
+        server.add(camera("porch", "test"));
+        assertThat(get(port, "/cameras/yard/state").code()).isEqualTo(404);
+        assertThat(get(port, "/cameras/porch/state").code()).isEqualTo(200);
+        // The first camera's viewer never noticed.
+        assertThat(distinctFrames(viewer, 10)).isEqualTo(10);
+      }
+      assertThat(server.remove("yard")).isFalse();
+    }
+  }
+
+  @Test
+  void theGridShowsEveryCameraInChromium(@TempDir Path profile) throws Exception {
+    try (CameraServer server = CameraServer.start(Camera.builder().port(0))) {
+      server.add(camera("front", "test"));
+      server.add(camera("yard", "dir:" + jpegFolder()));
+      server.add(camera("porch", "test"));
+      try (PagePlaybackTest.Browser browser =
+          PagePlaybackTest.Browser.open(profile, "http://127.0.0.1:" + port(server) + "/")) {
+        String loaded =
+            "(() => { const images = [...document.querySelectorAll('a.tile img')];"
+                + " return images.length + ':' + images.every(i => i.complete && i.naturalWidth > 0)"
+                + " + ':' + document.querySelectorAll('a.tile.live').length; })()";
+        Await.until(
+            Duration.ofSeconds(40),
+            () -> "3:true:3".equals(browser.evaluate(loaded)),
+            () -> "three live tiles with pictures: " + browser.evaluateQuietly(loaded));
+        assertThat(browser.evaluate("document.querySelector('a.tile').getAttribute('href')"))
+            .as("a click opens the camera's page")
+            .isEqualTo("cameras/front/");
+        assertThat(PagePlaybackTest.meanBrightness(browser.screenshot()))
+            .as("the grid's screenshot")
+            .isGreaterThan(20);
+      }
+    }
+  }
+}
