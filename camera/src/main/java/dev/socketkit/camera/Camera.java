@@ -399,6 +399,15 @@ public final class Camera implements AutoCloseable {
     return h264Owner.sourceWants() ? "passthrough" : "encoded";
   }
 
+  /**
+   * Why {@code /stream.mp4} and HLS cannot be served now, or null when they can: H.264 passed
+   * through from the source needs no encoder; otherwise the encoder's {@link
+   * H264Encoder#checkAvailable()} (ffmpeg with libx264). May wait for ffmpeg's first answer.
+   */
+  String h264Unavailable() throws InterruptedException {
+    return h264Owner.sourceWants() ? null : encoder.checkAvailable();
+  }
+
   boolean tryAcquireViewer() {
     return viewerSlots.tryAcquire();
   }

@@ -573,7 +573,7 @@ class StreamingHandler extends BaseHttpRequestHandler {
     Camera camera = camera();
     String unavailable;
     try {
-      unavailable = camera.encoder().checkAvailable();
+      unavailable = camera.h264Unavailable();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return;
@@ -776,7 +776,7 @@ class StreamingHandler extends BaseHttpRequestHandler {
   private boolean hlsUnavailable() throws IOException {
     String unavailable;
     try {
-      unavailable = camera().encoder().checkAvailable();
+      unavailable = camera().h264Unavailable();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return true;

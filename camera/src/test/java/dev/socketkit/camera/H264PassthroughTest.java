@@ -176,6 +176,22 @@ class H264PassthroughTest {
   }
 
   @Test
+  void passthroughNeedsNoLibx264() throws Exception {
+    Path file = h264File("-bf", "0");
+    Path noEncoder = dir.resolve("no-such-ffmpeg");
+    try (Camera camera = camera(loop(file)).ffmpeg(noEncoder.toString()).start()) {
+      Await.until(WAIT, () -> camera.h264Mode().equals("passthrough"), () -> "passthrough");
+      assertThat(camera.encoder().checkAvailable()).as("the encoder cannot run").isNotNull();
+      try (Mp4StreamTest.Opened viewer =
+          Mp4StreamTest.open(CameraServerTest.port(camera), "/stream.mp4", 0)) {
+        assertThat(viewer.status()).isEqualTo(200);
+        DataInputStream in = new DataInputStream(viewer.socket().getInputStream());
+        assertThat(readBox(in).type()).isEqualTo("ftyp");
+      }
+    }
+  }
+
+  @Test
   void snapshotsAndMjpegStillComeFromTheSameChild() throws Exception {
     Path file = h264File("-bf", "0");
     try (Camera camera = camera(loop(file)).start()) {
