@@ -26,8 +26,8 @@ import java.util.function.LongSupplier;
  *
  * <p>A segment is the fragments from one keyframe up to the next keyframe that comes once at least
  * {@link #MIN_SEGMENT} is collected, joined: no encoding, no copy beyond joining bytes. A source
- * whose keyframes are further apart than {@link #TARGET_SECONDS} gets a segment cut there anyway
- * (the playlist's target duration must never be exceeded nor change); the next segment then starts
+ * whose keyframes are further apart than {@link #MAX_SEGMENT} gets a segment cut there anyway (the
+ * playlist's target duration must never be exceeded nor change); the next segment then starts
  * without a keyframe. The window keeps the newest {@link #WINDOW} segments; older ones are gone
  * (404). A new init segment (the encoder restarted) or a gap in the decode times starts the next
  * segment with a discontinuity and, for a new init, a new {@code EXT-X-MAP} of its own name.
@@ -60,8 +60,13 @@ public final class HlsSegmenter implements FragmentHub.Listener, AutoCloseable {
    */
   static final long MIN_SEGMENT = TIMESCALE * 9L / 10;
 
-  /** The longest segment: the target duration (EXTINF rounded must not exceed it, RFC 8216). */
-  static final long MAX_SEGMENT = (long) TIMESCALE * TARGET_SECONDS;
+  /**
+   * The longest segment: just under the target duration and a half, the most whose {@code EXTINF}
+   * rounded to the nearest second does not exceed the target duration (RFC 8216 section 4.3.3.1).
+   * Keyframes a second apart that a busy machine delays by a few hundred milliseconds still end
+   * their segments, instead of a segment being cut between keyframes.
+   */
+  static final long MAX_SEGMENT = (long) TIMESCALE * TARGET_SECONDS + TIMESCALE / 2 - 1;
 
   /**
    * Segments in the playlist: 6, as Apple's authoring guide asks of live playlists, enough for a

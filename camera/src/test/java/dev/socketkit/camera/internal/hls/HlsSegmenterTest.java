@@ -95,6 +95,19 @@ class HlsSegmenterTest {
   }
 
   @Test
+  void keyframesALittleLateStillStartEverySegment() throws Exception {
+    segmenter.touch();
+    segmenter.onInit(new byte[] {1});
+    feed(66 * 6, 66); // a keyframe every 2.2 s, as a 1 s interval delayed on a busy machine
+    assertThat(segmenter.window()).isNotEmpty().allMatch(HlsSegment::keyframe);
+    Matcher matcher = EXTINF.matcher(playlist(""));
+    while (matcher.find()) {
+      assertThat(Math.round(Double.parseDouble(matcher.group(1))))
+          .isLessThanOrEqualTo(HlsSegmenter.TARGET_SECONDS);
+    }
+  }
+
+  @Test
   void keepsEverySegmentWithinTheTargetDurationWhenKeyframesAreFarApart() throws Exception {
     segmenter.touch();
     segmenter.onInit(new byte[] {1});
