@@ -35,6 +35,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * H.264 pictures depend on the ones before, back to the keyframe: a viewer gets every fragment in
  * order (a short queue of shared buffers), and one that falls behind drops its queue only at a
  * keyframe, so what it decodes is never broken (see Backlog).
+ *
+ * The loop itself may fall behind: with thousands of viewers on a saturated core, writing one
+ * fragment to all of them can take longer than a frame interval, and the fragments' tasks then wait
+ * in the loop's queue, every viewer equally late, however fast each one reads. Each task carries
+ * the time it was handed to the loop; one that waited over a second there puts the loop in
+ * catch-up (LoopLag): fragments are dropped for every viewer, which costs nothing, until a keyframe
+ * that waited little, where every viewer goes on (counted as a skip). The picture stays whole and
+ * stays live, at a lower rate, instead of drifting seconds behind.
  */
 
 /**
@@ -69,6 +77,7 @@ public final class Mp4FanOut implements AutoCloseable {
   private final long deadlineNanos;
   private final Set<Viewer> all = ConcurrentHashMap.newKeySet();
   private final AtomicLong skips = new AtomicLong();
+  private final LoopLag loopLag = new LoopLag(); // loop only
   private final ByteBuffer scratch = ByteBuffer.allocateDirect(4096); // loop only
   private final List<Viewer> streaming = new ArrayList<>(); // loop only
   private Item init; // loop only: the current init segment, or null
@@ -104,6 +113,38 @@ public final class Mp4FanOut implements AutoCloseable {
         buffer = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
       }
       return new Item(bytes, buffer, keyframe, duration);
+    }
+  }
+
+  /**
+   * Whether the loop is so far behind its own task queue that it should drop fragments until a
+   * keyframe that reached it in time. Not thread-safe: the loop's.
+   */
+  static final class LoopLag {
+    /** A fragment that waited this long for the loop puts it in catch-up. */
+    static final long BEHIND_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /** A keyframe that waited at most this long ends the catch-up. */
+    static final long CAUGHT_UP_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+    private boolean behind;
+
+    /**
+     * Whether to send a fragment the loop runs {@code queuedNanos} after it was handed to it; false
+     * drops it for every viewer.
+     */
+    boolean admit(boolean keyframe, long queuedNanos) {
+      if (!behind && queuedNanos > BEHIND_NANOS) {
+        behind = true;
+      }
+      if (behind && keyframe && queuedNanos <= CAUGHT_UP_NANOS) {
+        behind = false;
+      }
+      return !behind;
+    }
+
+    boolean behind() {
+      return behind;
     }
   }
 
@@ -452,7 +493,8 @@ public final class Mp4FanOut implements AutoCloseable {
 
     @Override
     public void onFragment(Fragment f) {
-      onLoop(() -> newFragment(f));
+      long handed = System.nanoTime();
+      onLoop(() -> newFragment(f, handed));
     }
 
     @Override
@@ -500,9 +542,21 @@ public final class Mp4FanOut implements AutoCloseable {
     }
   }
 
-  private void newFragment(Fragment f) {
+  private void newFragment(Fragment f, long handedNanos) {
     if (init == null) {
       return; // a fragment of a stream this loop did not see begin
+    }
+    boolean wasBehind = loopLag.behind();
+    if (!loopLag.admit(f.keyframe(), System.nanoTime() - handedNanos)) {
+      gop.clear(); // a new viewer must not start on a group with holes
+      return;
+    }
+    if (wasBehind) {
+      for (Viewer viewer : streaming) {
+        if (viewer.started) {
+          skipped(viewer, 1); // every viewer jumps to this keyframe
+        }
+      }
     }
     Item item = Item.of(f.bytes(), f.keyframe(), f.duration(), true);
     if (f.keyframe()) {

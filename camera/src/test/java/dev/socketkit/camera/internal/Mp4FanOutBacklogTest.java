@@ -89,4 +89,19 @@ class Mp4FanOutBacklogTest {
     assertThat(backlog.offer(frame(false, (int) Backlog.MAX_BYTES))).isEqualTo(1);
     assertThat(backlog.isEmpty()).isTrue();
   }
+
+  @Test
+  void aLoopOverASecondBehindDropsUntilAKeyframeThatCameInTime() {
+    Mp4FanOut.LoopLag lag = new Mp4FanOut.LoopLag();
+    long ms = 1_000_000L;
+    assertThat(lag.admit(true, 5 * ms)).isTrue();
+    assertThat(lag.admit(false, 900 * ms)).as("late, but under a second").isTrue();
+    assertThat(lag.admit(false, 1_100 * ms)).as("over a second: catch-up").isFalse();
+    assertThat(lag.behind()).isTrue();
+    assertThat(lag.admit(false, 10 * ms)).as("in time, but not a keyframe").isFalse();
+    assertThat(lag.admit(true, 600 * ms)).as("a keyframe still late").isFalse();
+    assertThat(lag.admit(true, 100 * ms)).as("a keyframe in time: go on").isTrue();
+    assertThat(lag.behind()).isFalse();
+    assertThat(lag.admit(false, 20 * ms)).isTrue();
+  }
 }
