@@ -181,6 +181,10 @@ class MultiCameraTest {
         }
         server.add(camera("porch", "test"));
         assertThat(get(port, "/cameras/yard/state").code()).isEqualTo(404);
+        assertThat(get(port, "/metrics").text())
+            .as("/metrics reports the cameras served, by name")
+            .contains("camera=\"front\"", "camera=\"porch\"")
+            .doesNotContain("camera=\"yard\"");
         assertThat(get(port, "/cameras/porch/state").code()).isEqualTo(200);
         // The first camera's viewer never noticed.
         assertThat(distinctFrames(viewer, 10)).isEqualTo(10);
