@@ -48,9 +48,9 @@ import java.util.Map;
  *       them.
  *   <li>{@code /metrics}: the server's figures for Prometheus. {@code /healthz} and {@code
  *       /readyz}: whether the server answers, and whether every camera delivers frames.
- *   <li>{@code /cameras/NAME/} and every path above under it: camera NAME's; without that prefix
- *       a path is the first camera's. {@code /cameras}: the list as JSON. With more than one
- *       camera, or on a {@link CameraServer} started for many, {@code /} is the grid of them.
+ *   <li>{@code /cameras/NAME/} and every path above under it: camera NAME's; without that prefix a
+ *       path is the first camera's. {@code /cameras}: the list as JSON. With more than one camera,
+ *       or on a {@link CameraServer} started for many, {@code /} is the grid of them.
  * </ul>
  *
  * <p>A path the table does not know is a 404; a known path with another method a 405 with the

@@ -148,6 +148,19 @@ class MultiCameraTest {
       assertThat(redirect.code()).isEqualTo(301);
       assertThat(redirect.headers()).containsEntry("location", "/cameras/back/?token=abc");
       assertThat(get(port, "/cameras/nobody/state").code()).isEqualTo(404);
+      // Hostile names reach no camera and are never echoed back.
+      for (String path :
+          List.of(
+              "/cameras//state",
+              "/cameras/../state",
+              "/cameras/%2e%2e/state",
+              "/cameras/front/../back/state",
+              "/cameras/<script>/state",
+              "/cameras/" + "x".repeat(5000) + "/state")) {
+        CameraServerTest.Response response = get(port, path);
+        assertThat(response.code()).as(path).isIn(400, 404, 414, 431);
+        assertThat(response.text()).doesNotContain("<script>", "xxxxxxxx");
+      }
       CameraServerTest.Response byQuery = get(port, "/recordings?camera=back");
       assertThat(byQuery.code()).isEqualTo(302);
       assertThat(byQuery.headers()).containsEntry("location", "/cameras/back/recordings");
