@@ -231,4 +231,23 @@ class MultiCameraTest {
       }
     }
   }
+
+  @Test
+  void aLinkTokenCanBeScopedToOneCamera() throws Exception {
+    Path users = dir.resolve("users");
+    AuthFile.setPassword(users, "alice", "secret".toCharArray());
+    AuthFile auth = AuthFile.load(users);
+    String token = auth.makeToken("alice", Duration.ofHours(1), List.of("/cameras/front/*"));
+    try (CameraServer server = CameraServer.start(Camera.builder().port(0).auth(auth))) {
+      server.add(camera("front", "test"));
+      server.add(camera("back", "test"));
+      int port = port(server);
+      assertThat(get(port, "/cameras/front/state?token=" + token).code()).isEqualTo(200);
+      assertThat(get(port, "/cameras/back/state?token=" + token).code()).isEqualTo(401);
+      assertThat(get(port, "/state?token=" + token).code())
+          .as("the first camera's unprefixed paths are other paths")
+          .isEqualTo(401);
+      assertThat(get(port, "/cameras/front/state").code()).isEqualTo(401);
+    }
+  }
 }
