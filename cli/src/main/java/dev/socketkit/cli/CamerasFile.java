@@ -1,0 +1,493 @@
+package dev.socketkit.cli;
+
+import com.fasterxml.jackson.core.JsonToken;
+import dev.socketkit.cli.YamlTree.Field;
+import dev.socketkit.cli.YamlTree.Mapping;
+import dev.socketkit.cli.YamlTree.Node;
+import dev.socketkit.cli.YamlTree.Scalar;
+import dev.socketkit.cli.YamlTree.Sequence;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+
+/*
+ * The file is turned into command-line arguments, not into setters, so that it reads like the
+ * command line and every per-camera flag CameraCommand has (or gains) works in it at once: which
+ * keys exist is asked of picocli's model of CameraCommand, never of a second list. Only two things
+ * are listed here: which flags are the server's (one per process, under `server:`), and which are
+ * MQTT's (every flag named --mqtt*, under `mqtt:`, the broker URL as `url`). Every other flag of
+ * the command is a camera's, except `config` (a file naming a file) and help/version.
+ *
+ * Each section's arguments are parsed by picocli once here, so that a value picocli's converters
+ * refuse (a number that is none, a size, a record mode) is reported with the key and line it came
+ * from instead of as a flag the user never typed. Values the command checks only when it builds
+ * the camera (--size, --write-deadline, --h264-passthrough) are checked then, by the caller.
+ */
+
+/**
+ * The cameras file of {@code socketkit camera --config FILE}: a YAML map of {@code server} (the
+ * server's flags), {@code mqtt} (a broker URL, or a map of the {@code --mqtt-*} flags) and {@code
+ * cameras} (a list of maps of per-camera flags, each with a {@code name}), each key a long flag of
+ * {@code socketkit camera} without its dashes. {@link #read} turns it into the arguments those
+ * flags would be on the command line: {@code --key value} for a scalar, the bare {@code --key} for
+ * a switch set to {@code true} (nothing for {@code false}), the flag repeated for a list.
+ *
+ * <p>A file that is not right in any way is refused whole with {@link Invalid}, whose message is
+ * one sentence naming the file, the line and the key; nothing is started from it.
+ *
+ * <p>Immutable. {@link #read} keeps no state and may run on any thread (the command's at start, the
+ * signal thread on SIGHUP).
+ *
+ * @param serverArgs the {@code server:} flags, e.g. {@code --host 0.0.0.0 --port 8000}
+ * @param mqttArgs the {@code --mqtt*} flags, e.g. {@code --mqtt mqtt://127.0.0.1:1883}; empty
+ *     without {@code mqtt:}
+ * @param cameras one entry per camera, in the order of the file (never empty)
+ */
+record CamerasFile(List<String> serverArgs, List<String> mqttArgs, List<Entry> cameras) {
+  /** The flags of the server, which the cameras of one process share: they go under server:. */
+  static final Set<String> SERVER_KEYS =
+      Set.of(
+          "host",
+          "port",
+          "auth-file",
+          "tls-keystore",
+          "tls-password-file",
+          "tls-password-env",
+          "insecure",
+          "metrics-public",
+          "allowed-host",
+          "max-connections-per-client");
+
+  /** The keys of the top-level map. */
+  private static final List<String> TOP_KEYS = List.of("server", "mqtt", "cameras");
+
+  /** The mqtt: key that stands for the broker flag itself ({@code --mqtt}). */
+  private static final String MQTT_URL = "url";
+
+  /** A camera's name is a path segment of its URLs (/cameras/NAME/) and of its MQTT topics. */
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+  /** Keys further from every known key than this get no "did you mean". */
+  private static final int MAX_SUGGESTION_DISTANCE = 2;
+
+  CamerasFile {
+    serverArgs = List.copyOf(serverArgs);
+    mqttArgs = List.copyOf(mqttArgs);
+    cameras = List.copyOf(cameras);
+  }
+
+  /**
+   * One camera of the file.
+   *
+   * @param name its name, valid as a URL path segment
+   * @param line the line of the file where its list item starts, for messages about it
+   * @param args its flags as on the command line, beginning with {@code --name NAME}
+   */
+  record Entry(String name, int line, List<String> args) {
+    Entry {
+      args = List.copyOf(args);
+    }
+  }
+
+  /** A cameras file that cannot be used; the message is the one sentence to show the user. */
+  static final class Invalid extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Invalid(String message) {
+      super(message);
+    }
+
+    Invalid(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * Reads and checks {@code file}.
+   *
+   * @throws Invalid when it cannot be read, is not YAML, or anything in it is not a flag of the
+   *     place it is in or a value that flag takes
+   */
+  static CamerasFile read(Path file) throws Invalid {
+    Node root;
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      root = YamlTree.read(in);
+    } catch (NoSuchFileException e) {
+      throw new Invalid("no such cameras file: " + file, e);
+    } catch (IOException e) {
+      throw new Invalid("cannot read the cameras file " + file + ": " + e.getMessage(), e);
+    } catch (YamlTree.Malformed e) {
+      throw new Invalid(file + " line " + e.line() + ": " + e.getMessage(), e);
+    }
+    return new Reading(file).file(root);
+  }
+
+  /** Where a flag was given: its key as written in the file, and the key's line. */
+  private record Origin(String key, int line) {}
+
+  /** What a key of the file is. */
+  private enum Kind {
+    SERVER,
+    CAMERA,
+    MQTT,
+    /** A flag of the command that a file cannot give: config, help, version. */
+    FORBIDDEN,
+    UNKNOWN
+  }
+
+  /** One reading of one file. */
+  private static final class Reading {
+    private final Path file;
+    private final CommandSpec spec = new CommandLine(new CameraCommand()).getCommandSpec();
+
+    Reading(Path file) {
+      this.file = file;
+    }
+
+    CamerasFile file(Node root) throws Invalid {
+      if (root == null) {
+        throw invalid(1, "'cameras' is missing: the file is empty");
+      }
+      if (!(root instanceof Mapping top)) {
+        throw invalid(root.line(), "expected a map of 'server', 'mqtt' and 'cameras' at the top");
+      }
+      List<String> serverArgs = new ArrayList<>();
+      List<String> mqttArgs = new ArrayList<>();
+      Map<String, Origin> origins = new HashMap<>();
+      Field cameras = null;
+      for (Field field : top.fields()) {
+        switch (field.key()) {
+          case "server" -> server(field, serverArgs, origins);
+          case "mqtt" -> mqtt(field, mqttArgs, origins);
+          case "cameras" -> cameras = field;
+          default -> throw unknownTopKey(field);
+        }
+      }
+      List<String> shared = new ArrayList<>(serverArgs);
+      shared.addAll(mqttArgs);
+      check(shared, origins, top.line(), "the server's options");
+      if (cameras == null) {
+        throw invalid(top.line(), "'cameras' is missing: give a list of cameras, each with a name");
+      }
+      return new CamerasFile(serverArgs, mqttArgs, cameras(cameras));
+    }
+
+    private Invalid unknownTopKey(Field field) {
+      String key = field.key();
+      String hint =
+          switch (kind(key)) {
+            case CAMERA -> " (a camera option goes under a camera in 'cameras')";
+            case SERVER -> " (a server option goes under 'server')";
+            case MQTT -> " (an MQTT option goes under 'mqtt')";
+            default -> suggestion(key, TOP_KEYS, " (expected: server, mqtt, cameras)");
+          };
+      return invalid(field.line(), "'" + key + "' is not a top-level key" + hint);
+    }
+
+    private void server(Field section, List<String> args, Map<String, Origin> origins)
+        throws Invalid {
+      if (!(section.value() instanceof Mapping map)) {
+        throw invalid(section.line(), "'server' must be a map of server options such as 'port'");
+      }
+      for (Field field : map.fields()) {
+        String key = field.key();
+        switch (kind(key)) {
+          case SERVER -> {
+            String flag = "--" + key;
+            origins.put(flag, new Origin(key, field.line()));
+            add(args, flag, field, spec.findOption(flag));
+          }
+          case CAMERA ->
+              throw invalid(
+                  field.line(),
+                  "'" + key + "' is a camera option: give it to each camera under 'cameras'");
+          default -> throw misplaced(field, "server", keysOf(Kind.SERVER));
+        }
+      }
+    }
+
+    private void mqtt(Field section, List<String> args, Map<String, Origin> origins)
+        throws Invalid {
+      if (!(section.value() instanceof Mapping map)) {
+        origins.put("--mqtt", new Origin("mqtt", section.line()));
+        add(args, "--mqtt", section, spec.findOption("--mqtt"));
+        return;
+      }
+      List<String> keys = mqttKeys();
+      boolean url = false;
+      for (Field field : map.fields()) {
+        String key = field.key();
+        if (!keys.contains(key)) {
+          throw invalid(
+              field.line(),
+              "'"
+                  + key
+                  + "' is not an MQTT option"
+                  + suggestion(key, keys, " (expected: " + String.join(", ", keys) + ")"));
+        }
+        String flag = key.equals(MQTT_URL) ? "--mqtt" : "--mqtt-" + key;
+        origins.put(flag, new Origin(key, field.line()));
+        add(args, flag, field, spec.findOption(flag));
+        url |= key.equals(MQTT_URL);
+      }
+      if (!url) {
+        throw invalid(section.line(), "'mqtt' needs a 'url', e.g. url: mqtt://127.0.0.1:1883");
+      }
+    }
+
+    private List<Entry> cameras(Field section) throws Invalid {
+      if (!(section.value() instanceof Sequence list)) {
+        throw invalid(
+            section.line(),
+            "'cameras' must be a list of cameras, each item a map beginning '- name: NAME'");
+      }
+      if (list.items().isEmpty()) {
+        throw invalid(section.line(), "'cameras' is empty: give at least one camera");
+      }
+      List<Entry> entries = new ArrayList<>();
+      Map<String, Integer> names = new HashMap<>();
+      for (Node item : list.items()) {
+        Entry entry = camera(item);
+        Integer before = names.putIfAbsent(entry.name(), entry.line());
+        if (before != null) {
+          throw invalid(
+              entry.line(),
+              "'name': two cameras are named '"
+                  + entry.name()
+                  + "' (lines "
+                  + before
+                  + " and "
+                  + entry.line()
+                  + ")");
+        }
+        entries.add(entry);
+      }
+      return entries;
+    }
+
+    private Entry camera(Node item) throws Invalid {
+      if (!(item instanceof Mapping map)) {
+        throw invalid(item.line(), "each item of 'cameras' must be a map of camera options");
+      }
+      Field nameField = null;
+      List<String> args = new ArrayList<>();
+      Map<String, Origin> origins = new LinkedHashMap<>();
+      for (Field field : map.fields()) {
+        String key = field.key();
+        switch (kind(key)) {
+          case CAMERA -> {
+            String flag = "--" + key;
+            origins.put(flag, new Origin(key, field.line()));
+            if (key.equals("name")) {
+              nameField = field;
+            } else {
+              add(args, flag, field, spec.findOption(flag));
+            }
+          }
+          case SERVER ->
+              throw invalid(
+                  field.line(), "'" + key + "' is a server option: give it once, under 'server'");
+          default -> throw misplaced(field, "camera", keysOf(Kind.CAMERA));
+        }
+      }
+      if (nameField == null) {
+        throw invalid(item.line(), "'name': this camera has none; give each camera a name");
+      }
+      List<String> named = new ArrayList<>();
+      add(named, "--name", nameField, spec.findOption("--name"));
+      String name = named.get(1);
+      if (!NAME.matcher(name).matches()) {
+        throw invalid(
+            nameField.line(),
+            "'name' must be 1 to 64 letters, digits, '-' or '_', since it is part of the camera's"
+                + " URLs (/cameras/NAME/), not '"
+                + name
+                + "'");
+      }
+      named.addAll(args);
+      check(named, origins, item.line(), "camera '" + name + "'");
+      return new Entry(name, item.line(), named);
+    }
+
+    /** The error for a key that is neither the place's nor the other section's. */
+    private Invalid misplaced(Field field, String place, List<String> candidates) {
+      String key = field.key();
+      String message =
+          switch (kind(key)) {
+            case MQTT ->
+                "'"
+                    + key
+                    + "' is an MQTT option: give it under the top-level 'mqtt'"
+                    + (key.equals("mqtt") ? "" : " as '" + key.substring("mqtt-".length()) + "'");
+            case FORBIDDEN -> "'" + key + "' cannot be given in a cameras file";
+            default ->
+                "'" + key + "' is not a " + place + " option" + suggestion(key, candidates, "");
+          };
+      return invalid(field.line(), message);
+    }
+
+    /** Adds the arguments that {@code field}'s value gives the flag {@code option}. */
+    private void add(List<String> args, String flag, Field field, OptionSpec option)
+        throws Invalid {
+      String key = field.key();
+      Node value = field.value();
+      if (value instanceof Scalar scalar && scalar.isNull()) {
+        throw invalid(value.line(), "'" + key + "' needs a value");
+      }
+      if (option.arity().max() == 0) {
+        if (value instanceof Scalar scalar && scalar.token() == JsonToken.VALUE_TRUE) {
+          args.add(flag);
+        } else if (!(value instanceof Scalar scalar && scalar.token() == JsonToken.VALUE_FALSE)) {
+          throw invalid(
+              value.line(), "'" + key + "' is a switch: give true or false, not " + shown(value));
+        }
+      } else if (value instanceof Scalar scalar) {
+        args.add(flag);
+        args.add(scalar.text());
+      } else if (value instanceof Sequence list && option.isMultiValue()) {
+        for (Node item : list.items()) {
+          if (!(item instanceof Scalar scalar) || scalar.isNull()) {
+            throw invalid(item.line(), "each item of '" + key + "' must be one value");
+          }
+          args.add(flag);
+          args.add(scalar.text());
+        }
+      } else {
+        throw invalid(value.line(), "'" + key + "' takes one value, not " + shown(value));
+      }
+    }
+
+    /**
+     * Parses {@code args} as picocli would on the command line; a value it refuses is reported at
+     * the key it came from.
+     */
+    private void check(List<String> args, Map<String, Origin> origins, int line, String what)
+        throws Invalid {
+      try {
+        new CommandLine(new CameraCommand()).parseArgs(args.toArray(String[]::new));
+      } catch (ParameterException e) {
+        if (!(e.getArgSpec() instanceof OptionSpec option)
+            || !origins.containsKey(option.longestName())) {
+          throw new Invalid(file + " line " + line + ": " + what + ": " + e.getMessage(), e);
+        }
+        Origin origin = origins.get(option.longestName());
+        String message = String.valueOf(e.getMessage());
+        // picocli words a converter's refusal "Invalid value for option '--fps': 'x' is not an int"
+        String prefix = "Invalid value for option '" + option.longestName() + "': ";
+        if (message.startsWith(prefix)) {
+          message = message.substring(prefix.length());
+        }
+        throw new Invalid(
+            file + " line " + origin.line() + ": '" + origin.key() + "' is refused: " + message, e);
+      }
+    }
+
+    private Kind kind(String key) {
+      if (key.equals("config")) {
+        return Kind.FORBIDDEN;
+      }
+      if (key.isEmpty() || key.startsWith("-")) {
+        return Kind.UNKNOWN;
+      }
+      OptionSpec option = spec.findOption("--" + key);
+      if (option == null || !option.longestName().equals("--" + key)) {
+        return Kind.UNKNOWN;
+      }
+      if (option.usageHelp() || option.versionHelp()) {
+        return Kind.FORBIDDEN;
+      }
+      if (key.startsWith("mqtt")) {
+        return Kind.MQTT;
+      }
+      return SERVER_KEYS.contains(key) ? Kind.SERVER : Kind.CAMERA;
+    }
+
+    /** The keys of one kind, in the command's order of options. */
+    private List<String> keysOf(Kind wanted) {
+      List<String> keys = new ArrayList<>();
+      for (OptionSpec option : spec.options()) {
+        String name = option.longestName();
+        if (name.startsWith("--") && kind(name.substring(2)) == wanted) {
+          keys.add(name.substring(2));
+        }
+      }
+      return keys;
+    }
+
+    /** The keys of mqtt:, from the --mqtt* flags: url for --mqtt, X for --mqtt-X. */
+    private List<String> mqttKeys() {
+      List<String> keys = new ArrayList<>();
+      for (String key : keysOf(Kind.MQTT)) {
+        keys.add(key.equals("mqtt") ? MQTT_URL : key.substring("mqtt-".length()));
+      }
+      return keys;
+    }
+
+    private Invalid invalid(int line, String message) {
+      return new Invalid(file + " line " + line + ": " + message);
+    }
+  }
+
+  /** How a wrong value is named in a message. */
+  private static String shown(Node value) {
+    if (value instanceof Mapping) {
+      return "a map";
+    }
+    if (value instanceof Sequence) {
+      return "a list";
+    }
+    return "'" + ((Scalar) value).text() + "'";
+  }
+
+  /**
+   * " (did you mean 'K'?)" for the candidate K closest to {@code key} by edit distance, ignoring
+   * case, when one is at most {@value #MAX_SUGGESTION_DISTANCE} away; else {@code otherwise}.
+   */
+  static String suggestion(String key, List<String> candidates, String otherwise) {
+    String best = null;
+    int bestDistance = MAX_SUGGESTION_DISTANCE + 1;
+    for (String candidate : candidates) {
+      int distance = editDistance(key.toLowerCase(Locale.ROOT), candidate);
+      if (distance < bestDistance) {
+        best = candidate;
+        bestDistance = distance;
+      }
+    }
+    return best == null ? otherwise : " (did you mean '" + best + "'?)";
+  }
+
+  /** Levenshtein's distance: the fewest insertions, deletions and replacements from a to b. */
+  static int editDistance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int replace = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(replace, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+}
