@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
+import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
@@ -350,11 +352,13 @@ record CamerasFile(List<String> serverArgs, List<String> mqttArgs, List<Entry> c
         throw invalid(value.line(), "'" + key + "' needs a value");
       }
       if (option.arity().max() == 0) {
-        if (value instanceof Scalar scalar && scalar.token() == JsonToken.VALUE_TRUE) {
-          args.add(flag);
-        } else if (!(value instanceof Scalar scalar && scalar.token() == JsonToken.VALUE_FALSE)) {
+        Boolean on = value instanceof Scalar scalar ? truth(scalar) : null;
+        if (on == null) {
           throw invalid(
               value.line(), "'" + key + "' is a switch: give true or false, not " + shown(value));
+        }
+        if (on) {
+          args.add(flag);
         }
       } else if (value instanceof Scalar scalar) {
         args.add(flag);
@@ -381,8 +385,12 @@ record CamerasFile(List<String> serverArgs, List<String> mqttArgs, List<Entry> c
       try {
         new CommandLine(new CameraCommand()).parseArgs(args.toArray(String[]::new));
       } catch (ParameterException e) {
-        if (!(e.getArgSpec() instanceof OptionSpec option)
-            || !origins.containsKey(option.longestName())) {
+        ArgSpec arg = e.getArgSpec();
+        if (arg == null && e instanceof MissingParameterException missing) {
+          // "Expected parameter for option '--source' but found '--fps'" names no ArgSpec
+          arg = missing.getMissing().isEmpty() ? null : missing.getMissing().get(0);
+        }
+        if (!(arg instanceof OptionSpec option) || !origins.containsKey(option.longestName())) {
           throw new Invalid(file + " line " + line + ": " + what + ": " + e.getMessage(), e);
         }
         Origin origin = origins.get(option.longestName());
@@ -441,6 +449,24 @@ record CamerasFile(List<String> serverArgs, List<String> mqttArgs, List<Entry> c
     private Invalid invalid(int line, String message) {
       return new Invalid(file + " line " + line + ": " + message);
     }
+  }
+
+  /**
+   * A switch's value: YAML's booleans ({@code true}, {@code yes}, {@code off} ...) and the quoted
+   * words {@code 'true'} and {@code 'false'}; null for anything else.
+   */
+  private static Boolean truth(Scalar scalar) {
+    if (scalar.token() == JsonToken.VALUE_TRUE) {
+      return Boolean.TRUE;
+    }
+    if (scalar.token() == JsonToken.VALUE_FALSE) {
+      return Boolean.FALSE;
+    }
+    if (scalar.token() == JsonToken.VALUE_STRING
+        && (scalar.text().equals("true") || scalar.text().equals("false"))) {
+      return Boolean.valueOf(scalar.text());
+    }
+    return null;
   }
 
   /** How a wrong value is named in a message. */

@@ -112,12 +112,18 @@ class CamerasFileTest {
             "  - name: back",
             "    motion: false",
             "    h264-passthrough: off",
-            "    record: off");
+            "    record: off",
+            "  - name: side",
+            "    motion: 'true'",
+            "  - name: top",
+            "    motion: 'false'");
     assertThat(cameras.serverArgs()).containsExactly("--insecure");
     assertThat(cameras.cameras().get(0).args()).containsExactly("--name", "front", "--motion");
     // YAML 1.1 reads `off` as false; a flag that takes a value gets the word as written
     assertThat(cameras.cameras().get(1).args())
         .containsExactly("--name", "back", "--h264-passthrough", "off", "--record", "off");
+    assertThat(cameras.cameras().get(2).args()).containsExactly("--name", "side", "--motion");
+    assertThat(cameras.cameras().get(3).args()).containsExactly("--name", "top");
   }
 
   @Test
@@ -342,6 +348,11 @@ class CamerasFileTest {
   void refusesAValuePicocliRefusesAtItsKey() {
     assertThat(refusal("cameras:", "  - name: a", "    source: test", "    fps: fast"))
         .isEqualTo(at(4, "'fps' is refused: 'fast' is not an int"));
+    assertThat(refusal("cameras:", "  - name: a", "    source: --fps", "    fps: 5"))
+        .isEqualTo(
+            at(
+                3,
+                "'source' is refused: Expected parameter for option '--source' but found '--fps'"));
     assertThat(refusal("cameras:", "  - name: a", "  - name: b", "    record: sometimes"))
         .startsWith(at(4, "'record' is refused: "))
         .contains("sometimes");
