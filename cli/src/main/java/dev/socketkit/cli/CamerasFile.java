@@ -1,6 +1,7 @@
 package dev.socketkit.cli;
 
 import com.fasterxml.jackson.core.JsonToken;
+import dev.socketkit.cli.CameraFlags.Kind;
 import dev.socketkit.cli.YamlTree.Field;
 import dev.socketkit.cli.YamlTree.Mapping;
 import dev.socketkit.cli.YamlTree.Node;
@@ -16,24 +17,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.Model.ArgSpec;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 
 /*
  * The file is turned into command-line arguments, not into setters, so that it reads like the
  * command line and every per-camera flag CameraCommand has (or gains) works in it at once: which
- * keys exist is asked of picocli's model of CameraCommand, never of a second list. Only two things
- * are listed here: which flags are the server's (one per process, under `server:`), and which are
- * MQTT's (every flag named --mqtt*, under `mqtt:`, the broker URL as `url`). Every other flag of
- * the command is a camera's, except `config` (a file naming a file) and help/version.
+ * keys exist is asked of picocli's model of CameraCommand, never of a second list (CameraFlags says
+ * which section each belongs to: server, mqtt, or a camera).
  *
  * Each section's arguments are parsed by picocli once here, so that a value picocli's converters
  * refuse (a number that is none, a size, a record mode) is reported with the key and line it came
@@ -61,31 +57,11 @@ import picocli.CommandLine.ParameterException;
  * @param cameras one entry per camera, in the order of the file (never empty)
  */
 record CamerasFile(List<String> serverArgs, List<String> mqttArgs, List<Entry> cameras) {
-  /** The flags of the server, which the cameras of one process share: they go under server:. */
-  static final Set<String> SERVER_KEYS =
-      Set.of(
-          "host",
-          "port",
-          "auth-file",
-          "tls-keystore",
-          "tls-password-file",
-          "tls-password-env",
-          "insecure",
-          "metrics-public",
-          "allowed-host",
-          "max-connections-per-client");
-
   /** The keys of the top-level map. */
   private static final List<String> TOP_KEYS = List.of("server", "mqtt", "cameras");
 
-  /** The mqtt: key that stands for the broker flag itself ({@code --mqtt}). */
-  private static final String MQTT_URL = "url";
-
   /** A camera's name is a path segment of its URLs (/cameras/NAME/) and of its MQTT topics. */
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-
-  /** Keys further from every known key than this get no "did you mean". */
-  private static final int MAX_SUGGESTION_DISTANCE = 2;
 
   CamerasFile {
     serverArgs = List.copyOf(serverArgs);
@@ -142,20 +118,10 @@ record CamerasFile(List<String> serverArgs, List<String> mqttArgs, List<Entry> c
   /** Where a flag was given: its key as written in the file, and the key's line. */
   private record Origin(String key, int line) {}
 
-  /** What a key of the file is. */
-  private enum Kind {
-    SERVER,
-    CAMERA,
-    MQTT,
-    /** A flag of the command that a file cannot give: config, help, version. */
-    FORBIDDEN,
-    UNKNOWN
-  }
-
   /** One reading of one file. */
   private static final class Reading {
     private final Path file;
-    private final CommandSpec spec = new CommandLine(new CameraCommand()).getCommandSpec();
+    private final CameraFlags flags = new CameraFlags();
 
     Reading(Path file) {
       this.file = file;
@@ -192,11 +158,11 @@ record CamerasFile(List<String> serverArgs, List<String> mqttArgs, List<Entry> c
     private Invalid unknownTopKey(Field field) {
       String key = field.key();
       String hint =
-          switch (kind(key)) {
+          switch (flags.kind(key)) {
             case CAMERA -> " (a camera option goes under a camera in 'cameras')";
             case SERVER -> " (a server option goes under 'server')";
             case MQTT -> " (an MQTT option goes under 'mqtt')";
-            default -> suggestion(key, TOP_KEYS, " (expected: server, mqtt, cameras)");
+            default -> DidYouMean.suggestion(key, TOP_KEYS, " (expected: server, mqtt, cameras)");
           };
       return invalid(field.line(), "'" + key + "' is not a top-level key" + hint);
     }
@@ -208,17 +174,17 @@ record CamerasFile(List<String> serverArgs, List<String> mqttArgs, List<Entry> c
       }
       for (Field field : map.fields()) {
         String key = field.key();
-        switch (kind(key)) {
+        switch (flags.kind(key)) {
           case SERVER -> {
             String flag = "--" + key;
             origins.put(flag, new Origin(key, field.line()));
-            add(args, flag, field, spec.findOption(flag));
+            add(args, flag, field, flags.option(flag));
           }
           case CAMERA ->
               throw invalid(
                   field.line(),
                   "'" + key + "' is a camera option: give it to each camera under 'cameras'");
-          default -> throw misplaced(field, "server", keysOf(Kind.SERVER));
+          default -> throw misplaced(field, "server", flags.keys(Kind.SERVER));
         }
       }
     }
@@ -227,10 +193,10 @@ record CamerasFile(List<String> serverArgs, List<String> mqttArgs, List<Entry> c
         throws Invalid {
       if (!(section.value() instanceof Mapping map)) {
         origins.put("--mqtt", new Origin("mqtt", section.line()));
-        add(args, "--mqtt", section, spec.findOption("--mqtt"));
+        add(args, "--mqtt", section, flags.option("--mqtt"));
         return;
       }
-      List<String> keys = mqttKeys();
+      List<String> keys = flags.mqttKeys();
       boolean url = false;
       for (Field field : map.fields()) {
         String key = field.key();
@@ -240,12 +206,13 @@ record CamerasFile(List<String> serverArgs, List<String> mqttArgs, List<Entry> c
               "'"
                   + key
                   + "' is not an MQTT option"
-                  + suggestion(key, keys, " (expected: " + String.join(", ", keys) + ")"));
+                  + DidYouMean.suggestion(
+                      key, keys, " (expected: " + String.join(", ", keys) + ")"));
         }
-        String flag = key.equals(MQTT_URL) ? "--mqtt" : "--mqtt-" + key;
+        String flag = CameraFlags.mqttFlag(key);
         origins.put(flag, new Origin(key, field.line()));
-        add(args, flag, field, spec.findOption(flag));
-        url |= key.equals(MQTT_URL);
+        add(args, flag, field, flags.option(flag));
+        url |= key.equals(CameraFlags.MQTT_URL);
       }
       if (!url) {
         throw invalid(section.line(), "'mqtt' needs a 'url', e.g. url: mqtt://127.0.0.1:1883");
@@ -291,27 +258,27 @@ record CamerasFile(List<String> serverArgs, List<String> mqttArgs, List<Entry> c
       Map<String, Origin> origins = new LinkedHashMap<>();
       for (Field field : map.fields()) {
         String key = field.key();
-        switch (kind(key)) {
+        switch (flags.kind(key)) {
           case CAMERA -> {
             String flag = "--" + key;
             origins.put(flag, new Origin(key, field.line()));
             if (key.equals("name")) {
               nameField = field;
             } else {
-              add(args, flag, field, spec.findOption(flag));
+              add(args, flag, field, flags.option(flag));
             }
           }
           case SERVER ->
               throw invalid(
                   field.line(), "'" + key + "' is a server option: give it once, under 'server'");
-          default -> throw misplaced(field, "camera", keysOf(Kind.CAMERA));
+          default -> throw misplaced(field, "camera", flags.keys(Kind.CAMERA));
         }
       }
       if (nameField == null) {
-        throw invalid(item.line(), "'name': this camera has none; give each camera a name");
+        throw invalid(item.line(), "'name' is missing: give each camera a name");
       }
       List<String> named = new ArrayList<>();
-      add(named, "--name", nameField, spec.findOption("--name"));
+      add(named, "--name", nameField, flags.option("--name"));
       String name = named.get(1);
       if (!NAME.matcher(name).matches()) {
         throw invalid(
@@ -330,15 +297,20 @@ record CamerasFile(List<String> serverArgs, List<String> mqttArgs, List<Entry> c
     private Invalid misplaced(Field field, String place, List<String> candidates) {
       String key = field.key();
       String message =
-          switch (kind(key)) {
+          switch (flags.kind(key)) {
             case MQTT ->
                 "'"
                     + key
                     + "' is an MQTT option: give it under the top-level 'mqtt'"
-                    + (key.equals("mqtt") ? "" : " as '" + key.substring("mqtt-".length()) + "'");
+                    + (key.equals("mqtt") ? "" : " as '" + CameraFlags.mqttKey(key) + "'");
             case FORBIDDEN -> "'" + key + "' cannot be given in a cameras file";
             default ->
-                "'" + key + "' is not a " + place + " option" + suggestion(key, candidates, "");
+                "'"
+                    + key
+                    + "' is not a "
+                    + place
+                    + " option"
+                    + DidYouMean.suggestion(key, candidates, "");
           };
       return invalid(field.line(), message);
     }
@@ -405,47 +377,6 @@ record CamerasFile(List<String> serverArgs, List<String> mqttArgs, List<Entry> c
       }
     }
 
-    private Kind kind(String key) {
-      if (key.equals("config")) {
-        return Kind.FORBIDDEN;
-      }
-      if (key.isEmpty() || key.startsWith("-")) {
-        return Kind.UNKNOWN;
-      }
-      OptionSpec option = spec.findOption("--" + key);
-      if (option == null || !option.longestName().equals("--" + key)) {
-        return Kind.UNKNOWN;
-      }
-      if (option.usageHelp() || option.versionHelp()) {
-        return Kind.FORBIDDEN;
-      }
-      if (key.startsWith("mqtt")) {
-        return Kind.MQTT;
-      }
-      return SERVER_KEYS.contains(key) ? Kind.SERVER : Kind.CAMERA;
-    }
-
-    /** The keys of one kind, in the command's order of options. */
-    private List<String> keysOf(Kind wanted) {
-      List<String> keys = new ArrayList<>();
-      for (OptionSpec option : spec.options()) {
-        String name = option.longestName();
-        if (name.startsWith("--") && kind(name.substring(2)) == wanted) {
-          keys.add(name.substring(2));
-        }
-      }
-      return keys;
-    }
-
-    /** The keys of mqtt:, from the --mqtt* flags: url for --mqtt, X for --mqtt-X. */
-    private List<String> mqttKeys() {
-      List<String> keys = new ArrayList<>();
-      for (String key : keysOf(Kind.MQTT)) {
-        keys.add(key.equals("mqtt") ? MQTT_URL : key.substring("mqtt-".length()));
-      }
-      return keys;
-    }
-
     private Invalid invalid(int line, String message) {
       return new Invalid(file + " line " + line + ": " + message);
     }
@@ -478,42 +409,5 @@ record CamerasFile(List<String> serverArgs, List<String> mqttArgs, List<Entry> c
       return "a list";
     }
     return "'" + ((Scalar) value).text() + "'";
-  }
-
-  /**
-   * " (did you mean 'K'?)" for the candidate K closest to {@code key} by edit distance, ignoring
-   * case, when one is at most {@value #MAX_SUGGESTION_DISTANCE} away; else {@code otherwise}.
-   */
-  static String suggestion(String key, List<String> candidates, String otherwise) {
-    String best = null;
-    int bestDistance = MAX_SUGGESTION_DISTANCE + 1;
-    for (String candidate : candidates) {
-      int distance = editDistance(key.toLowerCase(Locale.ROOT), candidate);
-      if (distance < bestDistance) {
-        best = candidate;
-        bestDistance = distance;
-      }
-    }
-    return best == null ? otherwise : " (did you mean '" + best + "'?)";
-  }
-
-  /** Levenshtein's distance: the fewest insertions, deletions and replacements from a to b. */
-  static int editDistance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int replace = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(replace, Math.min(previous[j], current[j - 1]) + 1);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
   }
 }
