@@ -9,6 +9,7 @@ import dev.socketkit.cli.YamlTree.Scalar;
 import dev.socketkit.cli.YamlTree.Sequence;
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -107,6 +108,8 @@ record CamerasFile(List<String> serverArgs, List<String> mqttArgs, List<Entry> c
       root = YamlTree.read(in);
     } catch (NoSuchFileException e) {
       throw new Invalid("no such cameras file: " + file, e);
+    } catch (CharacterCodingException e) {
+      throw new Invalid("the cameras file " + file + " is not UTF-8 text", e);
     } catch (IOException e) {
       throw new Invalid("cannot read the cameras file " + file + ": " + e.getMessage(), e);
     } catch (YamlTree.Malformed e) {
@@ -355,7 +358,10 @@ record CamerasFile(List<String> serverArgs, List<String> mqttArgs, List<Entry> c
     private void check(List<String> args, Map<String, Origin> origins, int line, String what)
         throws Invalid {
       try {
-        new CommandLine(new CameraCommand()).parseArgs(args.toArray(String[]::new));
+        // A value of the file is literal: '@FILE' must not make picocli read another file.
+        new CommandLine(new CameraCommand())
+            .setExpandAtFiles(false)
+            .parseArgs(args.toArray(String[]::new));
       } catch (ParameterException e) {
         ArgSpec arg = e.getArgSpec();
         if (arg == null && e instanceof MissingParameterException missing) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -90,7 +91,8 @@ final class YamlTree {
    *
    * @throws Malformed when the text is not YAML, holds more than one document, gives a key twice in
    *     one map, or uses an alias
-   * @throws IOException when {@code in} cannot be read
+   * @throws IOException when {@code in} cannot be read, or its bytes are not text ({@link
+   *     CharacterCodingException})
    */
   static Node read(Reader in) throws Malformed, IOException {
     try (JsonParser parser = FACTORY.createParser(in)) {
@@ -104,6 +106,12 @@ final class YamlTree {
       }
       return root;
     } catch (JsonProcessingException e) {
+      for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+        if (cause instanceof CharacterCodingException undecodable) {
+          throw undecodable; // the reader's failure, which the YAML parser wraps: not a syntax
+          // error
+        }
+      }
       JsonLocation at = e.getLocation();
       int line = at == null || at.getLineNr() < 1 ? 1 : at.getLineNr();
       throw new Malformed(line, "this is not valid YAML (" + problem(e) + ")", e);

@@ -377,6 +377,24 @@ class CamerasFileTest {
   }
 
   @Test
+  void takesAValueBeginningWithAtAsItIsWritten() throws Exception {
+    // expanded as picocli's @-file, this would be "--on-motion-start --fps fast", refused
+    Path other = Files.writeString(dir.resolve("other"), "--fps fast\n");
+    CamerasFile cameras = read("cameras:", "  - name: a", "    on-motion-start: '@" + other + "'");
+    assertThat(cameras.cameras().get(0).args())
+        .containsExactly("--name", "a", "--on-motion-start", "@" + other);
+  }
+
+  @Test
+  void refusesAFileThatIsNotUtf8() throws Exception {
+    Path latin1 = dir.resolve("latin1.yaml");
+    Files.write(latin1, "cameras:\n  - name: caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+    assertThatThrownBy(() -> CamerasFile.read(latin1))
+        .isInstanceOf(CamerasFile.Invalid.class)
+        .hasMessage("the cameras file " + latin1 + " is not UTF-8 text");
+  }
+
+  @Test
   void refusesAMissingFile() {
     Path absent = dir.resolve("absent.yaml");
     assertThatThrownBy(() -> CamerasFile.read(absent))
