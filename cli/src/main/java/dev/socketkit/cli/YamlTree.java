@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /*
  * Why a tree of our own and not Jackson's JsonNode: a JsonNode forgets where it came from, and
@@ -112,10 +113,38 @@ final class YamlTree {
           // error
         }
       }
-      JsonLocation at = e.getLocation();
-      int line = at == null || at.getLineNr() < 1 ? 1 : at.getLineNr();
-      throw new Malformed(line, "this is not valid YAML (" + problem(e) + ")", e);
+      throw syntaxError(e);
     }
+  }
+
+  /**
+   * SnakeYAML's own words, without the excerpt of the file it adds on further lines, at the line
+   * where it found the problem; the line where what it was reading began is added when it differs:
+   * "line 3: this is not valid YAML (while scanning a quoted scalar from line 2: found unexpected
+   * end of stream)". Other errors are placed at Jackson's location.
+   */
+  private static Malformed syntaxError(JsonProcessingException e) {
+    if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
+      int line = marked.getProblemMark().getLine() + 1;
+      String context = marked.getContext();
+      if (context != null && marked.getContextMark() != null) {
+        int from = marked.getContextMark().getLine() + 1;
+        context += from == line ? "" : " from line " + from;
+      }
+      String problem = context == null ? marked.getProblem() : context + ": " + marked.getProblem();
+      return new Malformed(line, "this is not valid YAML (" + problem + ")", e);
+    }
+    JsonLocation at = e.getLocation();
+    int line = at == null || at.getLineNr() < 1 ? 1 : at.getLineNr();
+    String message = e.getOriginalMessage();
+    if (message == null) {
+      message = e.getClass().getSimpleName();
+    }
+    int end = message.indexOf('\n');
+    return new Malformed(
+        line,
+        "this is not valid YAML (" + (end < 0 ? message : message.substring(0, end)).strip() + ")",
+        e);
   }
 
   /** The value whose first token is the parser's current one; leaves the parser on its last. */
@@ -162,22 +191,5 @@ final class YamlTree {
 
   private static int line(JsonParser parser) {
     return Math.max(1, parser.currentTokenLocation().getLineNr());
-  }
-
-  /**
-   * SnakeYAML's own words, without the excerpt of the file it adds on further lines: "mapping
-   * values are not allowed here", "while scanning a quoted scalar: found unexpected end of stream".
-   */
-  private static String problem(JsonProcessingException e) {
-    if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException marked) {
-      String context = marked.getContext();
-      return context == null ? marked.getProblem() : context + ": " + marked.getProblem();
-    }
-    String message = e.getOriginalMessage();
-    if (message == null) {
-      return e.getClass().getSimpleName();
-    }
-    int end = message.indexOf('\n');
-    return (end < 0 ? message : message.substring(0, end)).strip();
   }
 }

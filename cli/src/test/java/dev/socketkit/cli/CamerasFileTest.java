@@ -222,6 +222,14 @@ class CamerasFileTest {
   void refusesTextThatIsNotYaml() {
     assertThat(refusal("cameras:", "  - name: a", "    fps: 3: 4"))
         .isEqualTo(at(3, "this is not valid YAML (mapping values are not allowed here)"));
+    assertThat(refusal("cameras:", "  - name: 'front", "    fps: 5"))
+        .isEqualTo(
+            at(
+                4,
+                "this is not valid YAML (while scanning a quoted scalar from line 2: found"
+                    + " unexpected end of stream)"));
+    assertThat(refusal("cameras:", "\t- name: a"))
+        .startsWith(at(2, "this is not valid YAML (while scanning for the next token: found"));
   }
 
   @Test
