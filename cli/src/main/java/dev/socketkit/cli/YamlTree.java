@@ -19,9 +19,9 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * Why a tree of our own and not Jackson's JsonNode: a JsonNode forgets where it came from, and
  * every complaint about a cameras file names its line. So the document is read with Jackson's
  * streaming YAMLParser and each key, value and list item keeps the line of its token
- * (currentTokenLocation()). Scalars keep their text as written: YAML 1.1 reads `off` as the
- * boolean false, but `h264-passthrough: off` means the word, and only a switch asks whether a
- * scalar is a boolean.
+ * (currentTokenLocation()); a syntax error is placed at SnakeYAML's problem mark. Scalars keep
+ * their text as written: YAML 1.1 reads `off` as the boolean false, but `h264-passthrough: off`
+ * means the word, and only a switch asks whether a scalar is a boolean.
  *
  * Aliases (*name) are refused, not resolved: the streaming parser reports an alias only as its
  * name, and it loses the anchor (&name) of a scalar in a map (jackson-dataformat-yaml 2.20), so a
@@ -109,8 +109,8 @@ final class YamlTree {
     } catch (JsonProcessingException e) {
       for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
         if (cause instanceof CharacterCodingException undecodable) {
-          throw undecodable; // the reader's failure, which the YAML parser wraps: not a syntax
-          // error
+          // the reader's failure, which the YAML parser wraps: not a syntax error
+          throw undecodable;
         }
       }
       throw syntaxError(e);
