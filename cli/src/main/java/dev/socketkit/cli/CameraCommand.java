@@ -206,6 +206,15 @@ final class CameraCommand implements Callable<Integer> {
       description = "Drop a relayed frame larger than this, 1K to 64M (default: ${DEFAULT-VALUE}).")
   long maxFrameSize;
 
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "A cameras file (YAML): the server's settings and any number of named cameras, served"
+              + " at /cameras/NAME/ (see packaging/cameras.example.yaml); SIGHUP reads it again."
+              + " Takes no other option.")
+  Path config;
+
   @Mixin SurveillanceOptions surveillanceOptions;
 
   @Mixin MqttOptions mqttOptions;
@@ -223,6 +232,62 @@ final class CameraCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (config != null) {
+      if (spec.commandLine().getParseResult().matchedOptions().size() > 1) {
+        throw new CommandFailure(
+            "--config takes every setting from the file: give no other option with it");
+      }
+      return CamerasFromFile.serve(config, spec.commandLine().getOut());
+    }
+    Camera.Builder builder = builder();
+    MqttConnection mqtt = mqttOptions.configure(builder);
+    Camera camera;
+    try {
+      camera = builder.start();
+    } catch (IllegalStateException e) {
+      MqttOptions.close(mqtt);
+      throw refusedWithoutCredentials(e);
+    } catch (IllegalArgumentException e) {
+      MqttOptions.close(mqtt);
+      throw new CommandFailure(e.getMessage(), e);
+    }
+    // Closing the camera stops the source, then finishes the segment being written; the MQTT
+    // connection closes after it, so the end of an event goes out before "offline".
+    CountDownLatch stopped =
+        Serving.onExit(
+            () -> {
+              camera.close();
+              MqttOptions.close(mqtt);
+            });
+    AuthFile auth = camera.auth();
+    if (!Hangup.install(() -> reloadFiles(auth)) && auth != null) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "this JVM cannot handle SIGHUP: the auth file is read again only when it changes");
+    }
+    Serving.announce(spec.commandLine().getOut(), camera.address());
+    stopped.await();
+    return 0;
+  }
+
+  /** The one sentence for a camera asked to listen beyond this machine without credentials. */
+  CommandFailure refusedWithoutCredentials(IllegalStateException e) {
+    // The only refusal the builder words as a state: no credentials beyond this machine.
+    return new CommandFailure(
+        "refusing to serve the camera on "
+            + host
+            + " without credentials: create a user with 'socketkit camera passwd FILE USER'"
+            + " and start with --auth-file FILE (or add --insecure to let anyone watch)",
+        e);
+  }
+
+  /**
+   * The camera and server settings these options describe, MQTT aside: reads the auth file, the
+   * keystore and a source's password file, and refuses a bad value with one sentence.
+   *
+   * @throws CommandFailure for a bad value or a file that cannot be read
+   */
+  Camera.Builder builder() {
     Camera.Builder builder = Camera.builder();
     FrameSize frameSize = parseSize(size);
     try {
@@ -269,40 +334,12 @@ final class CameraCommand implements Callable<Integer> {
     if (tlsKeystore != null) {
       builder.tls(sslContext(tlsKeystore, tlsPassword()));
     }
-    surveillanceOptions.configure(builder);
-    MqttConnection mqtt = mqttOptions.configure(builder);
-    Camera camera;
     try {
-      camera = builder.start();
-    } catch (IllegalStateException e) {
-      MqttOptions.close(mqtt);
-      // The only refusal the builder words as a state: no credentials beyond this machine.
-      throw new CommandFailure(
-          "refusing to serve the camera on "
-              + host
-              + " without credentials: create a user with 'socketkit camera passwd FILE USER'"
-              + " and start with --auth-file FILE (or add --insecure to let anyone watch)",
-          e);
+      surveillanceOptions.configure(builder);
     } catch (IllegalArgumentException e) {
-      MqttOptions.close(mqtt);
       throw new CommandFailure(e.getMessage(), e);
     }
-    // Closing the camera stops the source, then finishes the segment being written; the MQTT
-    // connection closes after it, so the end of an event goes out before "offline".
-    CountDownLatch stopped =
-        Serving.onExit(
-            () -> {
-              camera.close();
-              MqttOptions.close(mqtt);
-            });
-    if (!Hangup.install(() -> reloadFiles(auth)) && auth != null) {
-      LOG.log(
-          System.Logger.Level.WARNING,
-          "this JVM cannot handle SIGHUP: the auth file is read again only when it changes");
-    }
-    Serving.announce(spec.commandLine().getOut(), camera.address());
-    stopped.await();
-    return 0;
+    return builder;
   }
 
   /**
