@@ -120,16 +120,24 @@ final class CamerasFromFile {
 
   /** Each camera's settings, checked all before any starts. */
   private static List<Camera.Builder> builders(Path file, CamerasFile loaded) {
-    return loaded.cameras().stream()
-        .map(entry -> options(file, entry.args(), entry.line(), entry.name()).builder())
-        .toList();
+    List<Camera.Builder> builders = new java.util.ArrayList<>();
+    for (CamerasFile.Entry entry : loaded.cameras()) {
+      try {
+        builders.add(options(file, entry.args(), entry.line(), entry.name()).builder());
+      } catch (CommandFailure e) {
+        // What picocli cannot check (a size, a duration, a range) is refused here: name the camera.
+        throw new CommandFailure(where(file, entry) + e.getMessage(), e);
+      }
+    }
+    return builders;
   }
 
   /** The camera command's options as {@code args} set them; the loader has checked them. */
   private static CameraCommand options(Path file, List<String> args, int line, String what) {
     CameraCommand options = new CameraCommand();
     try {
-      new CommandLine(options).parseArgs(args.toArray(String[]::new));
+      // A value is the file's, as written: "@x" is not a file of more arguments.
+      new CommandLine(options).setExpandAtFiles(false).parseArgs(args.toArray(String[]::new));
     } catch (CommandLine.ParameterException e) {
       throw new CommandFailure(
           file.getFileName()

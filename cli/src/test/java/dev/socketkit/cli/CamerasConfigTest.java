@@ -160,6 +160,18 @@ class CamerasConfigTest {
   }
 
   @Test
+  void aValueOnlyTheCommandChecksIsNamedWithItsCameraAndLine() throws Exception {
+    Path config = dir.resolve("cameras.yaml");
+    Files.writeString(
+        config, "server:\n  port: 0\ncameras:\n  - name: front\n  - name: back\n    size: big\n");
+    Process process = command("camera", "--config", config.toString()).start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.exitValue()).isNotZero();
+    assertThat(err.strip()).contains("cameras.yaml line 5, camera back: ").contains("--size");
+  }
+
+  @Test
   void configTakesNoOtherOption() throws Exception {
     Path config = dir.resolve("cameras.yaml");
     Files.writeString(config, "cameras:\n  - name: front\n");
