@@ -2,8 +2,8 @@
 
     python3 bench/report.py RESULTS_DIR docs/benchmarks.md
 
-Reads echo.tsv, c10k.tsv, mjpeg.tsv, jmh.json, machine.txt and profile-*.samples.txt from
-RESULTS_DIR; writes RESULTS_DIR/chart.tsv for the chart; replaces the text between
+Reads echo.tsv, echo-client.txt, agree.tsv, c10k.tsv, mjpeg.tsv, jmh.json, machine.txt and
+profile-*.samples.txt from RESULTS_DIR; writes RESULTS_DIR/chart.tsv for the chart; replaces the text between
 <!-- generated:start --> and <!-- generated:end --> in the markdown file (creating the file with
 the markers when it does not exist), so the hand-written interpretation around them stays.
 Every number printed comes from the raw files; nothing is filled in.
@@ -122,6 +122,58 @@ def echo_section(out, lines, chart):
                     if best_key not in best or ratio > best[best_key][1]:
                         best[best_key] = (peer, ratio, efficiency_ratio, c_ratio)
     return best
+
+
+CLIENTS = {
+    "c": "`bench/c/echo_load.c`, C, epoll",
+    "loadgen": "`socketkit bench echo`, Java NIO",
+}
+
+
+def read_text(path):
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return f.read().strip()
+
+
+def agree_section(out, lines):
+    """Both echo clients against the same two servers: do they measure the same thing?"""
+    data = rows(os.path.join(out, "agree.tsv"))
+    if not data:
+        lines.append("Not measured.\n")
+        return
+    jdk = data[0].get("jdk") or "?"
+    lines.append(
+        f"100 connections × 64 B, JDK {jdk} (`JAVA17`, what `bin/socketkit` runs by default), a fresh"
+        " server per measurement, each client for"
+        " the same warm-up and window. C ÷ loadgen above 1 means the C client measured more: where"
+        " `socketkit bench echo` is at 100 % of its core and the server is not, the difference is"
+        " the Java client's own limit.\n"
+    )
+    lines.append(
+        "| server | C client round trips/s | loadgen round trips/s | C ÷ loadgen |"
+        " server CPU (C / loadgen) | client CPU (C / loadgen) |"
+    )
+    lines.append("|---|---:|---:|---:|---:|---:|")
+    by_peer = collections.defaultdict(dict)
+    for row in data:
+        by_peer[row["peer"]][row["client"]] = row
+    for peer, clients in by_peer.items():
+        c, j = clients.get("c"), clients.get("loadgen")
+        c_rtps = num(c["rtps"]) if c else None
+        j_rtps = num(j["rtps"]) if j else None
+        ratio = c_rtps / j_rtps if c_rtps is not None and j_rtps else None
+
+        def cpu(row, column):
+            value = num(row[column]) if row else None
+            return "–" if value is None else f"{fmt(value)} %"
+
+        lines.append(
+            f"| {peer} | {fmt(c_rtps)} | {fmt(j_rtps)} | {fmt(ratio, 2)} |"
+            f" {cpu(c, 'server_cpu')} / {cpu(j, 'server_cpu')} |"
+            f" {cpu(c, 'load_cpu')} / {cpu(j, 'load_cpu')} |"
+        )
 
 
 def c10k_section(out, lines):
@@ -314,12 +366,17 @@ def main():
     target_lines = []
     lines.append("@@TARGETS@@")
     lines.append("\n### Echo, side by side\n")
-    lines.append("Server pinned to CPU 0, `socketkit bench echo` pinned to CPU 1, pipeline 1. One table per"
+    client = read_text(os.path.join(out, "echo-client.txt")) or "loadgen"
+    client_text = CLIENTS.get(client, f"`{client}`")
+    lines.append(f"Server pinned to CPU 0, the load generator ({client_text}) pinned to CPU 1, pipeline 1. One table per"
                  " JDK the Java servers ran on (the C and Python servers are the same in both, measured again"
                  " in the same minutes). CPU columns are the medians of each process's CPU over the counted"
                  " window, in % of one core.\n")
     best = echo_section(out, lines, chart)
     lines.append("\n![Echo round trips per second against connections](benchmarks.png)\n")
+    lines.append("### Clients agree?\n")
+    agree_section(out, lines)
+    lines.append("")
     lines.append("### C10K: 10,000 connections at -Xmx64m\n")
     lines.append("Heap is measured with `jcmd GC.run` then `GC.heap_info` before the connections and while"
                  " all 10,000 are open; RSS from `/proc/PID/status`. Per connection = the difference / 10,000.\n")

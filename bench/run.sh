@@ -5,7 +5,11 @@
 #   bench/run.sh            full run (about 40 minutes on 2 cores), writes docs/benchmarks.md + .png
 #   bench/run.sh --quick    short durations, one repeat: a few minutes, for checking the pipeline
 #
-# Every server is pinned to CPU 0 and every load generator to CPU 1 (taskset, util-linux). Echo
+# Every server is pinned to CPU 0 and every load generator to CPU 1 (taskset, util-linux). The
+# echo tables are measured by bench/c/echo_load.c (one thread, epoll, one write and one read per
+# round trip; built here with cc -O2), written apart from socketkit, or by socketkit bench echo
+# with ECHO_CLIENT=loadgen; once per run both measure socketkit-selectors and Netty NIO at
+# 100 x 64 B on JAVA17, side by side ("Clients agree?"). Echo
 # peers are run interleaved (each configuration runs every peer before the next configuration, in
 # an order that rotates per repeat) so that a drift in the machine's speed hits all peers alike;
 # tables report medians over the repeats and ratios to Netty NIO. Raw results stay in
@@ -15,7 +19,7 @@
 # Environment: SERVER_JAVA (java for the servers; default: a JDK 21+ if installed, for virtual
 # threads), JAVA17 (java for platform-thread runs; default: java on PATH), ECHO_JAVAS (the javas
 # the echo tables are measured on, one table per JDK; default: JAVA17 and SERVER_JAVA),
-# SERVER_CPU / LOAD_CPU.
+# SERVER_CPU / LOAD_CPU, ECHO_CLIENT (c, the default, or loadgen: the echo tables' client).
 #
 # Netty runs with the flags its documentation gives for the JDK at hand (netty_flags below) and
 # pooled direct buffers; the C server (bench/c/echo_server.c, built here with cc -O2) is the
@@ -29,7 +33,7 @@ quick=0
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $arg (expected: --quick)" >&2; exit 2 ;;
   esac
 done
@@ -48,6 +52,11 @@ connections_list="100 1000"
 sizes_list="64 4096"
 
 server_cpu="${SERVER_CPU:-0}"
+echo_client="${ECHO_CLIENT:-c}"
+case "$echo_client" in
+  c|loadgen) ;;
+  *) echo "run.sh: ECHO_CLIENT=$echo_client (expected: c or loadgen)" >&2; exit 2 ;;
+esac
 load_cpu="${LOAD_CPU:-1}"
 java17="${JAVA17:-java}"
 server_java="${SERVER_JAVA:-}"
@@ -83,6 +92,8 @@ jar="$root/cli/target/socketkit.jar"
 bench_jar="$root/bench/target/bench.jar"
 c_echo="$out/echo_server"
 cc -O2 -o "$c_echo" "$root/bench/c/echo_server.c"
+c_load="$out/echo_load"
+cc -O2 -o "$c_load" "$root/bench/c/echo_load.c"
 
 feature_of() { # java -> its feature release (17, 21, 25 ...)
   "$1" -XshowSettings:properties -version 2>&1 \
@@ -186,6 +197,27 @@ loadgen() { (ulimit -n 20000; exec taskset -c "$load_cpu" java -Xmx1g -jar "$jar
 # field FILE LABEL AWK-FIELD: one number from a load generator report
 field() { sed -n "s/^$2 *//p" "$1" | awk "{print \$$3}" | head -n 1; }
 
+# echo_load CLIENT PORT CONNECTIONS SIZE SERVER_PID: one echo measurement, newline-terminated
+# messages, by the C client (c) or socketkit bench echo (loadgen); both print the same lines.
+echo_load() {
+  local client="$1" port="$2" connections="$3" size="$4" pid="$5"
+  case "$client" in
+    c) (ulimit -n 20000; exec taskset -c "$load_cpu" "$c_load" -l -c "$connections" -s "$size" \
+      -d "$duration" -w "$warmup" -p "$pid" 127.0.0.1 "$port") ;;
+    loadgen) loadgen echo --lines --port "$port" --connections "$connections" --size "$size" \
+      --duration "$duration" --warmup "$warmup" --server-pid "$pid" ;;
+  esac
+}
+
+# echo_fields REPORT: sets rtps p50 p99 max errors scpu lcpu from an echo report
+echo_fields() {
+  rtps="$(field "$1" "round trips\/s:" 1)"
+  p50="$(field "$1" "latency ms:" 2)"; p99="$(field "$1" "latency ms:" 4)"
+  max="$(field "$1" "latency ms:" 6)"; errors="$(field "$1" "errors:" 1)"
+  scpu="$(sed -n 's/.*server \([0-9.]*\)% of one core.*/\1/p' "$1")"
+  lcpu="$(sed -n 's/^cpu: load generator \([0-9.]*\)%.*/\1/p' "$1")"
+}
+
 # --- Echo side by side -------------------------------------------------------------------------
 peers=()
 for mode in "${socketkit_modes[@]:-}"; do
@@ -212,13 +244,9 @@ for repeat in $(seq 1 "$repeats"); do
         # shellcheck disable=SC2046  # the command is a list of words on purpose
         start_server "$name" $(echo_command "$peer" -Xmx256m "$echo_java") || continue
         report="$out/$name.txt"
-        if loadgen echo --lines --port "$server_port" --connections "$connections" --size "$size" \
-          --duration "$duration" --warmup "$warmup" --server-pid "$server_pid" >"$report" 2>&1; then
-          rtps="$(field "$report" "round trips\/s:" 1)"
-          p50="$(field "$report" "latency ms:" 2)"; p99="$(field "$report" "latency ms:" 4)"
-          max="$(field "$report" "latency ms:" 6)"; errors="$(field "$report" "errors:" 1)"
-          scpu="$(sed -n 's/.*server \([0-9.]*\)% of one core.*/\1/p' "$report")"
-          lcpu="$(sed -n 's/^cpu: load generator \([0-9.]*\)%.*/\1/p' "$report")"
+        if echo_load "$echo_client" "$server_port" "$connections" "$size" "$server_pid" \
+          >"$report" 2>&1; then
+          echo_fields "$report"
           echo -e "$jdk\t$repeat\t$peer\t$connections\t$size\t$rtps\t$p50\t$p99\t$max\t$errors\t${scpu:-}\t${lcpu:-}" >>"$out/echo.tsv"
           log "$name: $rtps round trips/s, errors $errors, server cpu ${scpu:-?}%, load cpu ${lcpu:-?}%"
         else
@@ -230,6 +258,27 @@ for repeat in $(seq 1 "$repeats"); do
     done
   done
 done
+done
+
+# --- Clients agree? Both echo clients against the same servers, 100 x 64 B on JAVA17 -------------
+# A fresh server per measurement, so neither client inherits the other's warm-up.
+echo -e "jdk\tpeer\tclient\tconnections\tsize\trtps\tp50_ms\tp99_ms\terrors\tserver_cpu\tload_cpu" >"$out/agree.tsv"
+for peer in socketkit-selectors netty-nio; do
+  [[ " ${peers[*]} " == *" $peer "* ]] || continue
+  for client in c loadgen; do
+    name="agree-$peer-$client"
+    # shellcheck disable=SC2046  # the command is a list of words on purpose
+    start_server "$name" $(echo_command "$peer" -Xmx256m "$java17") || continue
+    report="$out/$name.txt"
+    if echo_load "$client" "$server_port" 100 64 "$server_pid" >"$report" 2>&1; then
+      echo_fields "$report"
+      echo -e "$(feature_of "$java17")\t$peer\t$client\t100\t64\t$rtps\t$p50\t$p99\t$errors\t${scpu:-}\t${lcpu:-}" >>"$out/agree.tsv"
+      log "$name: $rtps round trips/s, server cpu ${scpu:-?}%, load cpu ${lcpu:-?}%"
+    else
+      log "$name: load generator failed: $(tail -n 1 "$report")"
+    fi
+    stop_server
+  done
 done
 
 # --- JFR profile of socketkit's fastest echo mode and of Netty NIO at 1,000 x 64 B --------------
@@ -373,6 +422,12 @@ taskset -c "$server_cpu" java -jar "$bench_jar" "${jmh_args[@]}" -rf json -rff "
     echo "echo table JDK $(feature_of "$java"): $("$java" -version 2>&1 | head -n 1)"
   done
   echo "netty flags on JDK $(feature_of "$server_java"): $(netty_flags "$server_java")"
+  if [ "$echo_client" = c ]; then
+    echo "echo tables measured by: bench/c/echo_load.c (C, epoll, one thread; ECHO_CLIENT=c)"
+  else
+    echo "echo tables measured by: socketkit bench echo (loadgen, Java NIO, one thread; ECHO_CLIENT=loadgen)"
+  fi
+  echo "clients agree? table on: JDK $(feature_of "$java17")"
   echo "python: $(python3 --version 2>&1)"
   echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "mode: $([ "$quick" = 1 ] && echo "quick (--quick)" || echo full)"
@@ -381,6 +436,7 @@ taskset -c "$server_cpu" java -jar "$bench_jar" "${jmh_args[@]}" -rf json -rff "
   echo "camera: $([ -n "$camera_command" ] && echo present || echo missing)"
   echo "frames for the Python MJPEG server: $frames_source"
 } >"$out/machine.txt"
+echo "$echo_client" >"$out/echo-client.txt"
 python3 "$root/bench/report.py" "$out" "$root/docs/benchmarks.md"
 java -cp "$bench_jar" dev.socketkit.bench.Chart "$out/chart.tsv" "$root/docs/benchmarks.png"
 log "wrote docs/benchmarks.md and docs/benchmarks.png (raw results in $out)"
