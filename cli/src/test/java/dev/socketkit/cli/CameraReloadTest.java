@@ -3,22 +3,16 @@ package dev.socketkit.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.socketkit.camera.AuthFile;
-import dev.socketkit.testkit.Await;
 import dev.socketkit.testkit.RawHttpClient;
 import dev.socketkit.testkit.Tools;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,16 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
 class CameraReloadTest {
   @TempDir Path dir;
 
-  private Process camera;
-  private final List<String> stderr = new ArrayList<>(); // guarded by itself
+  private ServerProcess camera;
 
   @AfterEach
   void stopCamera() throws InterruptedException {
     if (camera != null) {
-      camera.destroy();
-      if (!camera.waitFor(15, TimeUnit.SECONDS)) {
-        camera.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
+      camera.close();
     }
   }
 
@@ -61,7 +51,7 @@ class CameraReloadTest {
     assertThat(status(port, "alice", "old-secret"))
         .as("unseen without the signal: same identity, size and time")
         .isEqualTo(200);
-    hangup(kill);
+    camera.hangup(kill);
     awaitStderr("SIGHUP: read the auth file");
 
     assertThat(status(port, "alice", "old-secret")).isEqualTo(401);
@@ -80,79 +70,31 @@ class CameraReloadTest {
     java.util.Arrays.fill(broken, (byte) 'x');
     replaceKeepingSizeAndTime(auth, broken);
 
-    hangup(kill);
+    camera.hangup(kill);
     String line = awaitStderr("SIGHUP: kept the last good auth file");
 
     assertThat(line).contains(auth.toString()).contains("line 1");
     assertThat(status(port, "alice", "old-secret")).isEqualTo(200);
   }
 
-  /** Starts the camera on the auth file and returns its port; collects its stderr lines. */
+  /** Starts the camera on the auth file and returns its port. */
   private int start(Path auth) throws IOException {
     camera =
-        new ProcessBuilder(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "camera",
-                "--port",
-                "0",
-                "--size",
-                "160x120",
-                "--fps",
-                "5",
-                "--auth-file",
-                auth.toString())
-            .start();
-    Thread drain =
-        new Thread(
-            () -> {
-              try (BufferedReader err =
-                  new BufferedReader(
-                      new InputStreamReader(camera.getErrorStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = err.readLine()) != null) {
-                  synchronized (stderr) {
-                    stderr.add(line);
-                  }
-                }
-              } catch (IOException ignored) {
-                // the camera exited: nothing more to collect
-              }
-            },
-            "camera-stderr");
-    drain.setDaemon(true);
-    drain.start();
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(camera.getInputStream(), StandardCharsets.UTF_8));
-    String listening = out.readLine();
-    assertThat(listening).as("the camera's first line").startsWith("listening on 127.0.0.1:");
-    return Integer.parseInt(listening.substring(listening.lastIndexOf(':') + 1));
-  }
-
-  private void hangup(Path kill) throws Exception {
-    Process signal =
-        new ProcessBuilder(kill.toString(), "-HUP", Long.toString(camera.pid())).start();
-    assertThat(signal.waitFor(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(signal.exitValue()).isZero();
+        ServerProcess.start(
+            "camera",
+            "--port",
+            "0",
+            "--size",
+            "160x120",
+            "--fps",
+            "5",
+            "--auth-file",
+            auth.toString());
+    return camera.port();
   }
 
   private String awaitStderr(String text) throws Exception {
-    return Await.value(
-        Duration.ofSeconds(20),
-        () -> {
-          synchronized (stderr) {
-            return stderr.stream().filter(l -> l.contains(text)).findFirst().orElse(null);
-          }
-        },
-        () -> "a line with '" + text + "' on the camera's stderr: " + snapshot());
-  }
-
-  private List<String> snapshot() {
-    synchronized (stderr) {
-      return List.copyOf(stderr);
-    }
+    return camera.awaitStderr(text, Duration.ofSeconds(20));
   }
 
   private static int status(int port, String user, String password) throws IOException {

@@ -6,11 +6,9 @@ import dev.socketkit.camera.internal.JpegEncoder;
 import dev.socketkit.camera.internal.Pictures;
 import dev.socketkit.testkit.Await;
 import dev.socketkit.testkit.RawHttpClient;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -43,16 +41,12 @@ class CameraSourcePasswordTest {
 
   @TempDir Path dir;
 
-  private Process camera;
-  private final List<String> stderr = new CopyOnWriteArrayList<>();
+  private ServerProcess camera;
 
   @AfterEach
   void stopCamera() throws InterruptedException {
     if (camera != null) {
-      camera.destroy();
-      if (!camera.waitFor(15, TimeUnit.SECONDS)) {
-        camera.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
+      camera.close();
     }
   }
 
@@ -81,12 +75,12 @@ class CameraSourcePasswordTest {
                 String body = state(port);
                 return body.contains("\"running\"") ? body : null;
               },
-              () -> "the relay running; heads " + heads + ", stderr " + stderr);
+              () -> "the relay running; heads " + heads + ", stderr " + camera.stderr());
       assertThat(heads).allMatch(head -> head.contains("Authorization: " + expected));
       assertThat(state).doesNotContain(PASSWORD).doesNotContain("4c7e");
-      assertThat(camera.toHandle().info().arguments().map(List::of).orElse(List.of()))
+      assertThat(camera.handle().info().arguments().map(List::of).orElse(List.of()))
           .noneMatch(argument -> argument.contains("4c7e"));
-      assertThat(stderr).noneMatch(line -> line.contains("4c7e"));
+      assertThat(camera.stderr()).noneMatch(line -> line.contains("4c7e"));
     }
   }
 
@@ -121,48 +115,21 @@ class CameraSourcePasswordTest {
               String body = state(port);
               return body.contains("exited with code 1") ? body : null;
             },
-            () -> "the stand-in ffmpeg ran and failed; stderr " + stderr);
+            () -> "the stand-in ffmpeg ran and failed; stderr " + camera.stderr());
     assertThat(state).doesNotContain("4c7e").contains("rtsp://***@127.0.0.1:9/stream");
     String environment = Files.readString(seen);
     assertThat(environment).doesNotContain("4c7e").doesNotContain("SOCKETKIT_");
     assertThat(environment).contains("PATH=");
-    assertThat(stderr).noneMatch(line -> line.contains("4c7e"));
+    assertThat(camera.stderr()).noneMatch(line -> line.contains("4c7e"));
   }
 
   /** Starts the camera with extra environment variables; returns its port. */
   private int start(Map<String, String> environment, String... args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(Main.class.getName());
-    command.addAll(List.of("camera", "--port", "0", "--size", "80x60", "--fps", "5"));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().putAll(environment);
-    camera = builder.start();
-    Thread drain =
-        new Thread(
-            () -> {
-              try (BufferedReader err =
-                  new BufferedReader(
-                      new InputStreamReader(camera.getErrorStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = err.readLine()) != null) {
-                  stderr.add(line);
-                }
-              } catch (IOException ignored) {
-                // the camera exited: nothing more to collect
-              }
-            },
-            "camera-stderr");
-    drain.setDaemon(true);
-    drain.start();
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(camera.getInputStream(), StandardCharsets.UTF_8));
-    String listening = out.readLine();
-    assertThat(listening).as("first line; stderr " + stderr).startsWith("listening on 127.0.0.1:");
-    return Integer.parseInt(listening.substring(listening.lastIndexOf(':') + 1));
+    List<String> all =
+        new ArrayList<>(List.of("camera", "--port", "0", "--size", "80x60", "--fps", "5"));
+    all.addAll(List.of(args));
+    camera = ServerProcess.start(environment, all.toArray(String[]::new));
+    return camera.port();
   }
 
   private static String state(int port) throws IOException {

@@ -10,9 +10,7 @@ import dev.socketkit.testkit.RawHttpClient;
 import dev.socketkit.testkit.RefusingPort;
 import dev.socketkit.testkit.Tools;
 import java.awt.image.BufferedImage;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +21,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,19 +37,6 @@ class CamerasConfigTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
-
-  private Process camera;
-  private final List<String> stderr = new ArrayList<>(); // guarded by itself
-
-  @AfterEach
-  void stopCamera() throws InterruptedException {
-    if (camera != null) {
-      camera.destroy();
-      if (!camera.waitFor(15, TimeUnit.SECONDS)) {
-        camera.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    }
-  }
 
   @Test
   void threeCamerasAFailingOneAndReloadsThatKeepTheViewersOfTheOthers() throws Exception {
@@ -88,54 +72,59 @@ class CamerasConfigTest {
               + "  - name: gate\n    source: http://127.0.0.1:"
               + refusing.port()
               + "/stream.mjpg\n");
-      int port = start(config);
+      try (ServerProcess server = ServerProcess.start("camera", "--config", config.toString())) {
+        int port = server.port();
 
-      assertThat(names(port)).containsExactly("front", "yard", "lavfi", "gate");
-      Await.until(
-          Duration.ofSeconds(60),
-          () -> get(port, "/readyz").equals("503 not ready: gate"),
-          () -> "/readyz names the failing camera alone: " + quietly(port, "/readyz"));
-      try (MjpegClient viewer = MjpegClient.open("127.0.0.1", port, "/cameras/front/stream.mjpg")) {
-        // With a viewer each (the test pattern and a folder rest while nobody watches), the working
-        // cameras keep their rates beside the failing one.
-        try (MjpegClient yard = MjpegClient.open("127.0.0.1", port, "/cameras/yard/stream.mjpg")) {
+        assertThat(names(port)).containsExactly("front", "yard", "lavfi", "gate");
+        Await.until(
+            Duration.ofSeconds(60),
+            () -> get(port, "/readyz").equals("503 not ready: gate"),
+            () -> "/readyz names the failing camera alone: " + quietly(port, "/readyz"));
+        try (MjpegClient viewer =
+            MjpegClient.open("127.0.0.1", port, "/cameras/front/stream.mjpg")) {
+          // With a viewer each (the test pattern and a folder rest while nobody watches), the
+          // working
+          // cameras keep their rates beside the failing one.
+          try (MjpegClient yard =
+              MjpegClient.open("127.0.0.1", port, "/cameras/yard/stream.mjpg")) {
+            Await.until(
+                Duration.ofSeconds(30),
+                () -> {
+                  viewer.next();
+                  yard.next();
+                  return fps(port, "front") >= 18
+                      && fps(port, "yard") >= 9
+                      && fps(port, "lavfi") >= 9;
+                },
+                () -> "the working cameras keep their rates: " + quietly(port, "/cameras"));
+          }
+          assertThat(distinctFrames(viewer, 5)).isEqualTo(5);
+
+          // Add a fourth camera, drop the failing one, change the folder's rate.
+          Files.writeString(
+              config,
+              "server:\n  port: 0\n"
+                  + cameras.replace("fps: 10\n  - name: lavfi", "fps: 5\n  - name: lavfi")
+                  + "  - name: porch\n    source: test\n    size: 160x120\n    fps: 10\n");
+          server.hangup(kill);
+          String line = server.awaitStderr("SIGHUP: read " + config, Duration.ofSeconds(30));
+          assertThat(line).contains("2 camera(s) started, 2 stopped, 2 unchanged");
+          assertThat(names(port)).containsExactly("front", "lavfi", "yard", "porch");
           Await.until(
               Duration.ofSeconds(30),
-              () -> {
-                viewer.next();
-                yard.next();
-                return fps(port, "front") >= 18
-                    && fps(port, "yard") >= 9
-                    && fps(port, "lavfi") >= 9;
-              },
-              () -> "the working cameras keep their rates: " + quietly(port, "/cameras"));
+              () -> get(port, "/readyz").equals("200 ok"),
+              () -> "every camera delivers after the reload: " + quietly(port, "/readyz"));
+          assertThat(distinctFrames(viewer, 10))
+              .as("the viewer of the unchanged camera keeps streaming")
+              .isEqualTo(10);
+
+          // A file that does not parse changes nothing.
+          Files.writeString(config, "cameras:\n  - name: [broken\n");
+          server.hangup(kill);
+          server.awaitStderr("SIGHUP: kept the running cameras", Duration.ofSeconds(30));
+          assertThat(names(port)).containsExactly("front", "lavfi", "yard", "porch");
+          assertThat(distinctFrames(viewer, 3)).isEqualTo(3);
         }
-        assertThat(distinctFrames(viewer, 5)).isEqualTo(5);
-
-        // Add a fourth camera, drop the failing one, change the folder's rate.
-        Files.writeString(
-            config,
-            "server:\n  port: 0\n"
-                + cameras.replace("fps: 10\n  - name: lavfi", "fps: 5\n  - name: lavfi")
-                + "  - name: porch\n    source: test\n    size: 160x120\n    fps: 10\n");
-        hangup(kill);
-        String line = awaitStderr("SIGHUP: read " + config);
-        assertThat(line).contains("2 camera(s) started, 2 stopped, 2 unchanged");
-        assertThat(names(port)).containsExactly("front", "lavfi", "yard", "porch");
-        Await.until(
-            Duration.ofSeconds(30),
-            () -> get(port, "/readyz").equals("200 ok"),
-            () -> "every camera delivers after the reload: " + quietly(port, "/readyz"));
-        assertThat(distinctFrames(viewer, 10))
-            .as("the viewer of the unchanged camera keeps streaming")
-            .isEqualTo(10);
-
-        // A file that does not parse changes nothing.
-        Files.writeString(config, "cameras:\n  - name: [broken\n");
-        hangup(kill);
-        awaitStderr("SIGHUP: kept the running cameras");
-        assertThat(names(port)).containsExactly("front", "lavfi", "yard", "porch");
-        assertThat(distinctFrames(viewer, 3)).isEqualTo(3);
       }
     }
   }
@@ -144,7 +133,8 @@ class CamerasConfigTest {
   void aBadFileIsOneSentenceNamingTheLineAndNothingStarts() throws Exception {
     Path config = dir.resolve("cameras.yaml");
     Files.writeString(config, "server:\n  port: 0\ncameras:\n  - name: front\n    fsp: 30\n");
-    Process process = command("camera", "--config", config.toString()).start();
+    Process process =
+        ServerProcess.command(List.of("camera", "--config", config.toString())).start();
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -164,7 +154,8 @@ class CamerasConfigTest {
     Path config = dir.resolve("cameras.yaml");
     Files.writeString(
         config, "server:\n  port: 0\ncameras:\n  - name: front\n  - name: back\n    size: big\n");
-    Process process = command("camera", "--config", config.toString()).start();
+    Process process =
+        ServerProcess.command(List.of("camera", "--config", config.toString())).start();
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.exitValue()).isNotZero();
@@ -175,52 +166,13 @@ class CamerasConfigTest {
   void configTakesNoOtherOption() throws Exception {
     Path config = dir.resolve("cameras.yaml");
     Files.writeString(config, "cameras:\n  - name: front\n");
-    Process process = command("camera", "--config", config.toString(), "--fps", "5").start();
+    Process process =
+        ServerProcess.command(List.of("camera", "--config", config.toString(), "--fps", "5"))
+            .start();
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.exitValue()).isNotZero();
     assertThat(err).contains("--config takes every setting from the file");
-  }
-
-  private static ProcessBuilder command(String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(Main.class.getName());
-    command.addAll(List.of(args));
-    return new ProcessBuilder(command);
-  }
-
-  /** Starts the server on the file and returns its port; collects its stderr lines. */
-  private int start(Path config) throws IOException {
-    camera = command("camera", "--config", config.toString()).start();
-    Thread drain =
-        new Thread(
-            () -> {
-              try (BufferedReader err =
-                  new BufferedReader(
-                      new InputStreamReader(camera.getErrorStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = err.readLine()) != null) {
-                  synchronized (stderr) {
-                    stderr.add(line);
-                  }
-                }
-              } catch (IOException ignored) {
-                // the camera exited: nothing more to collect
-              }
-            },
-            "camera-stderr");
-    drain.setDaemon(true);
-    drain.start();
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(camera.getInputStream(), StandardCharsets.UTF_8));
-    String listening = out.readLine();
-    assertThat(listening)
-        .as("the server's first line; stderr: %s", snapshot())
-        .startsWith("listening on 127.0.0.1:");
-    return Integer.parseInt(listening.substring(listening.lastIndexOf(':') + 1));
   }
 
   private static List<String> names(int port) throws IOException {
@@ -268,29 +220,5 @@ class CamerasConfigTest {
       seen.add(reader.next().headers().get("X-Timestamp"));
     }
     return seen.size();
-  }
-
-  private void hangup(Path kill) throws Exception {
-    Process signal =
-        new ProcessBuilder(kill.toString(), "-HUP", Long.toString(camera.pid())).start();
-    assertThat(signal.waitFor(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(signal.exitValue()).isZero();
-  }
-
-  private String awaitStderr(String text) throws Exception {
-    return Await.value(
-        Duration.ofSeconds(30),
-        () -> {
-          synchronized (stderr) {
-            return stderr.stream().filter(l -> l.contains(text)).findFirst().orElse(null);
-          }
-        },
-        () -> "a line with '" + text + "' on the server's stderr: " + snapshot());
-  }
-
-  private List<String> snapshot() {
-    synchronized (stderr) {
-      return List.copyOf(stderr);
-    }
   }
 }
