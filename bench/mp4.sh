@@ -47,20 +47,8 @@ fi
 camera_cpu="${CAMERA_CPU:-0}"
 load_cpu="${LOAD_CPU:-1}"
 
-feature_of() { # java -> its feature release (17, 21, 25 ...), or nothing
-  "$1" -XshowSettings:properties -version 2>&1 \
-    | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p' | head -n 1
-}
-java17="${JAVA17:-java}"
-java21=""
-if [ -n "${JAVA21_HOME:-}" ]; then
-  java21="$JAVA21_HOME/bin/java"
-else
-  for home in /usr/lib/jvm/*/; do
-    feature="$(feature_of "$home/bin/java" 2>/dev/null || true)"
-    if [ -n "$feature" ] && [ "$feature" -ge 21 ]; then java21="$home/bin/java"; break; fi
-  done
-fi
+# shellcheck source=bench/jdks.sh
+. "$root/bench/jdks.sh" # feature_of, java17, java21
 
 for tool in taskset cc curl python3 ffmpeg; do
   command -v "$tool" >/dev/null || { echo "mp4.sh: $tool is missing (taskset is in util-linux)" >&2; exit 1; }
