@@ -250,4 +250,57 @@ class MultiCameraTest {
       assertThat(get(port, "/cameras/front/state").code()).isEqualTo(401);
     }
   }
+
+  @Test
+  void aCameraWhoseMotionProgramHangsSlowsNoOther() throws Exception {
+    Path sleep = dev.socketkit.testkit.Tools.require("sleep");
+    // Black and white in turn: every frame is motion, so an event starts at once.
+    Path flicker = Files.createDirectories(dir.resolve("flicker"));
+    try (JpegEncoder encoder = new JpegEncoder(60)) {
+      for (int i = 0; i < 2; i++) {
+        java.awt.image.BufferedImage image =
+            new java.awt.image.BufferedImage(160, 120, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+        if (i == 1) {
+          java.awt.Graphics graphics = image.getGraphics();
+          graphics.setColor(java.awt.Color.WHITE);
+          graphics.fillRect(0, 0, 160, 120);
+          graphics.dispose();
+        }
+        Files.write(flicker.resolve("img" + i + ".jpg"), encoder.encode(image));
+      }
+    }
+    try (CameraServer server = CameraServer.start(Camera.builder().port(0))) {
+      server.add(
+          camera("busy", "dir:" + flicker)
+              .motion(MotionSettings.defaults())
+              .onMotionStart(sleep + " 60")
+              .hookTimeout(Duration.ofSeconds(8))); // hangs past the checks below, not for ever
+      server.add(camera("calm", "test"));
+      int port = port(server);
+      try (MjpegClient busy = MjpegClient.open("127.0.0.1", port, "/cameras/busy/stream.mjpg");
+          MjpegClient calm = MjpegClient.open("127.0.0.1", port, "/cameras/calm/stream.mjpg")) {
+        Await.until(
+            Duration.ofSeconds(30),
+            () -> {
+              busy.next();
+              calm.next();
+              return ProcessHandle.current()
+                  .descendants()
+                  .anyMatch(p -> p.info().command().map(c -> c.endsWith("sleep")).orElse(false));
+            },
+            () -> "the busy camera's motion program runs (and hangs)");
+        // While it hangs, both cameras go on: the calm one at its rate.
+        assertThat(distinctFrames(busy, 10)).isEqualTo(10);
+        assertThat(distinctFrames(calm, 20)).isEqualTo(20);
+        Await.until(
+            Duration.ofSeconds(20),
+            () -> {
+              calm.next();
+              busy.next();
+              return cameras(port).get(1).get("fpsCaptured").asDouble() >= 18;
+            },
+            () -> "the calm camera keeps 20 fps: " + quietly(() -> cameras(port)));
+      }
+    }
+  }
 }
