@@ -257,18 +257,18 @@ class MultiCameraTest {
   @Test
   void aCameraWhoseMotionProgramHangsSlowsNoOther() throws Exception {
     Path sleep = dev.socketkit.testkit.Tools.require("sleep");
-    // Black and white in turn: every frame is motion, so an event starts at once.
+    // Seven grey levels at least 35 apart, in turn: motion detection samples the 20 fps stream at
+    // 5 fps, and with fewer pictures (two: every fourth frame is the same one) it would see none.
     Path flicker = Files.createDirectories(dir.resolve("flicker"));
+    int[] greys = {0, 250, 40, 210, 80, 170, 125};
     try (JpegEncoder encoder = new JpegEncoder(60)) {
-      for (int i = 0; i < 2; i++) {
+      for (int i = 0; i < greys.length; i++) {
         java.awt.image.BufferedImage image =
             new java.awt.image.BufferedImage(160, 120, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
-        if (i == 1) {
-          java.awt.Graphics graphics = image.getGraphics();
-          graphics.setColor(java.awt.Color.WHITE);
-          graphics.fillRect(0, 0, 160, 120);
-          graphics.dispose();
-        }
+        java.awt.Graphics graphics = image.getGraphics();
+        graphics.setColor(new java.awt.Color(greys[i], greys[i], greys[i]));
+        graphics.fillRect(0, 0, 160, 120);
+        graphics.dispose();
         Files.write(flicker.resolve("img" + i + ".jpg"), encoder.encode(image));
       }
     }
