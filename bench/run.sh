@@ -21,7 +21,7 @@
 # the echo tables are measured on, one table per JDK; default: JAVA17 and SERVER_JAVA),
 # SERVER_CPU / LOAD_CPU, ECHO_CLIENT (c, the default, or loadgen: the echo tables' client).
 #
-# Netty runs with the flags its documentation gives for the JDK at hand (netty_flags below) and
+# Netty runs with the flags its documentation gives for the JDK at hand (netty_flags in bench/jdks.sh) and
 # pooled direct buffers; the C server (bench/c/echo_server.c, built here with cc -O2) is the
 # practical limit every server's ratio is also given against.
 set -euo pipefail
@@ -95,27 +95,12 @@ cc -O2 -o "$c_echo" "$root/bench/c/echo_server.c"
 c_load="$out/echo_load"
 cc -O2 -o "$c_load" "$root/bench/c/echo_load.c"
 
-feature_of() { # java -> its feature release (17, 21, 25 ...)
-  "$1" -XshowSettings:properties -version 2>&1 \
-    | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p' | head -n 1
-}
+# shellcheck source=bench/jdks.sh
+. "$root/bench/jdks.sh" # feature_of, netty_flags
 echo_javas=()
 for java in ${ECHO_JAVAS:-$java17 $server_java}; do
   [[ " ${echo_javas[*]:-} " == *" $java "* ]] || echo_javas+=("$java")
 done
-
-# netty_flags JAVA: what Netty 4.2 needs on that JDK to run at its best. On JDK 9+ it reaches the
-# direct-buffer internals (no-cleaner buffers) only when allowed to; on JDK 24+ it leaves
-# sun.misc.Unsafe alone unless the JVM allows its memory access (Netty PR 14943), and falls back to
-# slower ByteBuffer paths; 22+ warns about JNI (the epoll transport) without native access.
-netty_flags() {
-  local feature
-  feature="$(feature_of "$1")"
-  local flags="-Dio.netty.tryReflectionSetAccessible=true --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/jdk.internal.misc=ALL-UNNAMED"
-  if [ "${feature:-0}" -ge 22 ]; then flags="$flags --enable-native-access=ALL-UNNAMED"; fi
-  if [ "${feature:-0}" -ge 24 ]; then flags="$flags --sun-misc-unsafe-memory-access=allow"; fi
-  echo "$flags"
-}
 
 # --- Servers -----------------------------------------------------------------------------------
 pids=()

@@ -49,6 +49,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include "common.h"
 
 #define READ_BUFFER (256 * 1024)
 #define MAX_EVENTS 1024
@@ -85,29 +86,6 @@ static int64_t now_ns(clockid_t clock) {
   struct timespec ts;
   clock_gettime(clock, &ts);
   return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-/* utime + stime of a process in clock ticks, from /proc/PID/stat; -1 if unreadable. */
-static long long cpu_ticks(int pid) {
-  char path[64], text[4096];
-  snprintf(path, sizeof path, "/proc/%d/stat", pid);
-  FILE *f = fopen(path, "r");
-  if (!f) return -1;
-  size_t n = fread(text, 1, sizeof text - 1, f);
-  fclose(f);
-  text[n] = 0;
-  char *p = strrchr(text, ')'); /* the command name may hold spaces */
-  if (!p) return -1;
-  unsigned long long utime, stime;
-  /* after ")": state(3) ... utime is field 14, stime 15 */
-  if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2)
-    return -1;
-  return (long long)(utime + stime);
-}
-
-static void die(const char *what) {
-  perror(what);
-  exit(1);
 }
 
 static int bucket_of(uint64_t micros) {

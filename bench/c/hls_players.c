@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "boxes.h"
+#include "common.h"
 
 #define READ_BUFFER (256 * 1024)
 #define MAX_LINE 1024
@@ -87,17 +88,6 @@ static double *ages;
 static size_t ages_len, ages_cap;
 static long connect_errors, protocol_errors, closed_errors, status_errors;
 static long playlist_requests, segment_requests, not_found, reconnects;
-
-static int64_t now_us(clockid_t clock) {
-  struct timespec ts;
-  clock_gettime(clock, &ts);
-  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static void die(const char *what) {
-  perror(what);
-  exit(1);
-}
 
 static void heap_push(int64_t at, int player) {
   int i = heap_len++;
@@ -272,11 +262,6 @@ static void response_done(struct player *p) {
   next_step(p);
 }
 
-static int header_is(const char *line, const char *name) {
-  size_t n = strlen(name);
-  return strncasecmp(line, name, n) == 0 && line[n] == ':';
-}
-
 static int on_line(struct player *p) {
   char *line = p->line;
   if (p->head_lines++ == 0) {
@@ -354,11 +339,6 @@ static void usage(void) {
   fprintf(stderr, "usage: hls_players [-n PLAYERS] [-d SECONDS] [-r RAMP_S] [-m MAX_CONNECTING] "
                   "http://HOST:PORT/PATH/index.m3u8\n");
   exit(2);
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
 }
 
 static int cmp_long(const void *a, const void *b) {
