@@ -22,7 +22,9 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * The metrics of one camera server, in its own Prometheus registry (never the global default, so
@@ -112,62 +114,26 @@ public final class ServerMetrics {
               }
             })
         .register(registry);
-    CounterWithCallback.builder()
-        .name("socketkit_camera_motion_events")
-        .help("Motion events seen (cameras with motion detection only).")
-        .labelNames("camera")
-        .callback(
-            callback -> {
-              for (CameraProbe camera : cameras) {
-                MotionEvents events = events(camera);
-                if (events != null) {
-                  callback.call((double) events.total(), camera.name());
-                }
-              }
-            })
-        .register(registry);
-    CounterWithCallback.builder()
-        .name("socketkit_camera_hook_failures")
-        .help("Motion programs that did not start, failed or were killed at their timeout.")
-        .labelNames("camera")
-        .callback(
-            callback -> {
-              for (CameraProbe camera : cameras) {
-                MotionEvents events = events(camera);
-                if (events != null) {
-                  callback.call((double) events.hookFailures(), camera.name());
-                }
-              }
-            })
-        .register(registry);
-    CounterWithCallback.builder()
-        .name("socketkit_camera_recorded_bytes")
-        .help("JPEG bytes written to recordings (recording cameras only).")
-        .labelNames("camera")
-        .callback(
-            callback -> {
-              for (CameraProbe camera : cameras) {
-                Recorder recorder = recorder(camera);
-                if (recorder != null) {
-                  callback.call((double) recorder.bytesWritten(), camera.name());
-                }
-              }
-            })
-        .register(registry);
-    CounterWithCallback.builder()
-        .name("socketkit_camera_recording_dropped_frames")
-        .help("Frames the recorder dropped because the disk was slower than the camera.")
-        .labelNames("camera")
-        .callback(
-            callback -> {
-              for (CameraProbe camera : cameras) {
-                Recorder recorder = recorder(camera);
-                if (recorder != null) {
-                  callback.call((double) recorder.framesDropped(), camera.name());
-                }
-              }
-            })
-        .register(registry);
+    counterWhere(
+        "socketkit_camera_motion_events",
+        "Motion events seen (cameras with motion detection only).",
+        ServerMetrics::events,
+        MotionEvents::total);
+    counterWhere(
+        "socketkit_camera_hook_failures",
+        "Motion programs that did not start, failed or were killed at their timeout.",
+        ServerMetrics::events,
+        MotionEvents::hookFailures);
+    counterWhere(
+        "socketkit_camera_recorded_bytes",
+        "JPEG bytes written to recordings (recording cameras only).",
+        ServerMetrics::recorder,
+        Recorder::bytesWritten);
+    counterWhere(
+        "socketkit_camera_recording_dropped_frames",
+        "Frames the recorder dropped because the disk was slower than the camera.",
+        ServerMetrics::recorder,
+        Recorder::framesDropped);
     GaugeWithCallback.builder()
         .name("socketkit_camera_record_disk_free_bytes")
         .help("Free bytes on the disk of the camera's recording directory.")
@@ -222,6 +188,28 @@ public final class ServerMetrics {
             callback -> {
               for (CameraProbe camera : cameras) {
                 callback.call(value.applyAsDouble(camera), camera.name());
+              }
+            })
+        .register(registry);
+  }
+
+  /**
+   * A counter of the cameras that have {@code part} (motion detection, a recorder): those without
+   * report no series rather than a zero.
+   */
+  private <T> void counterWhere(
+      String name, String help, Function<CameraProbe, T> part, ToLongFunction<T> value) {
+    CounterWithCallback.builder()
+        .name(name)
+        .help(help)
+        .labelNames("camera")
+        .callback(
+            callback -> {
+              for (CameraProbe camera : cameras) {
+                T of = part.apply(camera);
+                if (of != null) {
+                  callback.call((double) value.applyAsLong(of), camera.name());
+                }
               }
             })
         .register(registry);
