@@ -293,6 +293,22 @@ class HttpServerTest {
   }
 
   @Test
+  void answers408WhenTheNextRequestOnAPersistentConnectionStallsHalfWay() throws Exception {
+    // The wait for the next request has no socket timeout (the watchdog ends it); once a byte has
+    // arrived, the head's own deadline applies as on a new connection.
+    HttpServer server = helloServer();
+    server.setHeaderTimeout(Duration.ofMillis(300));
+    server.setIdleTimeout(Duration.ofSeconds(30));
+    try (Running s = Running.serve(server);
+        RawHttpClient client = s.client()) {
+      assertThat(client.get("/a").status()).isEqualTo(200);
+      assertThat(client.send("GET /half").read().status()).isEqualTo(408);
+      assertThat(client.closedByServer()).isTrue();
+      assertStillServes(s);
+    }
+  }
+
+  @Test
   void answers503AboveMaxConnectionsAndServesAgainWhenOneCloses() throws Exception {
     HttpServer server = helloServer();
     server.setMaxConnections(2);

@@ -11,6 +11,12 @@ import java.time.Duration;
  * slow-loris client sending one byte every nine seconds holds a thread forever under a ten-second
  * timeout. Here each read gets SO_TIMEOUT = the time left until one deadline for the whole request
  * head, so the head must be complete by then however the bytes trickle in.
+ *
+ * The wait for the next request on a kept-alive connection is the exception: it has no SO_TIMEOUT,
+ * and the watchdog closes the connection at the idle deadline instead. A timed read of a socket
+ * channel switches the socket to non-blocking and back around every read (four fcntl calls and a
+ * poll beside the read), which is a third of the system calls of a small kept-alive request; an
+ * idle connection closes without a word, so the watchdog's close loses nothing a timeout would say.
  */
 
 /**
@@ -106,11 +112,14 @@ public final class DeadlineInput extends InputStream {
     if (len == 0) {
       return 0;
     }
-    applyTimeout();
+    boolean idle = guard != null && inHead && waiting;
+    applyTimeout(idle);
     boolean guarded = guard != null && inHead;
-    if (guarded) {
+    if (idle) {
+      guard.arm(idleDeadline); // the only deadline of this read
+    } else if (guarded) {
       // A little after the socket's own timeout, so that a plain client gets its 408 first.
-      guard.arm((waiting ? idleDeadline : headDeadline) + GRACE_NANOS);
+      guard.arm(headDeadline + GRACE_NANOS);
     }
     int n;
     try {
@@ -135,9 +144,14 @@ public final class DeadlineInput extends InputStream {
     return n;
   }
 
-  private void applyTimeout() throws IOException {
+  private void applyTimeout(boolean idle) throws IOException {
     int millis;
-    if (inHead) {
+    if (idle) {
+      if (idleDeadline - System.nanoTime() <= 0) {
+        throw new SocketTimeoutException("idle timeout");
+      }
+      millis = 0; // the watchdog ends the wait
+    } else if (inHead) {
       long deadline = waiting ? idleDeadline : headDeadline;
       long left = deadline - System.nanoTime();
       if (left <= 0) {

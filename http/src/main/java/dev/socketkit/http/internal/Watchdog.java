@@ -27,6 +27,7 @@ public final class Watchdog {
   private static final Set<Guard> ARMED = ConcurrentHashMap.newKeySet();
   private static final Object LOCK = new Object();
   private static Thread thread; // guarded by LOCK
+  private static volatile boolean running; // thread != null, read without the lock
 
   private Watchdog() {}
 
@@ -83,9 +84,13 @@ public final class Watchdog {
   }
 
   private static void ensureRunning() {
+    if (running) {
+      return; // every read and write of a connection arms a guard: no lock on that path
+    }
     synchronized (LOCK) {
       if (thread == null) {
         thread = new Thread(Watchdog::run, "http-watchdog");
+        running = true;
         thread.setDaemon(true);
         thread.start();
       }
@@ -99,6 +104,7 @@ public final class Watchdog {
       } catch (InterruptedException e) {
         synchronized (LOCK) {
           thread = null; // the next arm() starts a new one
+          running = false;
         }
         Thread.currentThread().interrupt();
         return;
