@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
@@ -127,14 +128,18 @@ public class SimpleHttpRequestHandler extends BaseHttpRequestHandler {
     public long transferTo(OutputStream out) throws IOException {
       long total = 0;
       while (left > 0) {
-        // One buffer as large as the rest (up to MAX_JOINED_FILE) so that a small file is one
-        // write.
-        byte[] chunk = readNBytes((int) Math.min(left, MAX_JOINED_FILE));
-        if (chunk.length == 0) {
+        // One buffer as large as the rest (up to MAX_JOINED_FILE), filled straight from the
+        // channel, so that a small file is one read and one write.
+        ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(left, MAX_JOINED_FILE));
+        while (chunk.hasRemaining() && channel.read(chunk) >= 0) {
+          // until the buffer is full or the file ends (it shrank)
+        }
+        if (chunk.position() == 0) {
           break;
         }
-        out.write(chunk);
-        total += chunk.length;
+        out.write(chunk.array(), 0, chunk.position());
+        left -= chunk.position();
+        total += chunk.position();
       }
       return total;
     }
@@ -204,7 +209,8 @@ public class SimpleHttpRequestHandler extends BaseHttpRequestHandler {
       sendError(404, "File not found");
       return null;
     }
-    if (Files.isDirectory(file)) {
+    BasicFileAttributes found = StaticFiles.attributes(file); // one stat for both questions
+    if (found != null && found.isDirectory()) {
       if (!pathPart.endsWith("/")) {
         // Redirect as Apache does, keeping the query: "/dir?x" -> "/dir/?x".
         sendResponse(301);
@@ -228,8 +234,7 @@ public class SimpleHttpRequestHandler extends BaseHttpRequestHandler {
     } else if (pathPart.endsWith("/")) {
       sendError(404, "File not found"); // a file is not a directory (CPython issue 17324)
       return null;
-    }
-    if (!Files.isRegularFile(file)) {
+    } else if (found == null || !found.isRegularFile()) {
       sendError(404, "File not found");
       return null;
     }

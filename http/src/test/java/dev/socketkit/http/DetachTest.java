@@ -171,7 +171,8 @@ class DetachTest {
       server.setMaxConnections(2);
     }
     // Each stream's hand-over is taken before the next stream opens: a client sees the head before
-    // its handler hands the connection over, so two handlers could otherwise hand over in either order.
+    // its handler hands the connection over, so two handlers could otherwise hand over in either
+    // order.
     try (Running s = Running.serve(server);
         RawHttpClient first = openStream(s)) {
       Handed a = take();

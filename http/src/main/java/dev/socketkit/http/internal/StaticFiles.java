@@ -127,38 +127,58 @@ public final class StaticFiles {
     if (!target.normalize().startsWith(root)) {
       return null;
     }
-    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-      try {
-        if (!target.toRealPath().startsWith(root)) {
-          return null; // a symbolic link (here or in a parent) leads out of the root
-        }
-      } catch (IOException e) {
-        return null; // a dangling link, or no permission to resolve it
+    try {
+      if (!target.toRealPath().startsWith(root)) {
+        return null; // a symbolic link (here or in a parent) leads out of the root
       }
+    } catch (NoSuchFileException e) {
+      // Nothing there, or a dangling link: the caller finds no file and answers 404.
+      return Files.isSymbolicLink(target) ? null : target;
+    } catch (IOException e) {
+      return null; // no permission to resolve it, or a loop of links
     }
     return target;
   }
 
   /** A file opened by {@link #open}: its channel and its attributes, read from the same path. */
+  /**
+   * The attributes of {@code file}, following links, or null when there is nothing to read there
+   * (missing, a dangling link, no permission).
+   */
+  public static BasicFileAttributes attributes(Path file) {
+    try {
+      return Files.readAttributes(file, BasicFileAttributes.class);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   public record Opened(FileChannel channel, BasicFileAttributes attributes) {}
 
   /**
-   * Opens {@code file} for reading only if it is, at the moment of opening, a regular file inside
-   * {@code root}: resolves its real path once, checks that, and opens that exact path without
-   * following a link at its last component. So a file checked by {@link #translate} and swapped for
-   * a symbolic link before it is opened is refused, not followed out of the root.
+   * Opens {@code file}, a path {@link #translate} returned, for reading only if it is, at the
+   * moment of opening, a regular file inside {@code root}. The name is opened without following a
+   * link at its last component; only when it is a link is its real path resolved, checked and
+   * opened the same way. So a file checked by {@link #translate} and swapped for a symbolic link
+   * before it is opened is refused, not followed out of the root, and a plain file costs no path
+   * resolution here (translate resolved it already).
    *
    * @param root the served directory, already a real path ({@link Path#toRealPath})
    * @throws IOException if the file is missing, outside {@code root}, not a regular file or
    *     unreadable (a {@link NoSuchFileException} for the first three)
    */
   public static Opened open(Path root, Path file) throws IOException {
-    Path real = file.toRealPath();
-    if (!real.startsWith(root)) {
-      throw new NoSuchFileException(file.toString(), null, "outside the served directory");
+    Path real = file;
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException notPlain) { // a link at the last component (ELOOP), or nothing there
+      real = file.toRealPath();
+      if (!real.startsWith(root)) {
+        throw new NoSuchFileException(file.toString(), null, "outside the served directory");
+      }
+      channel = FileChannel.open(real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     }
-    FileChannel channel =
-        FileChannel.open(real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     try {
       BasicFileAttributes attributes =
           Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
