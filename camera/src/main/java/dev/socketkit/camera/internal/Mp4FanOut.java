@@ -17,6 +17,7 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,6 +70,9 @@ public final class Mp4FanOut implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Mp4FanOut.class.getName());
   private static final long CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+  /** The most fragments one write hands to the kernel. */
+  static final int GATHER = 16;
+
   /** How long a viewer may wait for the encoder's first picture before it is ended. */
   static final long START_NANOS = TimeUnit.SECONDS.toNanos(15);
 
@@ -80,6 +84,8 @@ public final class Mp4FanOut implements AutoCloseable {
   private final LoopLag loopLag = new LoopLag(); // loop only
   private final ByteBuffer scratch = ByteBuffer.allocateDirect(4096); // loop only
   private final List<Viewer> streaming = new ArrayList<>(); // loop only
+  private final List<Viewer> toFlush = new ArrayList<>(); // loop only: idle viewers with news
+  private boolean flushQueued; // loop only
   private Item init; // loop only: the current init segment, or null
   private final List<Item> gop = new ArrayList<>(); // loop only: since the newest keyframe
   private EventLoopThread.Timer deadlineTimer; // loop only
@@ -231,13 +237,22 @@ public final class Mp4FanOut implements AutoCloseable {
     private boolean started; // it has the init segment: it cannot take another
     private SocketChannel channel;
     private EventLoop.Registration registration;
-    private ByteBuffer view;
-    private boolean viewIsFragment;
+    // What is being written: pending[from, to), the init segment first when it is there.
+    private final ByteBuffer[] pending = new ByteBuffer[GATHER];
+    private int from;
+    private int to;
+    private boolean initPending;
+    private boolean flushing; // in toFlush
     private long lastProgressNanos = System.nanoTime();
 
     Viewer(SocketAddress address, Closeable closer) {
       this.address = address;
       this.closer = closer;
+    }
+
+    /** Whether a write is under way: bytes handed to the loop and not yet all in the socket. */
+    private boolean writing() {
+      return from < to;
     }
 
     /** The viewer's address. */
@@ -568,15 +583,35 @@ public final class Mp4FanOut implements AutoCloseable {
         gop.clear();
       }
     }
-    long now = System.nanoTime();
-    for (Viewer viewer : new ArrayList<>(streaming)) {
+    for (Viewer viewer : streaming) {
       if (viewer.started) {
         skipped(viewer, viewer.backlog.offer(item));
-        if (viewer.view == null) {
-          next(viewer, now);
+        if (!viewer.writing() && !viewer.flushing) {
+          viewer.flushing = true;
+          toFlush.add(viewer);
         }
       }
     }
+    if (!flushQueued && !toFlush.isEmpty()) {
+      // One task after the ones already queued, not a write per fragment: when the loop is behind,
+      // the fragments waiting in its queue reach each viewer in one write instead of one each.
+      flushQueued = true;
+      loop.execute(this::flush);
+    }
+  }
+
+  /** Writes to every idle viewer that has fragments queued since the last flush. */
+  private void flush() {
+    flushQueued = false;
+    long now = System.nanoTime();
+    for (Viewer viewer : toFlush) {
+      viewer.flushing = false;
+      if (viewer.ended.getCount() != 0 && !viewer.writing()) {
+        viewer.lastProgressNanos = now;
+        write(viewer, now);
+      }
+    }
+    toFlush.clear();
   }
 
   private void register(Viewer viewer) {
@@ -604,8 +639,10 @@ public final class Mp4FanOut implements AutoCloseable {
     for (Item item : gop) {
       viewer.backlog.offer(item);
     }
-    viewer.view = init.buffer().asReadOnlyBuffer();
-    viewer.viewIsFragment = false;
+    viewer.pending[0] = init.buffer().asReadOnlyBuffer();
+    viewer.from = 0;
+    viewer.to = 1;
+    viewer.initPending = true;
     viewer.lastProgressNanos = System.nanoTime();
     write(viewer, viewer.lastProgressNanos);
   }
@@ -627,38 +664,44 @@ public final class Mp4FanOut implements AutoCloseable {
     }
   }
 
-  /** Takes the viewer's next queued item, if any, and writes what it can. */
-  private void next(Viewer viewer, long now) {
-    Item item = viewer.backlog.poll();
-    if (item == null) {
-      return;
-    }
-    viewer.view = item.buffer().asReadOnlyBuffer();
-    viewer.viewIsFragment = true;
-    viewer.lastProgressNanos = now;
-    write(viewer, now);
-  }
-
+  /**
+   * Writes what the viewer has pending and then its queue, up to {@link #GATHER} fragments in one
+   * gathering write, until everything is written or the socket is full (then it waits for the
+   * loop's write event).
+   */
   private void write(Viewer viewer, long now) {
     try {
-      while (viewer.view != null) {
-        int n = viewer.channel.write(viewer.view);
+      while (true) {
+        if (viewer.from == viewer.to) {
+          viewer.from = 0;
+          viewer.to = 0;
+        }
+        Item item;
+        while (viewer.to < GATHER && (item = viewer.backlog.poll()) != null) {
+          viewer.pending[viewer.to++] = item.buffer().asReadOnlyBuffer();
+        }
+        if (viewer.from == viewer.to) {
+          loop.modify(viewer.registration, EventLoop.READ);
+          return;
+        }
+        long n = viewer.channel.write(viewer.pending, viewer.from, viewer.to - viewer.from);
         if (n > 0) {
           viewer.bytesSent = viewer.bytesSent + n;
           viewer.lastProgressNanos = now;
         }
-        if (viewer.view.hasRemaining()) {
+        while (viewer.from < viewer.to && !viewer.pending[viewer.from].hasRemaining()) {
+          viewer.pending[viewer.from++] = null;
+          if (viewer.initPending) {
+            viewer.initPending = false; // the init segment is not a fragment
+          } else {
+            viewer.fragmentsSent = viewer.fragmentsSent + 1;
+          }
+        }
+        if (viewer.from < viewer.to) {
           loop.modify(viewer.registration, EventLoop.READ | EventLoop.WRITE);
           return;
         }
-        if (viewer.viewIsFragment) {
-          viewer.fragmentsSent = viewer.fragmentsSent + 1;
-        }
-        Item item = viewer.backlog.poll();
-        viewer.view = item == null ? null : item.buffer().asReadOnlyBuffer();
-        viewer.viewIsFragment = true;
       }
-      loop.modify(viewer.registration, EventLoop.READ);
     } catch (IOException | CancelledKeyException e) {
       end(viewer, "connection closed: " + e.getMessage());
     }
@@ -682,7 +725,7 @@ public final class Mp4FanOut implements AutoCloseable {
 
   private void enforceDeadlines(long now) {
     for (Viewer viewer : new ArrayList<>(streaming)) {
-      if (viewer.view != null && now - viewer.lastProgressNanos > deadlineNanos) {
+      if (viewer.writing() && now - viewer.lastProgressNanos > deadlineNanos) {
         end(viewer, "accepted nothing for " + TimeUnit.NANOSECONDS.toMillis(deadlineNanos) + " ms");
       } else if (!viewer.started && now - viewer.connectedNanos > START_NANOS) {
         end(viewer, "the H.264 encoder sent no picture");
@@ -706,7 +749,9 @@ public final class Mp4FanOut implements AutoCloseable {
     if (viewer.endReason == null) {
       viewer.endReason = reason;
     }
-    viewer.view = null;
+    Arrays.fill(viewer.pending, null);
+    viewer.from = 0;
+    viewer.to = 0;
     if (viewer.registration != null) {
       try {
         loop.unregister(viewer.registration);
