@@ -61,8 +61,9 @@ final class ReportLines {
   }
 
   /**
-   * The last lines of a viewer report: the age of {@code what} arrived (or, when nothing carried a
-   * capture time, that it was {@code unmeasured} and why), the errors and the CPU use.
+   * The last lines of a viewer report: the age of each {@code what} on arrival, or, when none
+   * carried its capture time, that it was not measured and why ({@code unmeasured}); then the
+   * errors and the CPU use.
    */
   static String viewersTail(ViewerReport report, String what, String unmeasured) {
     String age =
