@@ -2,7 +2,6 @@ package dev.socketkit.loadgen;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * What {@link MjpegLoad#run} does: which stream, how many viewers, for how long.
@@ -19,29 +18,10 @@ import java.util.Objects;
  *     with 5) so that a burst of viewers does not overflow it into SYN retransmits
  */
 public record MjpegOptions(
-    URI url, int viewers, Duration duration, Duration warmup, long serverPid, int maxConnecting) {
+    URI url, int viewers, Duration duration, Duration warmup, long serverPid, int maxConnecting)
+    implements ViewerOptions {
   /** Checks every value; throws {@link IllegalArgumentException} naming the one that is wrong. */
   public MjpegOptions {
-    Objects.requireNonNull(url, "url");
-    Objects.requireNonNull(duration, "duration");
-    Objects.requireNonNull(warmup, "warmup");
-    if (!"http".equalsIgnoreCase(url.getScheme()) || url.getHost() == null) {
-      throw new IllegalArgumentException("url: " + url + " (expected: http://HOST[:PORT]/PATH)");
-    }
-    if (viewers < 1) {
-      throw new IllegalArgumentException("viewers: " + viewers + " (expected: >= 1)");
-    }
-    if (duration.isNegative() || duration.isZero()) {
-      throw new IllegalArgumentException("duration: " + duration + " (expected: > 0)");
-    }
-    if (warmup.isNegative()) {
-      throw new IllegalArgumentException("warmup: " + warmup + " (expected: >= 0)");
-    }
-    if (maxConnecting < 1) {
-      throw new IllegalArgumentException("maxConnecting: " + maxConnecting + " (expected: >= 1)");
-    }
-    if (serverPid < 0) {
-      throw new IllegalArgumentException("serverPid: " + serverPid + " (expected: >= 0)");
-    }
+    ViewerChecks.check(url, viewers, duration, warmup, serverPid, maxConnecting);
   }
 }

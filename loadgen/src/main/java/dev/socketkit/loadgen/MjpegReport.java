@@ -44,61 +44,22 @@ public record MjpegReport(
     long protocolErrors,
     long closedErrors,
     double generatorCpu,
-    double serverCpu) {
-
-  /** All errors: connect, protocol and closed. */
-  public long errors() {
-    return connectErrors + protocolErrors + closedErrors;
-  }
+    double serverCpu)
+    implements ViewerReport {
 
   /**
    * The report as {@code socketkit bench mjpeg} prints it: lines starting with fixed labels that
    * scripts may match ({@code fps per viewer:}, {@code repeats:}, {@code bytes/s:}, {@code frame
    * age ms:}, {@code errors:}, {@code cpu:}).
    */
+  @Override
   public String format() {
-    StringBuilder text = new StringBuilder();
-    text.append(
-        String.format(
-            Locale.ROOT,
-            "bench mjpeg %s: %d viewers, %.1f s counted after %.1f s warm-up%n",
-            options.url(),
-            options.viewers(),
-            seconds,
-            options.warmup().toMillis() / 1000.0));
-    text.append(
-        String.format(
-            Locale.ROOT,
-            "fps per viewer: min %.1f median %.1f max %.1f (%d distinct frames)%n",
-            fpsMin,
-            fpsMedian,
-            fpsMax,
-            frames));
-    text.append(
-        String.format(
+    return ReportLines.viewersHead("mjpeg", this, frames, "distinct frames")
+        + String.format(
             Locale.ROOT,
             "repeats: %d (parts that repeated the previous part's X-Timestamp, not counted)%n",
-            repeats));
-    text.append(String.format(Locale.ROOT, "bytes/s: %.0f%n", bytesPerSecond));
-    if (p50Micros < 0) {
-      text.append("frame age ms: not measured (no X-Timestamp in the parts)%n".formatted());
-    } else {
-      text.append(ReportLines.millis("frame age", p50Micros, p99Micros, maxMicros));
-    }
-    text.append(
-        String.format(
-            Locale.ROOT,
-            "errors: %d (connect %d, protocol %d, closed %d)%n",
-            errors(),
-            connectErrors,
-            protocolErrors,
-            closedErrors));
-    text.append(
-        ReportLines.cpu(
-            generatorCpu,
-            serverCpu,
-            String.format(
-                Locale.ROOT, " (%.3f%% per viewer)", serverCpu * 100 / options.viewers())));
-    return text.toString();
+            repeats)
+        + String.format(Locale.ROOT, "bytes/s: %.0f%n", bytesPerSecond)
+        + ReportLines.viewersTail(this, "frame", "no X-Timestamp in the parts");
   }
 }

@@ -2,7 +2,6 @@ package dev.socketkit.loadgen;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * What {@link Mp4Load#run} does: which stream, how many viewers, for how long.
@@ -21,29 +20,10 @@ import java.util.Objects;
  *     response at once; keep it below the server's listen backlog
  */
 public record Mp4Options(
-    URI url, int viewers, Duration duration, Duration warmup, long serverPid, int maxConnecting) {
+    URI url, int viewers, Duration duration, Duration warmup, long serverPid, int maxConnecting)
+    implements ViewerOptions {
   /** Checks every value; throws {@link IllegalArgumentException} naming the one that is wrong. */
   public Mp4Options {
-    Objects.requireNonNull(url, "url");
-    Objects.requireNonNull(duration, "duration");
-    Objects.requireNonNull(warmup, "warmup");
-    if (!"http".equalsIgnoreCase(url.getScheme()) || url.getHost() == null) {
-      throw new IllegalArgumentException("url: " + url + " (expected: http://HOST[:PORT]/PATH)");
-    }
-    if (viewers < 1) {
-      throw new IllegalArgumentException("viewers: " + viewers + " (expected: >= 1)");
-    }
-    if (duration.isNegative() || duration.isZero()) {
-      throw new IllegalArgumentException("duration: " + duration + " (expected: > 0)");
-    }
-    if (warmup.isNegative()) {
-      throw new IllegalArgumentException("warmup: " + warmup + " (expected: >= 0)");
-    }
-    if (maxConnecting < 1) {
-      throw new IllegalArgumentException("maxConnecting: " + maxConnecting + " (expected: >= 1)");
-    }
-    if (serverPid < 0) {
-      throw new IllegalArgumentException("serverPid: " + serverPid + " (expected: >= 0)");
-    }
+    ViewerChecks.check(url, viewers, duration, warmup, serverPid, maxConnecting);
   }
 }

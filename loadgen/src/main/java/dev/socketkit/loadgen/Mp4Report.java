@@ -43,12 +43,8 @@ public record Mp4Report(
     long protocolErrors,
     long closedErrors,
     double generatorCpu,
-    double serverCpu) {
-
-  /** All errors: connect, protocol and closed. */
-  public long errors() {
-    return connectErrors + protocolErrors + closedErrors;
-  }
+    double serverCpu)
+    implements ViewerReport {
 
   /** Bytes per second received by one viewer, on average over all viewers. */
   public double bytesPerSecondPerViewer() {
@@ -61,53 +57,17 @@ public record Mp4Report(
    * age ms:}, {@code errors:}, {@code cpu:}), the same as {@code bench mjpeg}'s where they mean the
    * same.
    */
+  @Override
   public String format() {
-    StringBuilder text = new StringBuilder();
-    text.append(
-        String.format(
-            Locale.ROOT,
-            "bench mp4 %s: %d viewers, %.1f s counted after %.1f s warm-up%n",
-            options.url(),
-            options.viewers(),
-            seconds,
-            options.warmup().toMillis() / 1000.0));
-    text.append(
-        String.format(
-            Locale.ROOT,
-            "fps per viewer: min %.1f median %.1f max %.1f (%d fragments)%n",
-            fpsMin,
-            fpsMedian,
-            fpsMax,
-            fragments));
-    text.append(
-        String.format(
-            Locale.ROOT, "untimed: %d (fragments without a prft, not in the age)%n", untimed));
-    text.append(
-        String.format(
+    return ReportLines.viewersHead("mp4", this, fragments, "fragments")
+        + String.format(
+            Locale.ROOT, "untimed: %d (fragments without a prft, not in the age)%n", untimed)
+        + String.format(
             Locale.ROOT,
             "bytes/s: %.0f (per viewer %.0f, %.1f kbit/s)%n",
             bytesPerSecond,
             bytesPerSecondPerViewer(),
-            bytesPerSecondPerViewer() * 8 / 1000));
-    if (p50Micros < 0) {
-      text.append("fragment age ms: not measured (no prft in the stream)%n".formatted());
-    } else {
-      text.append(ReportLines.millis("fragment age", p50Micros, p99Micros, maxMicros));
-    }
-    text.append(
-        String.format(
-            Locale.ROOT,
-            "errors: %d (connect %d, protocol %d, closed %d)%n",
-            errors(),
-            connectErrors,
-            protocolErrors,
-            closedErrors));
-    text.append(
-        ReportLines.cpu(
-            generatorCpu,
-            serverCpu,
-            String.format(
-                Locale.ROOT, " (%.3f%% per viewer)", serverCpu * 100 / options.viewers())));
-    return text.toString();
+            bytesPerSecondPerViewer() * 8 / 1000)
+        + ReportLines.viewersTail(this, "fragment", "no prft in the stream");
   }
 }
