@@ -43,6 +43,25 @@ need_tools() {
   done
 }
 
+# viewer_bench NAME HELP_LINES TOOLS ARG...: how mjpeg.sh and mp4.sh (NAME.sh) start: their
+# arguments (parse_viewer_args), their window (set_window), camera_cpu (CAMERA_CPU, default 0) and
+# load_cpu (LOAD_CPU, default 1), the JDKs (bench/jdks.sh), the TOOLS they need (a list), prepare
+# with the C client NAME_viewers, and pick_jdks.
+viewer_bench() {
+  local name="$1" help="$2" tools="$3"
+  shift 3
+  parse_viewer_args "$name.sh" "$help" "$@"
+  set_window
+  camera_cpu="${CAMERA_CPU:-0}"
+  load_cpu="${LOAD_CPU:-1}"
+  # shellcheck source=bench/jdks.sh
+  . "$root/bench/jdks.sh" # feature_of, java17, java21
+  # shellcheck disable=SC2086 # the list of tools, split
+  need_tools "$name.sh" $tools
+  prepare "$name" "${name}_viewers"
+  pick_jdks
+}
+
 server_pid=""
 
 # prepare NAME CLIENT -> jar (SOCKETKIT_JAR, else cli's, built when missing or stale), out
@@ -62,8 +81,9 @@ prepare() {
   trap 'exit 130' INT TERM
 }
 
+# cleanup: prepare's exit trap.
 cleanup() {
-  [ -n "${scraper_pid:-}" ] && kill "$scraper_pid" 2>/dev/null || true # cameras.sh's
+  [ -n "${scraper_pid:-}" ] && kill "$scraper_pid" 2>/dev/null || true # cameras.sh's /metrics scraper
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
   rm -rf "$work"
 }
@@ -143,6 +163,33 @@ start_client() {
       >"$4" 2>&1 &
   fi
   client_pid=$!
+}
+
+# measure FORMAT PATH AGE_LABEL: per JDK (jdk) and viewer count (viewers), a camera (the script's
+# start_camera JAVA LOG) watched over /PATH by the C client, then by loadgen (client), each run
+# (name, report) watched by the script's watch_camera CLIENT_PID FILE (into $out/$name.watch) and
+# read (read_report); the script's on_client takes each run's figures, its on_camera what else it
+# measures on the camera before it stops.
+measure() {
+  local java
+  for java in "${jdks[@]}"; do
+    jdk="$(feature_of "$java")"
+    for viewers in "${viewer_counts[@]}"; do
+      start_camera "$java" "$out/jdk$jdk-$viewers.camera.log" || continue
+      idle_threads="$(threads)"
+      for client in c loadgen; do
+        name="jdk$jdk-$viewers-$client"
+        report="$out/$name.txt"
+        start_client "$client" "$1" "http://127.0.0.1:$server_port/$2" "$report"
+        watch_camera "$client_pid" "$out/$name.watch"
+        wait "$client_pid" || log "$name: the client failed: $(tail -n 1 "$report")"
+        read_report "$client" "$report" "$3"
+        on_client
+      done
+      on_camera
+      stop_server
+    done
+  done
 }
 
 field() { sed -n "s/^$2 *//p" "$1" | awk "{print \$$3}" | head -n 1; }

@@ -26,18 +26,8 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=bench/lib.sh
-. "$root/bench/lib.sh" # log, prepare, start_server, start_client, read_report ...
-parse_viewer_args mjpeg.sh 2,24 "$@"
-set_window
-camera_cpu="${CAMERA_CPU:-0}"
-load_cpu="${LOAD_CPU:-1}"
-
-# shellcheck source=bench/jdks.sh
-. "$root/bench/jdks.sh" # feature_of, java17, java21
-
-need_tools mjpeg.sh taskset cc curl
-prepare mjpeg mjpeg_viewers
-pick_jdks
+. "$root/bench/lib.sh" # viewer_bench, start_server, start_client, read_report ...
+viewer_bench mjpeg 2,24 "taskset cc curl" "$@"
 
 # start_camera JAVA LOG -> server_pid, server_port
 start_camera() {
@@ -61,28 +51,19 @@ watch_camera() {
   window_of_samples "$file.samples" "$((SECONDS - start))" >"$file"
 }
 
+# on_client: a row of the table per run (measure)
+on_client() {
+  local fps_captured most_threads repeats
+  read -r fps_captured most_threads <"$out/$name.watch"
+  repeats="$(field "$report" "repeats:" 1)"
+  rows+=("| $jdk | $viewers | $client | ${fmin:-?} / ${fmed:-?} / ${fmax:-?} | ${repeats:-?} | ${p50:-?} / ${p99:-?} | ${errors:-?} | ${idle_threads:-?} → $most_threads | ${cpu:-?} % | $fps_captured |")
+  log "$name: fps ${fmin:-?}/${fmed:-?}/${fmax:-?}, age p99 ${p99:-?} ms, threads $most_threads, fpsCaptured $fps_captured"
+}
+
+on_camera() { :; }
+
 rows=()
-for java in "${jdks[@]}"; do
-  jdk="$(feature_of "$java")"
-  for viewers in "${viewer_counts[@]}"; do
-    start_camera "$java" "$out/jdk$jdk-$viewers.camera.log" || continue
-    idle_threads="$(threads)"
-    for client in c loadgen; do
-      name="jdk$jdk-$viewers-$client"
-      report="$out/$name.txt"
-      start_client "$client" mjpeg "http://127.0.0.1:$server_port/stream.mjpg" "$report"
-      watch_camera "$client_pid" "$out/$name.watch"
-      wait "$client_pid" || log "$name: the client failed: $(tail -n 1 "$report")"
-      read -r fps_captured most_threads <"$out/$name.watch"
-      read_report "$client" "$report" "frame age ms:"
-      repeats="$(field "$report" "repeats:" 1)"
-      row="| $jdk | $viewers | $client | ${fmin:-?} / ${fmed:-?} / ${fmax:-?} | ${repeats:-?} | ${p50:-?} / ${p99:-?} | ${errors:-?} | ${idle_threads:-?} → $most_threads | ${cpu:-?} % | $fps_captured |"
-      rows+=("$row")
-      log "$name: fps ${fmin:-?}/${fmed:-?}/${fmax:-?}, age p99 ${p99:-?} ms, threads $most_threads, fpsCaptured $fps_captured"
-    done
-    stop_server
-  done
-done
+measure mjpeg stream.mjpg "frame age ms:"
 
 {
   echo "MJPEG fan-out, camera $(basename "$jar") test pattern 640x480 at 30 fps, -Xmx256m, on CPU $camera_cpu;"

@@ -29,18 +29,8 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=bench/lib.sh
-. "$root/bench/lib.sh" # log, prepare, start_server, start_client, read_report ...
-parse_viewer_args mp4.sh 2,29 "$@"
-set_window
-camera_cpu="${CAMERA_CPU:-0}"
-load_cpu="${LOAD_CPU:-1}"
-
-# shellcheck source=bench/jdks.sh
-. "$root/bench/jdks.sh" # feature_of, java17, java21
-
-need_tools mp4.sh taskset cc curl python3 ffmpeg
-prepare mp4 mp4_viewers
-pick_jdks
+. "$root/bench/lib.sh" # viewer_bench, start_server, start_client, read_report ...
+viewer_bench mp4 2,29 "taskset cc curl python3 ffmpeg" "$@"
 
 # start_camera JAVA LOG -> server_pid, server_port
 start_camera() {
@@ -99,44 +89,35 @@ watch_camera() {
   echo "$window $enc_cpu" >"$file"
 }
 
+# on_client: a row of the table per run (measure)
+on_client() {
+  local fps_captured most_threads encoder_cpu skips kbits
+  read -r fps_captured most_threads encoder_cpu <"$out/$name.watch"
+  skips="$(state_field 's["formats"]["mp4"]["skips"]')"
+  kbits="$(sed -n 's/^bytes\/s: .*, \([0-9.]*\) kbit\/s.*/\1/p' "$report" | head -n 1)"
+  rows+=("| $jdk | $viewers | $client | ${fmin:-?} / ${fmed:-?} / ${fmax:-?} | ${p50:-?} / ${p99:-?} | ${kbits:-?} | ${errors:-?} | ${idle_threads:-?} → $most_threads | ${cpu:-?} % | $encoder_cpu % | $fps_captured | $skips |")
+  log "$name: fps ${fmin:-?}/${fmed:-?}/${fmax:-?}, age p50 ${p50:-?} p99 ${p99:-?} ms, encoder $encoder_cpu %, fpsCaptured $fps_captured"
+}
+
+# on_camera: on the first camera only, MJPEG's bytes per viewer, for the H.264/MJPEG ratio.
+on_camera() {
+  [ -z "$mjpeg_line" ] || return 0
+  local mjpeg_report="$out/jdk$jdk-$viewers-mjpeg-bytes.txt" mjpeg_rate mp4_rate
+  (ulimit -n 20000; exec taskset -c "$load_cpu" "$java17" -jar "$jar" bench mjpeg \
+    "http://127.0.0.1:$server_port/stream.mjpg" --viewers 10 --duration "$duration" \
+    --warmup "$warmup") >"$mjpeg_report" 2>&1 || log "the MJPEG comparison failed: $(tail -n 1 "$mjpeg_report")"
+  mjpeg_rate="$(sed -n 's/^bytes\/s: \([0-9]*\).*/\1/p' "$mjpeg_report" | head -n 1)"
+  mp4_rate="$(sed -n 's/^bytes\/s: [0-9]* (per viewer \([0-9]*\),.*/\1/p' "$out/jdk$jdk-$viewers-loadgen.txt" | head -n 1)"
+  if [ -n "$mjpeg_rate" ] && [ -n "$mp4_rate" ] && [ "$mp4_rate" -gt 0 ]; then
+    mjpeg_line="$(awk "BEGIN {m = $mjpeg_rate / 10; printf \"bytes per viewer per second: MJPEG (quality 80, 10 viewers) %.0f, H.264 (%d viewers) %d: H.264 is 1/%.1f of MJPEG (target: 1/8 or less)\", m, $viewers, $mp4_rate, m / $mp4_rate}")"
+  else
+    mjpeg_line="bytes per viewer: not measured (see $mjpeg_report)"
+  fi
+}
+
 rows=()
 mjpeg_line=""
-for java in "${jdks[@]}"; do
-  jdk="$(feature_of "$java")"
-  for viewers in "${viewer_counts[@]}"; do
-    start_camera "$java" "$out/jdk$jdk-$viewers.camera.log" || continue
-    idle_threads="$(threads)"
-    for client in c loadgen; do
-      name="jdk$jdk-$viewers-$client"
-      report="$out/$name.txt"
-      start_client "$client" mp4 "http://127.0.0.1:$server_port/stream.mp4" "$report"
-      watch_camera "$client_pid" "$out/$name.watch"
-      wait "$client_pid" || log "$name: the client failed: $(tail -n 1 "$report")"
-      read -r fps_captured most_threads encoder_cpu <"$out/$name.watch"
-      skips="$(state_field 's["formats"]["mp4"]["skips"]')"
-      read_report "$client" "$report" "fragment age ms:"
-      kbits="$(sed -n 's/^bytes\/s: .*, \([0-9.]*\) kbit\/s.*/\1/p' "$report" | head -n 1)"
-      row="| $jdk | $viewers | $client | ${fmin:-?} / ${fmed:-?} / ${fmax:-?} | ${p50:-?} / ${p99:-?} | ${kbits:-?} | ${errors:-?} | ${idle_threads:-?} → $most_threads | ${cpu:-?} % | $encoder_cpu % | $fps_captured | $skips |"
-      rows+=("$row")
-      log "$name: fps ${fmin:-?}/${fmed:-?}/${fmax:-?}, age p50 ${p50:-?} p99 ${p99:-?} ms, encoder $encoder_cpu %, fpsCaptured $fps_captured"
-    done
-    if [ -z "$mjpeg_line" ]; then
-      # MJPEG's bytes per viewer from the same camera, for the H.264/MJPEG ratio.
-      mjpeg_report="$out/jdk$jdk-$viewers-mjpeg-bytes.txt"
-      (ulimit -n 20000; exec taskset -c "$load_cpu" "$java17" -jar "$jar" bench mjpeg \
-        "http://127.0.0.1:$server_port/stream.mjpg" --viewers 10 --duration "$duration" \
-        --warmup "$warmup") >"$mjpeg_report" 2>&1 || log "the MJPEG comparison failed: $(tail -n 1 "$mjpeg_report")"
-      mjpeg_rate="$(sed -n 's/^bytes\/s: \([0-9]*\).*/\1/p' "$mjpeg_report" | head -n 1)"
-      mp4_rate="$(sed -n 's/^bytes\/s: [0-9]* (per viewer \([0-9]*\),.*/\1/p' "$out/jdk$jdk-$viewers-loadgen.txt" | head -n 1)"
-      if [ -n "$mjpeg_rate" ] && [ -n "$mp4_rate" ] && [ "$mp4_rate" -gt 0 ]; then
-        mjpeg_line="$(awk "BEGIN {m = $mjpeg_rate / 10; printf \"bytes per viewer per second: MJPEG (quality 80, 10 viewers) %.0f, H.264 (%d viewers) %d: H.264 is 1/%.1f of MJPEG (target: 1/8 or less)\", m, $viewers, $mp4_rate, m / $mp4_rate}")"
-      else
-        mjpeg_line="bytes per viewer: not measured (see $mjpeg_report)"
-      fi
-    fi
-    stop_server
-  done
-done
+measure mp4 stream.mp4 "fragment age ms:"
 
 {
   echo "/stream.mp4, camera $(basename "$jar") test pattern 640x480 at 30 fps, quality 80, -Xmx256m, on CPU $camera_cpu"
