@@ -18,6 +18,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh" # log, prepare, start_server, field ...
 quick=0
 for arg in "$@"; do
   case "$arg" in
@@ -26,11 +28,7 @@ for arg in "$@"; do
     *) echo "cameras.sh: unknown argument $arg (expected: --quick)" >&2; exit 2 ;;
   esac
 done
-if [ "$quick" = 1 ]; then
-  duration="${DURATION:-3}"; warmup="${WARMUP:-2}"
-else
-  duration="${DURATION:-10}"; warmup="${WARMUP:-3}"
-fi
+set_window
 cameras="${CAMERAS:-16}"
 viewers="${VIEWERS:-100}"
 camera_cpu="${CAMERA_CPU:-0}"
@@ -38,55 +36,14 @@ load_cpu="${LOAD_CPU:-1}"
 
 # shellcheck source=bench/jdks.sh
 . "$root/bench/jdks.sh" # feature_of, java17, java21
-for tool in taskset cc curl python3; do
-  command -v "$tool" >/dev/null || { echo "cameras.sh: $tool is missing (taskset is in util-linux)" >&2; exit 1; }
-done
+need_tools cameras.sh taskset cc curl python3
 
-jar="${SOCKETKIT_JAR:-$root/cli/target/socketkit.jar}"
-if [ -z "${SOCKETKIT_JAR:-}" ]; then
-  "$root/bin/socketkit" --version >/dev/null # builds the jar when it is missing or stale
-fi
-out="$root/bench/target/cameras"
-rm -rf "$out"
+prepare cameras mjpeg_viewers
 mkdir -p "$out/frames"
-work="$(mktemp -d)"
-cc -O2 -o "$work/mjpeg_viewers" "$root/bench/c/mjpeg_viewers.c"
-
-server_pid=""
-scraper_pid=""
-cleanup() {
-  [ -n "$scraper_pid" ] && kill "$scraper_pid" 2>/dev/null || true
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
-
-# start_server LOG ARGS... -> server_pid, server_port
-start_server() {
-  local logfile="$1"
-  shift
-  (ulimit -n 20000; exec taskset -c "$camera_cpu" "$@") >"$logfile" 2>&1 &
-  server_pid=$!
-  server_port=""
-  for _ in $(seq 1 300); do
-    server_port="$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$logfile" | head -n 1)"
-    [ -n "$server_port" ] && return 0
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1 # polling a server that is starting, with a deadline of 30 s
-  done
-  log "the server did not start: $(tail -n 3 "$logfile" | tr '\n' ' ')"
-  return 1
-}
-stop_server() {
-  kill "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
-  server_pid=""
-}
+scraper_pid="" # stopped on exit too (lib.sh's cleanup)
 
 # The frames every camera plays: the test pattern, as the single-camera benchmarks see it.
-start_server "$out/frames.log" "$java17" -jar "$jar" camera --port 0 --size 640x480 --fps 30 --quality 80
+start_server server "$out/frames.log" "$java17" -jar "$jar" camera --port 0 --size 640x480 --fps 30 --quality 80
 python3 "$root/bench/python/dump_frames.py" "http://127.0.0.1:$server_port/stream.mjpg" "$out/frames" 30
 stop_server
 frame_bytes="$(du -b "$out"/frames/* | awk '{s += $1; n++} END {printf "%.0f", s / n}')"
@@ -103,14 +60,7 @@ config="$out/cameras.yaml"
   done
 } >"$config"
 
-jdks=("$java17")
-if [ -n "$java21" ] && [ -x "$java21" ]; then
-  jdks+=("$java21")
-else
-  log "no JDK 21+ found (set JAVA21_HOME): measuring on $(feature_of "$java17") only"
-fi
-
-field() { sed -n "s/^$2 *//p" "$1" | awk "{print \$$3}" | head -n 1; }
+pick_jdks
 
 rows=()
 for java in "${jdks[@]}"; do
@@ -118,7 +68,7 @@ for java in "${jdks[@]}"; do
   baseline=""
   for scrape in off on; do
     name="jdk$jdk-scrape-$scrape"
-    start_server "$out/$name.server.log" "$java" -Xmx256m -jar "$jar" camera --config "$config" || continue
+    start_server server "$out/$name.server.log" "$java" -Xmx256m -jar "$jar" camera --config "$config" || continue
     threads_idle="$(awk '/^Threads:/ {print $2}' "/proc/$server_pid/status")"
     if [ "$scrape" = on ]; then
       (exec taskset -c "$load_cpu" bash -c "while :; do curl -fsS -o /dev/null \
@@ -167,7 +117,7 @@ done
   echo "$cameras cameras (dir:, the test pattern's 640x480 frames, $frame_bytes bytes on average, 30 fps) x $viewers"
   echo "MJPEG viewers each, one server ($(basename "$jar") camera --config, -Xmx256m) on CPU $camera_cpu; C clients"
   echo "and scraper on CPU $load_cpu; ${duration} s window after ${warmup} s warm-up; $(date -u '+%Y-%m-%d %H:%M UTC')."
-  for java in "${jdks[@]}"; do echo "JDK $(feature_of "$java"): $("$java" -version 2>&1 | head -n 1)"; done
+  jdk_lines
   echo
   echo "| JDK | /metrics scraped every 1 s | fps per viewer: slowest / median | frame age p99 ms (worst camera) | errors | server threads idle → load | server CPU | frames delivered per s | vs no scraper | scrapes |"
   echo "|---|---|---|---|---|---|---|---|---|---|"

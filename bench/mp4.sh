@@ -28,87 +28,21 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-quick=0
-viewer_counts=()
-for arg in "$@"; do
-  case "$arg" in
-    --quick) quick=1 ;;
-    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
-    *[!0-9]*|'') echo "mp4.sh: unknown argument $arg (expected: --quick or viewer counts)" >&2; exit 2 ;;
-    *) viewer_counts+=("$arg") ;;
-  esac
-done
-[ "${#viewer_counts[@]}" -gt 0 ] || viewer_counts=(100 1000 3000)
-if [ "$quick" = 1 ]; then
-  duration="${DURATION:-3}"; warmup="${WARMUP:-2}"
-else
-  duration="${DURATION:-10}"; warmup="${WARMUP:-3}"
-fi
-camera_cpu="${CAMERA_CPU:-0}"
-load_cpu="${LOAD_CPU:-1}"
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh" # viewer_bench, start_server, start_client, read_report ...
+viewer_bench mp4 2,29 "taskset cc curl python3 ffmpeg" "$@"
 
-# shellcheck source=bench/jdks.sh
-. "$root/bench/jdks.sh" # feature_of, java17, java21
-
-for tool in taskset cc curl python3 ffmpeg; do
-  command -v "$tool" >/dev/null || { echo "mp4.sh: $tool is missing (taskset is in util-linux)" >&2; exit 1; }
-done
-
-jar="${SOCKETKIT_JAR:-$root/cli/target/socketkit.jar}"
-if [ -z "${SOCKETKIT_JAR:-}" ]; then
-  "$root/bin/socketkit" --version >/dev/null # builds the jar when it is missing or stale
-fi
-out="$root/bench/target/mp4"
-rm -rf "$out"
-mkdir -p "$out"
-work="$(mktemp -d)"
-cc -O2 -o "$work/mp4_viewers" "$root/bench/c/mp4_viewers.c"
-
-camera_pid=""
-cleanup() {
-  [ -n "$camera_pid" ] && kill "$camera_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
-
-jdks=("$java17")
-if [ -n "$java21" ] && [ -x "$java21" ]; then
-  jdks+=("$java21")
-else
-  log "no JDK 21+ found (set JAVA21_HOME): measuring on $(feature_of "$java17") only"
-fi
-
-# start_camera JAVA LOG -> camera_pid, camera_port
+# start_camera JAVA LOG -> server_pid, server_port
 start_camera() {
-  (ulimit -n 20000; exec taskset -c "$camera_cpu" "$1" -Xmx256m -jar "$jar" camera --port 0 \
+  start_server camera "$2" "$1" -Xmx256m -jar "$jar" camera --port 0 \
     --source test --size 640x480 --fps 30 --quality 80 --max-viewers 20000 \
-    --max-connections-per-client 20000) >"$2" 2>&1 &
-  camera_pid=$!
-  camera_port=""
-  for _ in $(seq 1 300); do
-    camera_port="$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$2" | head -n 1)"
-    [ -n "$camera_port" ] && return 0
-    kill -0 "$camera_pid" 2>/dev/null || break
-    sleep 0.1 # polling a camera that is starting, with a deadline of 30 s
-  done
-  log "the camera did not start: $(tail -n 3 "$2" | tr '\n' ' ')"
-  return 1
+    --max-connections-per-client 20000
 }
-
-stop_camera() {
-  kill "$camera_pid" 2>/dev/null || true
-  wait "$camera_pid" 2>/dev/null || true
-  camera_pid=""
-}
-
-threads() { awk '/^Threads:/ {print $2}' "/proc/$camera_pid/status" 2>/dev/null || true; }
 
 # The camera's libx264 child (ffmpeg ... -c:v libx264 ...), or nothing while no one watches H.264.
 encoder_pid() {
   local child
-  for child in $(cat /proc/"$camera_pid"/task/*/children 2>/dev/null); do
+  for child in $(cat /proc/"$server_pid"/task/*/children 2>/dev/null); do
     if tr '\0' ' ' <"/proc/$child/cmdline" 2>/dev/null | grep -q libx264; then
       echo "$child"; return 0
     fi
@@ -119,7 +53,7 @@ encoder_pid() {
 cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $12 + $13}'; }
 
 state_field() { # a field of /state (python3 reads the JSON), or ?
-  curl -fsS --max-time 5 "http://127.0.0.1:$camera_port/state" 2>/dev/null \
+  curl -fsS --max-time 5 "http://127.0.0.1:$server_port/state" 2>/dev/null \
     | python3 -c "import json, sys; s = json.load(sys.stdin); print($1)" 2>/dev/null || echo "?"
 }
 
@@ -127,16 +61,13 @@ state_field() { # a field of /state (python3 reads the JSON), or ?
 # fpsCaptured seen, the most camera threads seen and the encoder's CPU (% of one core) over the
 # samples' span
 watch_camera() {
-  local client="$1" file="$2" lowest="" most=0 fps t enc="" enc_t0="" enc_w0="" enc_t1="" enc_w1=""
+  local client="$1" file="$2" window enc="" enc_t0="" enc_w0="" enc_t1="" enc_w1=""
   local start=$SECONDS ticks_per_s
   ticks_per_s="$(getconf CLK_TCK)"
   : >"$file.samples"
   while kill -0 "$client" 2>/dev/null; do
     if [ $((SECONDS - start)) -ge $((warmup + 1)) ]; then
-      fps="$(curl -fsS --max-time 2 "http://127.0.0.1:$camera_port/metrics" 2>/dev/null \
-        | awk '/^socketkit_camera_frames_captured_total/ {printf "%.0f", $NF; exit}')"
-      t="$(threads)"
-      echo "$((SECONDS - start)) ${fps:-?} ${t:-?} $(date +%s.%N)" >>"$file.samples"
+      sample_camera "$file.samples" "$start"
       [ -n "$enc" ] || enc="$(encoder_pid)"
       if [ -n "$enc" ] && [ -r "/proc/$enc/stat" ]; then
         if [ -z "$enc_t0" ]; then
@@ -150,79 +81,48 @@ watch_camera() {
   done
   # fpsCaptured and threads only from the client's measured window, the last DURATION seconds
   # before it exited (not its connect phase: see bench/mjpeg.sh)
-  local end=$((SECONDS - start))
-  # frames captured (/metrics' counter) over the window's first and last samples, per second
-  lowest="$(awk -v from="$((end - duration))" '$1 >= from && $2 != "?" {if (f == "") {f = $2; t0 = $4} l = $2; t1 = $4} END {print (t1 > t0 ? sprintf("%.1f", (l - f) / (t1 - t0)) : "?")}' "$file.samples")"
-  most="$(awk -v from="$((end - duration))" '$1 >= from && $3 != "?" {if ($3 > m) m = $3} END {print m + 0}' "$file.samples")"
+  window="$(window_of_samples "$file.samples" "$((SECONDS - start))")"
   local enc_cpu="?"
   if [ -n "$enc_t1" ]; then
     enc_cpu="$(awk "BEGIN {printf \"%.1f\", 100 * ($enc_t1 - $enc_t0) / $ticks_per_s / ($enc_w1 - $enc_w0)}")"
   fi
-  echo "${lowest:-?} $most $enc_cpu" >"$file"
+  echo "$window $enc_cpu" >"$file"
 }
 
-field() { sed -n "s/^$2 *//p" "$1" | awk "{print \$$3}" | head -n 1; }
+# on_client: a row of the table per run (measure)
+on_client() {
+  local fps_captured most_threads encoder_cpu skips kbits
+  read -r fps_captured most_threads encoder_cpu <"$out/$name.watch"
+  skips="$(state_field 's["formats"]["mp4"]["skips"]')"
+  kbits="$(sed -n 's/^bytes\/s: .*, \([0-9.]*\) kbit\/s.*/\1/p' "$report" | head -n 1)"
+  rows+=("| $jdk | $viewers | $client | ${fmin:-?} / ${fmed:-?} / ${fmax:-?} | ${p50:-?} / ${p99:-?} | ${kbits:-?} | ${errors:-?} | ${idle_threads:-?} → $most_threads | ${cpu:-?} % | $encoder_cpu % | $fps_captured | $skips |")
+  log "$name: fps ${fmin:-?}/${fmed:-?}/${fmax:-?}, age p50 ${p50:-?} p99 ${p99:-?} ms, encoder $encoder_cpu %, fpsCaptured $fps_captured"
+}
+
+# on_camera: on the first camera only, MJPEG's bytes per viewer, for the H.264/MJPEG ratio.
+on_camera() {
+  [ -z "$mjpeg_line" ] || return 0
+  local mjpeg_report="$out/jdk$jdk-$viewers-mjpeg-bytes.txt" mjpeg_rate mp4_rate
+  (ulimit -n 20000; exec taskset -c "$load_cpu" "$java17" -jar "$jar" bench mjpeg \
+    "http://127.0.0.1:$server_port/stream.mjpg" --viewers 10 --duration "$duration" \
+    --warmup "$warmup") >"$mjpeg_report" 2>&1 || log "the MJPEG comparison failed: $(tail -n 1 "$mjpeg_report")"
+  mjpeg_rate="$(sed -n 's/^bytes\/s: \([0-9]*\).*/\1/p' "$mjpeg_report" | head -n 1)"
+  mp4_rate="$(sed -n 's/^bytes\/s: [0-9]* (per viewer \([0-9]*\),.*/\1/p' "$out/jdk$jdk-$viewers-loadgen.txt" | head -n 1)"
+  if [ -n "$mjpeg_rate" ] && [ -n "$mp4_rate" ] && [ "$mp4_rate" -gt 0 ]; then
+    mjpeg_line="$(awk "BEGIN {m = $mjpeg_rate / 10; printf \"bytes per viewer per second: MJPEG (quality 80, 10 viewers) %.0f, H.264 (%d viewers) %d: H.264 is 1/%.1f of MJPEG (target: 1/8 or less)\", m, $viewers, $mp4_rate, m / $mp4_rate}")"
+  else
+    mjpeg_line="bytes per viewer: not measured (see $mjpeg_report)"
+  fi
+}
 
 rows=()
 mjpeg_line=""
-for java in "${jdks[@]}"; do
-  jdk="$(feature_of "$java")"
-  for viewers in "${viewer_counts[@]}"; do
-    start_camera "$java" "$out/jdk$jdk-$viewers.camera.log" || continue
-    idle_threads="$(threads)"
-    for client in c loadgen; do
-      name="jdk$jdk-$viewers-$client"
-      url="http://127.0.0.1:$camera_port/stream.mp4"
-      report="$out/$name.txt"
-      if [ "$client" = c ]; then
-        (ulimit -n 20000; exec taskset -c "$load_cpu" "$work/mp4_viewers" -n "$viewers" \
-          -w "$warmup" -d "$duration" -p "$camera_pid" "$url") >"$report" 2>&1 &
-      else
-        (ulimit -n 20000; exec taskset -c "$load_cpu" "$java17" -Xmx1g -jar "$jar" bench mp4 "$url" \
-          --viewers "$viewers" --duration "$duration" --warmup "$warmup" --server-pid "$camera_pid") \
-          >"$report" 2>&1 &
-      fi
-      client_pid=$!
-      watch_camera "$client_pid" "$out/$name.watch"
-      wait "$client_pid" || log "$name: the client failed: $(tail -n 1 "$report")"
-      read -r fps_captured most_threads encoder_cpu <"$out/$name.watch"
-      skips="$(state_field 's["formats"]["mp4"]["skips"]')"
-      fmin="$(field "$report" "fps per viewer:" 2)"; fmed="$(field "$report" "fps per viewer:" 4)"
-      fmax="$(field "$report" "fps per viewer:" 6)"
-      kbits="$(sed -n 's/^bytes\/s: .*, \([0-9.]*\) kbit\/s.*/\1/p' "$report" | head -n 1)"
-      p50="$(field "$report" "fragment age ms:" 2)"; p99="$(field "$report" "fragment age ms:" 4)"
-      errors="$(field "$report" "errors:" 1)"
-      if [ "$client" = c ]; then
-        cpu="$(sed -n 's/^server: cpu \([0-9.]*\)%.*/\1/p' "$report")"
-      else
-        cpu="$(sed -n 's/.*server \([0-9.]*\)% of one core.*/\1/p' "$report")"
-      fi
-      row="| $jdk | $viewers | $client | ${fmin:-?} / ${fmed:-?} / ${fmax:-?} | ${p50:-?} / ${p99:-?} | ${kbits:-?} | ${errors:-?} | ${idle_threads:-?} → $most_threads | ${cpu:-?} % | $encoder_cpu % | $fps_captured | $skips |"
-      rows+=("$row")
-      log "$name: fps ${fmin:-?}/${fmed:-?}/${fmax:-?}, age p50 ${p50:-?} p99 ${p99:-?} ms, encoder $encoder_cpu %, fpsCaptured $fps_captured"
-    done
-    if [ -z "$mjpeg_line" ]; then
-      # MJPEG's bytes per viewer from the same camera, for the H.264/MJPEG ratio.
-      mjpeg_report="$out/jdk$jdk-$viewers-mjpeg-bytes.txt"
-      (ulimit -n 20000; exec taskset -c "$load_cpu" "$java17" -jar "$jar" bench mjpeg \
-        "http://127.0.0.1:$camera_port/stream.mjpg" --viewers 10 --duration "$duration" \
-        --warmup "$warmup") >"$mjpeg_report" 2>&1 || log "the MJPEG comparison failed: $(tail -n 1 "$mjpeg_report")"
-      mjpeg_rate="$(sed -n 's/^bytes\/s: \([0-9]*\).*/\1/p' "$mjpeg_report" | head -n 1)"
-      mp4_rate="$(sed -n 's/^bytes\/s: [0-9]* (per viewer \([0-9]*\),.*/\1/p' "$out/jdk$jdk-$viewers-loadgen.txt" | head -n 1)"
-      if [ -n "$mjpeg_rate" ] && [ -n "$mp4_rate" ] && [ "$mp4_rate" -gt 0 ]; then
-        mjpeg_line="$(awk "BEGIN {m = $mjpeg_rate / 10; printf \"bytes per viewer per second: MJPEG (quality 80, 10 viewers) %.0f, H.264 (%d viewers) %d: H.264 is 1/%.1f of MJPEG (target: 1/8 or less)\", m, $viewers, $mp4_rate, m / $mp4_rate}")"
-      else
-        mjpeg_line="bytes per viewer: not measured (see $mjpeg_report)"
-      fi
-    fi
-    stop_camera
-  done
-done
+measure mp4 stream.mp4 "fragment age ms:"
 
 {
   echo "/stream.mp4, camera $(basename "$jar") test pattern 640x480 at 30 fps, quality 80, -Xmx256m, on CPU $camera_cpu"
   echo "(its libx264 child too); clients on CPU $load_cpu; ${duration} s window after ${warmup} s warm-up; $(date -u '+%Y-%m-%d %H:%M UTC')."
-  for java in "${jdks[@]}"; do echo "JDK $(feature_of "$java"): $("$java" -version 2>&1 | head -n 1)"; done
+  jdk_lines
   echo
   echo "| JDK | viewers | client | fps per viewer min / median / max | fragment age ms p50 / p99 | kbit/s per viewer | errors | camera threads idle → load | camera CPU (JVM) | encoder CPU | frames captured per s | skips |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
