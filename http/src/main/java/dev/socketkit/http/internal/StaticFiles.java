@@ -140,7 +140,6 @@ public final class StaticFiles {
     return target;
   }
 
-  /** A file opened by {@link #open}: its channel and its attributes, read from the same path. */
   /**
    * The attributes of {@code file}, following links, or null when there is nothing to read there
    * (missing, a dangling link, no permission).
@@ -153,6 +152,7 @@ public final class StaticFiles {
     }
   }
 
+  /** A file opened by {@link #open}: its channel and its attributes, read from the same path. */
   public record Opened(FileChannel channel, BasicFileAttributes attributes) {}
 
   /**
