@@ -24,7 +24,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
-import java.util.function.ToLongFunction;
 
 /**
  * The metrics of one camera server, in its own Prometheus registry (never the global default, so
@@ -180,17 +179,7 @@ public final class ServerMetrics {
   }
 
   private void counter(String name, String help, ToDoubleFunction<CameraProbe> value) {
-    CounterWithCallback.builder()
-        .name(name)
-        .help(help)
-        .labelNames("camera")
-        .callback(
-            callback -> {
-              for (CameraProbe camera : cameras) {
-                callback.call(value.applyAsDouble(camera), camera.name());
-              }
-            })
-        .register(registry);
+    counterWhere(name, help, camera -> camera, value); // every camera has itself
   }
 
   /**
@@ -198,7 +187,7 @@ public final class ServerMetrics {
    * report no series rather than a zero.
    */
   private <T> void counterWhere(
-      String name, String help, Function<CameraProbe, T> part, ToLongFunction<T> value) {
+      String name, String help, Function<CameraProbe, T> part, ToDoubleFunction<T> value) {
     CounterWithCallback.builder()
         .name(name)
         .help(help)
@@ -208,7 +197,7 @@ public final class ServerMetrics {
               for (CameraProbe camera : cameras) {
                 T of = part.apply(camera);
                 if (of != null) {
-                  callback.call((double) value.applyAsLong(of), camera.name());
+                  callback.call(value.applyAsDouble(of), camera.name());
                 }
               }
             })
