@@ -35,6 +35,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
@@ -305,6 +306,11 @@ public final class Camera implements AutoCloseable {
   /** The camera's name, shown on the page. */
   public String name() {
     return config.name;
+  }
+
+  /** Where this camera's recordings go (absolute); empty without recording settings. */
+  Optional<Path> recordDirectory() {
+    return config.recordDirectory();
   }
 
   /** The configured frame rate. */
@@ -902,6 +908,16 @@ public final class Camera implements AutoCloseable {
 
     String name() {
       return name;
+    }
+
+    /**
+     * Where this camera's recordings and event snapshots go, as an absolute path; empty without
+     * recording settings.
+     */
+    Optional<Path> recordDirectory() {
+      return recording == null
+          ? Optional.empty()
+          : Optional.of(recording.directory().toAbsolutePath().normalize());
     }
 
     List<String> allowedHosts() {

@@ -6,6 +6,7 @@ import dev.socketkit.select.EventLoopThread;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -114,6 +115,7 @@ public final class CameraServer implements AutoCloseable {
       if (find(slug).isPresent()) {
         throw new IllegalArgumentException("a camera named " + slug + " is served already");
       }
+      checkOwnRecordDirectory(builder);
     }
     Camera camera = builder.startOn(this, ownsServer);
     synchronized (lock) {
@@ -130,6 +132,27 @@ public final class CameraServer implements AutoCloseable {
       server.setMaxConnections(Math.max(1000, viewerSlots(more) + 100));
     }
     return camera;
+  }
+
+  /**
+   * Refuses a camera whose record directory another camera uses: their retention would delete each
+   * other's recordings and their event snapshots would mix.
+   */
+  private void checkOwnRecordDirectory(Camera.Builder builder) {
+    Path directory = builder.recordDirectory().orElse(null);
+    if (directory == null) {
+      return;
+    }
+    for (Camera other : cameras) {
+      if (other.recordDirectory().filter(directory::equals).isPresent()) {
+        throw new IllegalArgumentException(
+            "its record directory "
+                + directory
+                + " is camera "
+                + other.slug()
+                + "'s already; give each camera a record-dir of its own");
+      }
+    }
   }
 
   private static int viewerSlots(List<Camera> cameras) {

@@ -306,4 +306,43 @@ class MultiCameraTest {
       }
     }
   }
+
+  @Test
+  void twoCamerasCannotShareARecordDirectory() throws Exception {
+    Path recordings = dir.resolve("recordings");
+    try (CameraServer server = CameraServer.start(Camera.builder().port(0))) {
+      server.add(
+          camera("front", "test")
+              .recording(
+                  RecordingSettings.builder(RecordMode.CONTINUOUS, recordings)
+                      .format(RecordFormat.AVI)
+                      .build()));
+      // The same directory, spelt another way, even for a camera that only lists it.
+      assertThatThrownBy(
+              () ->
+                  server.add(
+                      camera("back", "test")
+                          .recording(
+                              RecordingSettings.builder(
+                                      RecordMode.OFF, dir.resolve("x/../recordings"))
+                                  .build())))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(
+              "its record directory "
+                  + recordings.toAbsolutePath().normalize()
+                  + " is camera front's already; give each camera a record-dir of its own");
+      server.add(
+          camera("back", "test")
+              .recording(
+                  RecordingSettings.builder(RecordMode.CONTINUOUS, dir.resolve("back"))
+                      .format(RecordFormat.AVI)
+                      .build()));
+      assertThat(cameras(port(server))).hasSize(2);
+      server.remove("front");
+      server.add(
+          camera("side", "test")
+              .recording(RecordingSettings.builder(RecordMode.OFF, recordings).build()));
+      assertThat(server.cameras()).extracting(Camera::name).containsExactly("back", "side");
+    }
+  }
 }

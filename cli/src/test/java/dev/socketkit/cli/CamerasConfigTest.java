@@ -163,6 +163,29 @@ class CamerasConfigTest {
   }
 
   @Test
+  void twoCamerasRecordingIntoOneFolderAreRefused() throws Exception {
+    Path config = dir.resolve("cameras.yaml");
+    String camera =
+        "    source: test\n    record: continuous\n    record-format: avi\n"
+            + "    record-dir: "
+            + dir.resolve("recordings")
+            + "\n";
+    Files.writeString(
+        config,
+        "server:\n  port: 0\ncameras:\n  - name: front\n" + camera + "  - name: back\n" + camera);
+    Process process =
+        ServerProcess.command(List.of("camera", "--config", config.toString())).start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.exitValue()).isNotZero();
+    assertThat(out).doesNotContain("listening on");
+    assertThat(err)
+        .contains("cameras.yaml line 9, camera back: cannot start: its record directory ")
+        .contains(" is camera front's already; give each camera a record-dir of its own");
+  }
+
+  @Test
   void configTakesNoOtherOption() throws Exception {
     Path config = dir.resolve("cameras.yaml");
     Files.writeString(config, "cameras:\n  - name: front\n");
