@@ -126,6 +126,38 @@ final class EchoServerCommand implements Callable<Integer> {
               + " threading-udp (section 8: a thread per request); default: ${DEFAULT-VALUE}.")
   Mode mode;
 
+  /** What {@code Select.select} waits on in the select and queue modes. */
+  enum SelectorChoice {
+    /** The JDK's {@code poll(2)} selector: the lists go to the kernel on every call. */
+    POLL,
+    /** The JDK's default selector: epoll on Linux. */
+    DEFAULT;
+
+    /** Parses {@code --selector}: poll or default, case-insensitive. */
+    static final class Converter implements ITypeConverter<SelectorChoice> {
+      @Override
+      public SelectorChoice convert(String value) {
+        try {
+          return SelectorChoice.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+          throw new TypeConversionException(
+              "unknown selector '" + value + "' (expected poll or default)");
+        }
+      }
+    }
+  }
+
+  @Option(
+      names = "--selector",
+      converter = SelectorChoice.Converter.class,
+      paramLabel = "poll|default",
+      description =
+          "For select and queue: what Select.select waits on. poll hands the lists to the kernel"
+              + " on every call, as Python's select.select does, so moving a socket in and out of"
+              + " w_sock costs no system call (the default for queue); default is the JDK's own"
+              + " selector, epoll on Linux (the default for select).")
+  SelectorChoice selector;
+
   @Option(
       names = "--host",
       defaultValue = "127.0.0.1",
@@ -199,8 +231,23 @@ final class EchoServerCommand implements Callable<Integer> {
           "--max-connections applies to --mode threading-tcp (a thread per connection), not "
               + mode);
     }
+    if (selector != null && mode != Mode.SELECT && mode != Mode.QUEUE) {
+      throw new CommandFailure("--selector applies to --mode select and queue, not " + mode);
+    }
     if (maxConnections != null && maxConnections < 1) {
       throw new CommandFailure("bad --max-connections " + maxConnections + " (expected >= 1)");
+    }
+    // Before anything opens a channel: the JVM reads its choice of selector once.
+    SelectorChoice waitOn =
+        selector != null
+            ? selector
+            : mode == Mode.QUEUE ? SelectorChoice.POLL : SelectorChoice.DEFAULT;
+    if (waitOn == SelectorChoice.POLL && !PollSelector.install()) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "socketkit echo-server: this JVM gives no poll selector; Select.select waits on its"
+                  + " default one");
     }
     SocketAddress address =
         unix != null ? UnixDomainSocketAddress.of(unix) : new InetSocketAddress(host, port);

@@ -14,13 +14,18 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
@@ -175,5 +180,67 @@ class EchoCommandsTest {
         .contains(
             "unknown mode 'bogus' (expected one of: select, queue, selectors, tcp,"
                 + " threading-tcp, udp, threading-udp)");
+  }
+
+  /**
+   * Which selector the server waits on, seen from outside: an epoll selector is an {@code
+   * anon_inode:[eventpoll]} descriptor of the process (Linux), a poll selector has none.
+   */
+  @ParameterizedTest
+  @CsvSource({"queue,,false", "queue,default,true", "select,,true", "select,poll,false"})
+  void selectAndQueueWaitOnTheSelectorAsked(String mode, String selector, boolean epoll)
+      throws Exception {
+    Path descriptors = Path.of("/proc/self/fd");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.isDirectory(descriptors), "a /proc file system");
+    List<String> args = new ArrayList<>(List.of("echo-server", "--port", "0", "--mode", mode));
+    if (selector != null) {
+      args.addAll(List.of("--selector", selector));
+    }
+    Process server = socketkit(args.toArray(String[]::new));
+    try {
+      BufferedReader serverOut =
+          new BufferedReader(
+              new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+      int port = port(serverOut.readLine());
+      try (SocketChannel client =
+          SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+        client.write(ByteBuffer.wrap("ping".getBytes(StandardCharsets.US_ASCII)));
+        ByteBuffer echo = ByteBuffer.allocate(4);
+        while (echo.hasRemaining() && client.read(echo) >= 0) {
+          // the whole echo, or the end of the stream
+        }
+        assertThat(new String(echo.array(), StandardCharsets.US_ASCII)).isEqualTo("ping");
+      }
+      boolean hasEpoll;
+      try (Stream<Path> fds = Files.list(Path.of("/proc", String.valueOf(server.pid()), "fd"))) {
+        hasEpoll = fds.anyMatch(EchoCommandsTest::isEventPoll);
+      }
+      assertThat(hasEpoll).as("an epoll descriptor in the " + mode + " server").isEqualTo(epoll);
+    } finally {
+      stop(server);
+    }
+    assertThat(readAll(server.getErrorStream())).isEmpty();
+  }
+
+  private static boolean isEventPoll(Path descriptor) {
+    try {
+      return Files.readSymbolicLink(descriptor).toString().equals("anon_inode:[eventpoll]");
+    } catch (IOException e) {
+      return false; // closed while listed
+    }
+  }
+
+  @Test
+  void theSelectorIsRefusedForTheModesWithoutSelectSelect() {
+    CommandLine commandLine = Main.commandLine();
+    StringWriter err = new StringWriter();
+    commandLine.setErr(new PrintWriter(err));
+    assertThat(commandLine.execute("echo-server", "--mode", "selectors", "--selector", "poll"))
+        .isEqualTo(1);
+    assertThat(commandLine.execute("echo-server", "--selector", "kqueue")).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--selector applies to --mode select and queue, not selectors")
+        .contains("unknown selector 'kqueue' (expected poll or default)");
   }
 }

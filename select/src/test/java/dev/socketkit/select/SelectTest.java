@@ -53,6 +53,19 @@ class SelectTest {
     }
   }
 
+  /**
+   * The build runs this class a second time with the selector provider property naming the JDK's
+   * poll selector; this checks that it took effect there, so that run tests what it says.
+   */
+  @Test
+  void selectsWithTheProviderTheJvmWasAskedFor() throws IOException {
+    String asked = System.getProperty("java.nio.channels.spi.SelectorProvider");
+    org.junit.jupiter.api.Assumptions.assumeTrue(asked != null, "no provider asked for");
+    try (java.nio.channels.Selector selector = java.nio.channels.Selector.open()) {
+      assertThat(selector.provider().getClass().getName()).isEqualTo(asked);
+    }
+  }
+
   @Test
   void negativeTimeoutIsRejectedNamingTheValue() {
     assertThatThrownBy(() -> Select.select(List.of(), List.of(), List.of(), Duration.ofMillis(-5)))
