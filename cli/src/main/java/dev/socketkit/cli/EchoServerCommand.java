@@ -137,12 +137,7 @@ final class EchoServerCommand implements Callable<Integer> {
     static final class Converter implements ITypeConverter<SelectorChoice> {
       @Override
       public SelectorChoice convert(String value) {
-        try {
-          return SelectorChoice.valueOf(value.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-          throw new TypeConversionException(
-              "unknown selector '" + value + "' (expected poll or default)");
-        }
+        return EnumOption.parse(SelectorChoice.class, value, "poll or default");
       }
     }
   }

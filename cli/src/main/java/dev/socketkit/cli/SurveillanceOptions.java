@@ -7,7 +7,6 @@ import dev.socketkit.camera.RecordMode;
 import dev.socketkit.camera.RecordingSettings;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
@@ -258,12 +257,7 @@ final class SurveillanceOptions {
   static final class Mode implements ITypeConverter<RecordMode> {
     @Override
     public RecordMode convert(String value) {
-      try {
-        return RecordMode.valueOf(value.trim().toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new picocli.CommandLine.TypeConversionException(
-            "'" + value + "' (expected: off, motion or continuous)");
-      }
+      return EnumOption.parse(RecordMode.class, value, "off, motion or continuous");
     }
   }
 
@@ -271,12 +265,7 @@ final class SurveillanceOptions {
   static final class Format implements ITypeConverter<RecordFormat> {
     @Override
     public RecordFormat convert(String value) {
-      try {
-        return RecordFormat.valueOf(value.trim().toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new picocli.CommandLine.TypeConversionException(
-            "'" + value + "' (expected: mp4 or avi)");
-      }
+      return EnumOption.parse(RecordFormat.class, value, "mp4 or avi");
     }
   }
 

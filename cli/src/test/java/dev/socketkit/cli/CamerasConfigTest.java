@@ -133,13 +133,7 @@ class CamerasConfigTest {
   void aBadFileIsOneSentenceNamingTheLineAndNothingStarts() throws Exception {
     Path config = dir.resolve("cameras.yaml");
     Files.writeString(config, "server:\n  port: 0\ncameras:\n  - name: front\n    fsp: 30\n");
-    Process process =
-        ServerProcess.command(List.of("camera", "--config", config.toString())).start();
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.exitValue()).isNotZero();
-    assertThat(out).doesNotContain("listening on");
+    String err = refused("camera", "--config", config.toString());
     assertThat(err.strip().lines().toList())
         .as("one sentence")
         .hasSize(1)
@@ -154,12 +148,9 @@ class CamerasConfigTest {
     Path config = dir.resolve("cameras.yaml");
     Files.writeString(
         config, "server:\n  port: 0\ncameras:\n  - name: front\n  - name: back\n    size: big\n");
-    Process process =
-        ServerProcess.command(List.of("camera", "--config", config.toString())).start();
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.exitValue()).isNotZero();
-    assertThat(err.strip()).contains("cameras.yaml line 5, camera back: ").contains("--size");
+    assertThat(refused("camera", "--config", config.toString()).strip())
+        .contains("cameras.yaml line 5, camera back: ")
+        .contains("--size");
   }
 
   @Test
@@ -173,14 +164,7 @@ class CamerasConfigTest {
     Files.writeString(
         config,
         "server:\n  port: 0\ncameras:\n  - name: front\n" + camera + "  - name: back\n" + camera);
-    Process process =
-        ServerProcess.command(List.of("camera", "--config", config.toString())).start();
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.exitValue()).isNotZero();
-    assertThat(out).doesNotContain("listening on");
-    assertThat(err)
+    assertThat(refused("camera", "--config", config.toString()))
         .contains("cameras.yaml line 9, camera back: cannot start: its record directory ")
         .contains(" is camera front's already; give each camera a record-dir of its own");
   }
@@ -189,13 +173,22 @@ class CamerasConfigTest {
   void configTakesNoOtherOption() throws Exception {
     Path config = dir.resolve("cameras.yaml");
     Files.writeString(config, "cameras:\n  - name: front\n");
-    Process process =
-        ServerProcess.command(List.of("camera", "--config", config.toString(), "--fps", "5"))
-            .start();
+    assertThat(refused("camera", "--config", config.toString(), "--fps", "5"))
+        .contains("--config takes every setting from the file");
+  }
+
+  /**
+   * Runs {@code socketkit ARGS}, which must fail: it exits with a code other than zero and never
+   * prints {@code listening on}. Returns what it wrote on stderr.
+   */
+  private static String refused(String... args) throws Exception {
+    Process process = ServerProcess.command(List.of(args)).start();
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.exitValue()).isNotZero();
-    assertThat(err).contains("--config takes every setting from the file");
+    assertThat(process.exitValue()).as(err).isNotZero();
+    assertThat(out).doesNotContain("listening on");
+    return err;
   }
 
   private static List<String> names(int port) throws IOException {

@@ -241,6 +241,6 @@ class EchoCommandsTest {
     assertThat(commandLine.execute("echo-server", "--selector", "kqueue")).isEqualTo(2);
     assertThat(err.toString())
         .contains("--selector applies to --mode select and queue, not selectors")
-        .contains("unknown selector 'kqueue' (expected poll or default)");
+        .contains("Invalid value for option '--selector': 'kqueue' (expected: poll or default)");
   }
 }
