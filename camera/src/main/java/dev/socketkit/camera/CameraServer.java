@@ -126,6 +126,12 @@ public final class CameraServer implements AutoCloseable {
                 ? "the camera server is closed"
                 : "a camera named " + slug + " is served already");
       }
+      try {
+        checkOwnRecordDirectory(builder); // again: another camera may have been added meanwhile
+      } catch (IllegalArgumentException e) {
+        camera.closePipeline();
+        throw e;
+      }
       List<Camera> more = new ArrayList<>(cameras);
       more.add(camera);
       cameras = List.copyOf(more);

@@ -18,8 +18,8 @@ import java.nio.channels.spi.SelectorProvider;
  * #install()} must run before anything opens one.
  */
 final class PollSelector {
-  static final String PROPERTY = "java.nio.channels.spi.SelectorProvider";
-  static final String PROVIDER = "sun.nio.ch.PollSelectorProvider";
+  private static final String PROPERTY = "java.nio.channels.spi.SelectorProvider";
+  private static final String PROVIDER = "sun.nio.ch.PollSelectorProvider";
 
   private PollSelector() {}
 
