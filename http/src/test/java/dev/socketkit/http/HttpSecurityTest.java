@@ -22,6 +22,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -150,12 +152,33 @@ class HttpSecurityTest {
     try (RandomAccessFile large = new RandomAccessFile(root.resolve("large.bin").toFile(), "rw")) {
       large.setLength(50L << 20);
     }
-    HttpServer server = files(root);
+    // A latch, not a polled connection count, says that the download began: a count sampled now
+    // and then could miss a connection that ended at once, and then nothing would say which.
+    CountDownLatch serving = new CountDownLatch(1);
+    HttpServer server =
+        new ThreadingHttpServer(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            () ->
+                new SimpleHttpRequestHandler(root) {
+                  @Override
+                  protected void doGET() throws IOException {
+                    serving.countDown();
+                    super.doGET();
+                  }
+
+                  @Override
+                  protected void logMessage(String format, Object... args) {}
+                });
     server.setWriteTimeout(Duration.ofSeconds(1));
     try (Running s = Running.serve(server);
         MisbehavingPeer peer = MisbehavingPeer.neverReading(s.port())) {
       peer.send("GET /large.bin HTTP/1.1\r\nHost: test\r\n\r\n");
-      Await.until(WAIT, () -> server.activeConnections() == 1, () -> "the download begins");
+      assertThat(serving.await(WAIT.toSeconds(), TimeUnit.SECONDS))
+          .as("the request reaches its handler")
+          .isTrue();
+      assertThat(server.activeConnections())
+          .as("the download holds its connection until the write deadline")
+          .isEqualTo(1);
       Await.until(
           WAIT, () -> server.activeConnections() == 0, () -> "the stuck download is closed");
     }
