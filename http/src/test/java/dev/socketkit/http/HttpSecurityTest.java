@@ -43,10 +43,21 @@ class HttpSecurityTest {
   }
 
   private static HttpServer files(Path root) throws IOException {
+    return files(root, () -> {});
+  }
+
+  /** Serves {@code root} without log lines; {@code onGet} runs as each GET begins. */
+  private static HttpServer files(Path root, Runnable onGet) throws IOException {
     return new ThreadingHttpServer(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
         () ->
             new SimpleHttpRequestHandler(root) {
+              @Override
+              protected void doGET() throws IOException {
+                onGet.run();
+                super.doGET();
+              }
+
               @Override
               protected void logMessage(String format, Object... args) {}
             });
@@ -155,20 +166,7 @@ class HttpSecurityTest {
     // A latch, not a polled connection count, says that the download began: a count sampled now
     // and then could miss a connection that ended at once, and then nothing would say which.
     CountDownLatch serving = new CountDownLatch(1);
-    HttpServer server =
-        new ThreadingHttpServer(
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-            () ->
-                new SimpleHttpRequestHandler(root) {
-                  @Override
-                  protected void doGET() throws IOException {
-                    serving.countDown();
-                    super.doGET();
-                  }
-
-                  @Override
-                  protected void logMessage(String format, Object... args) {}
-                });
+    HttpServer server = files(root, serving::countDown);
     server.setWriteTimeout(Duration.ofSeconds(1));
     try (Running s = Running.serve(server);
         MisbehavingPeer peer = MisbehavingPeer.neverReading(s.port())) {
