@@ -103,11 +103,39 @@ public class SimpleHttpRequestHandler extends BaseHttpRequestHandler {
         endWrite();
       }
       if (sent <= 0) {
-        return; // at the file's end: it shrank
+        if (position >= file.channel.size()) {
+          return; // at the file's end: it shrank
+        }
+        // The socket took nothing, so the client's window is full. A virtual thread's socket is
+        // non-blocking underneath (the JDK parks the thread instead), and sendfile then returns 0
+        // rather than waiting; a channel write of the next bytes waits as a blocking write does.
+        sent = writePiece(file.channel, position, channel);
+        if (sent <= 0) {
+          return;
+        }
       }
       position += sent;
       file.left -= sent;
     }
+  }
+
+  /** Writes up to one piece of {@code file} from {@code position}; returns the bytes written. */
+  private int writePiece(FileChannel file, long position, SocketChannel channel)
+      throws IOException {
+    ByteBuffer piece = ByteBuffer.allocate((int) Math.min(TRANSFER_PIECE, 16 * 1024));
+    if (file.read(piece, position) <= 0) {
+      return 0;
+    }
+    piece.flip();
+    beginWrite();
+    try {
+      while (piece.hasRemaining()) {
+        channel.write(piece);
+      }
+    } finally {
+      endWrite();
+    }
+    return piece.limit();
   }
 
   /**
