@@ -13,9 +13,10 @@
 #
 # Environment: JAVA17 / JAVA21_HOME (as bench/mjpeg.sh), CONNECTIONS (100), SIZE (64), ROUNDS (5),
 # DURATION (4 s), WARMUP (5 s of load per server before the first round, for the JIT; 1 s before
-# each window), SERVER_CPU / LOAD_CPU, SOCKETKIT_JAR. Every server runs pinned to one core with
+# each window), SERVER_CPU / LOAD_CPU, SOCKETKIT_JAR, OUT. Every server runs pinned to one core with
 # -Xmx256m (the C server needs none); Netty with bench/jdks.sh's netty_flags and pooled direct
-# buffers. Raw output stays in bench/target/echo-pairs/.
+# buffers. Raw output stays in OUT (bench/target/echo-pairs/); the tables and the targets are
+# printed by bench/report.py --pairs, which bench/run.sh also uses for its echo targets.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -32,7 +33,7 @@ if [ -z "${SOCKETKIT_JAR:-}" ]; then
 fi
 bench_jar="$root/bench/target/bench.jar"
 [ -f "$bench_jar" ] || (cd "$root" && mvn -B -q -DskipTests -Dspotless.check.skip=true -pl bench -am package >&2)
-out="$root/bench/target/echo-pairs"
+out="${OUT:-$root/bench/target/echo-pairs}"
 rm -rf "$out"; mkdir -p "$out"
 cc -O2 -o "$out/echo_load" "$root/bench/c/echo_load.c"
 cc -O2 -o "$out/echo_server" "$root/bench/c/echo_server.c"
@@ -71,7 +72,7 @@ load() {
 peers=(c-epoll socketkit-selectors socketkit-queue socketkit-queue-epoll netty-nio netty-epoll)
 javas=("$java17")
 if [ -n "$java21" ] && [ -x "$java21" ]; then javas+=("$java21"); fi
-echo -e "jdk\tround\tpeer\trtps\tserver_cpu\tload_cpu" >"$out/windows.tsv"
+echo -e "jdk\tconnections\tsize\tround\tpeer\trtps\tserver_cpu\tload_cpu" >"$out/windows.tsv"
 for java in "${javas[@]}"; do
   jdk="$(feature_of "$java")"
   for peer in "${peers[@]}"; do
@@ -96,7 +97,7 @@ for java in "${javas[@]}"; do
     for i in $(seq 0 $((n - 1))); do
       peer="${peers[$(((i + round - 1) % n))]}"
       IFS=$'\t' read -r rtps scpu lcpu < <(load "$peer" "$duration" 1 "$out/jdk$jdk-$round-$peer.txt")
-      echo -e "$jdk\t$round\t$peer\t$rtps\t$scpu\t$lcpu" >>"$out/windows.tsv"
+      echo -e "$jdk\t$connections\t$size\t$round\t$peer\t$rtps\t$scpu\t$lcpu" >>"$out/windows.tsv"
       log "JDK $jdk round $round $peer: $rtps round trips/s (server $scpu %, client $lcpu %)"
     done
   done
@@ -105,23 +106,4 @@ done
 
 # Per JDK: each server's median window, and the median over the rounds of each ratio the targets
 # name, taken within a round.
-python3 - "$out/windows.tsv" "$connections" "$size" "$rounds" <<'PY' | tee "$out/table.md"
-import csv, statistics, sys
-rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
-peers = ("c-epoll", "socketkit-selectors", "socketkit-queue", "socketkit-queue-epoll", "netty-nio", "netty-epoll")
-ratios = (("socketkit-selectors", "netty-nio"), ("socketkit-selectors", "c-epoll"),
-          ("socketkit-queue", "netty-nio"), ("socketkit-queue-epoll", "netty-nio"))
-print(f"{sys.argv[2]} connections x {sys.argv[3]} B, C client, every server running at once and loaded in turn;"
-      f" round trips/s: median of {sys.argv[4]} windows; ratios: median over the rounds of the ratio within a round"
-      " (lowest - highest).\n")
-print("| JDK | C epoll | selectors | queue | queue on epoll | Netty NIO | Netty epoll | selectors / Netty NIO | selectors / C | queue / Netty NIO | queue on epoll / Netty NIO |")
-print("|---|---|---|---|---|---|---|---|---|---|---|")
-for jdk in dict.fromkeys(r["jdk"] for r in rows):
-    got = {(r["round"], r["peer"]): float(r["rtps"]) for r in rows if r["jdk"] == jdk and r["rtps"]}
-    rounds = sorted({k[0] for k in got}, key=int)
-    cells = [f"{statistics.median([got[(n, p)] for n in rounds if (n, p) in got]):,.0f}" for p in peers]
-    for a, b in ratios:
-        r = [got[(n, a)] / got[(n, b)] for n in rounds if (n, a) in got and (n, b) in got]
-        cells.append(f"{statistics.median(r):.2f} ({min(r):.2f}-{max(r):.2f})")
-    print(f"| {jdk} | " + " | ".join(cells) + " |")
-PY
+python3 "$root/bench/report.py" --pairs "$out/windows.tsv" | tee "$out/table.md"

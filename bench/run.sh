@@ -2,9 +2,11 @@
 # Side-by-side benchmarks of socketkit against Netty, a C epoll echo server and the lecture's
 # Python servers.
 #
-#   bench/run.sh            full run (about 40 minutes on 2 cores), writes docs/benchmarks.md + .png
-#   bench/run.sh --quick    short durations, one repeat: a few minutes, for checking the pipeline
+#   bench/run.sh            full run (about 1.5 hours on 2 cores), writes docs/benchmarks.md + .png
+#   bench/run.sh --quick    short durations, one repeat: about 20 minutes, for checking the pipeline
 #
+# The echo targets are read from bench/echo-pairs.sh, run here at 100 and 1,000 connections: the
+# servers they name run at once and are loaded in turn, so that the machine's drift hits them alike.
 # Every server is pinned to CPU 0 and every load generator to CPU 1 (taskset, util-linux). The
 # echo tables are measured by bench/c/echo_load.c (one thread, epoll, one write and one read per
 # round trip; built here with cc -O2), written apart from socketkit, or by socketkit bench echo
@@ -33,7 +35,7 @@ quick=0
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $arg (expected: --quick)" >&2; exit 2 ;;
   esac
 done
@@ -202,6 +204,23 @@ echo_fields() {
   scpu="$(sed -n 's/.*server \([0-9.]*\)% of one core.*/\1/p' "$1")"
   lcpu="$(sed -n 's/^cpu: load generator \([0-9.]*\)%.*/\1/p' "$1")"
 }
+
+# --- Echo targets: the servers they name, all at once (bench/echo-pairs.sh) ---------------------
+# The same JDKs as the tables below; quick: 3 rounds of 2 s windows after 3 s of warm-up.
+pairs_env=(SOCKETKIT_JAR="$jar" JAVA17="$java17" SERVER_CPU="$server_cpu" LOAD_CPU="$load_cpu")
+if [ "$(feature_of "$server_java")" -ge 21 ] 2>/dev/null; then
+  pairs_env+=(JAVA21_HOME="$(dirname "$(dirname "$(readlink -f "$(command -v "$server_java")")")")")
+fi
+[ "$quick" = 1 ] && pairs_env+=(ROUNDS=3 DURATION=2 WARMUP=3)
+for connections in $connections_list; do
+  log "echo targets: every server at once, $connections connections x 64 B"
+  env "${pairs_env[@]}" CONNECTIONS="$connections" SIZE=64 OUT="$out/pairs-$connections" \
+    "$root/bench/echo-pairs.sh" >"$out/pairs-$connections.log" 2>&1 \
+    || log "echo-pairs.sh failed at $connections connections: $(tail -n 1 "$out/pairs-$connections.log")"
+  if [ -f "$out/pairs-$connections/windows.tsv" ]; then
+    if [ -f "$out/pairs.tsv" ]; then tail -n +2 "$out/pairs-$connections/windows.tsv"; else cat "$out/pairs-$connections/windows.tsv"; fi >>"$out/pairs.tsv"
+  fi
+done
 
 # --- Echo side by side -------------------------------------------------------------------------
 peers=()
