@@ -396,12 +396,6 @@ def targets_section(pair_targets, c10k, mjpeg, lines):
         lines.append("| 10,000 connections at -Xmx64m, no errors | no socketkit echo server was available | not measured |")
     cam = (mjpeg or {}).get("socketkit-camera")
     if cam:
-        best_viewers = cam["best"] or 0
-        lines.append(
-            f"| MJPEG ≥ 3,000 viewers at ≥ 28 fps, one core, -Xmx256m | {best_viewers:,} |"
-            f" {'yes' if best_viewers >= 3000 else 'no'} |"
-        )
-
         def measured(viewers, column):
             row = cam["rows"].get(viewers)
             return num(row[column]) if row and row["errors"] == "0" else None

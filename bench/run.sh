@@ -206,19 +206,23 @@ echo_fields() {
 }
 
 # --- Echo targets: the servers they name, all at once (bench/echo-pairs.sh) ---------------------
-# The same JDKs as the tables below; quick: 3 rounds of 2 s windows after 3 s of warm-up.
+# The same JDKs as the tables below; quick: 2 s windows instead of 4 s, with echo-pairs.sh's five
+# rounds and 5 s of warm-up kept, so that one slow minute of the machine cannot set a median.
 pairs_env=(SOCKETKIT_JAR="$jar" JAVA17="$java17" SERVER_CPU="$server_cpu" LOAD_CPU="$load_cpu")
 if [ "$(feature_of "$server_java")" -ge 21 ] 2>/dev/null; then
   pairs_env+=(JAVA21_HOME="$(dirname "$(dirname "$(readlink -f "$(command -v "$server_java")")")")")
 fi
-[ "$quick" = 1 ] && pairs_env+=(ROUNDS=3 DURATION=2 WARMUP=3)
+[ "$quick" = 1 ] && pairs_env+=(DURATION=2)
 for connections in $connections_list; do
   log "echo targets: every server at once, $connections connections x 64 B"
   env "${pairs_env[@]}" CONNECTIONS="$connections" SIZE=64 OUT="$out/pairs-$connections" \
     "$root/bench/echo-pairs.sh" >"$out/pairs-$connections.log" 2>&1 \
     || log "echo-pairs.sh failed at $connections connections: $(tail -n 1 "$out/pairs-$connections.log")"
-  if [ -f "$out/pairs-$connections/windows.tsv" ]; then
-    if [ -f "$out/pairs.tsv" ]; then tail -n +2 "$out/pairs-$connections/windows.tsv"; else cat "$out/pairs-$connections/windows.tsv"; fi >>"$out/pairs.tsv"
+  windows="$out/pairs-$connections/windows.tsv"
+  if [ -f "$windows" ] && [ -f "$out/pairs.tsv" ]; then
+    tail -n +2 "$windows" >>"$out/pairs.tsv" # one header
+  elif [ -f "$windows" ]; then
+    cp "$windows" "$out/pairs.tsv"
   fi
 done
 
