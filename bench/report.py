@@ -449,7 +449,10 @@ def main():
     lines.append(f"Server pinned to CPU 0, the load generator ({client_text}) pinned to CPU 1, pipeline 1. One table per"
                  " JDK the Java servers ran on (the C and Python servers are the same in both, measured again"
                  " in the same minutes). CPU columns are the medians of each process's CPU over the counted"
-                 " window, in % of one core.\n")
+                 " window, in % of one core. **One server at a time:** the machine's speed moves between"
+                 " rows (see the C server's rows from table to table), so these ratios are rough; the"
+                 " ratios of the servers the targets name, taken within a round with every server"
+                 " running, are in the table above.\n")
     echo_section(out, lines, chart)
     lines.append("\n![Echo round trips per second against connections](benchmarks.png)\n")
     lines.append("### Clients agree?\n")
