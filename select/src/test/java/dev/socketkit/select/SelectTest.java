@@ -252,6 +252,39 @@ class SelectTest {
     }
   }
 
+  /**
+   * The lecture's call, {@code select(r_sock, w_sock, r_sock)}, passes one list object as reads and
+   * errors: the answer must be the one two equal lists get, a failed channel in errors alone.
+   */
+  @Test
+  void oneListPassedAsReadsAndErrorsGetsTheAnswerOfTwoEqualLists() throws Exception {
+    try (ServerSocketChannel server = listen();
+        Pair readable = Pair.connect(server);
+        Pair idle = Pair.connect(server);
+        Pair closed = Pair.connect(server);
+        SocketChannel waiting = SocketChannel.open(server.getLocalAddress())) {
+      assertThat(waiting.isConnected()).isTrue(); // not accepted: the server is readable
+      List<SelectableChannel> rSock =
+          new ArrayList<>(
+              List.of(server, readable.accepted(), idle.accepted(), closed.accepted(), server));
+      List<SelectableChannel> wSock = List.of(idle.accepted());
+      Select.select(rSock, wSock, rSock, Duration.ZERO); // registers them all
+      send(readable.client(), 7);
+      Select.select(List.of(readable.accepted()), List.of(), List.of(), null); // until it arrived
+      closed.accepted().close();
+      rSock.add(closed.accepted()); // listed twice: reported once
+
+      Select.Ready<SelectableChannel> shared = Select.select(rSock, wSock, rSock, null);
+      Select.Ready<SelectableChannel> apart =
+          Select.select(rSock, wSock, new ArrayList<>(rSock), null);
+
+      assertThat(shared.reads()).containsExactly(server, readable.accepted());
+      assertThat(shared.writes()).containsExactly(idle.accepted());
+      assertThat(shared.errors()).containsExactly(closed.accepted());
+      assertThat(apart).isEqualTo(shared);
+    }
+  }
+
   @Test
   void aChannelClosedByAnotherThreadDuringTheCallIsReportedInErrors() throws Exception {
     try (ServerSocketChannel server = listen();
