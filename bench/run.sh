@@ -21,7 +21,8 @@
 # Environment: SERVER_JAVA (java for the servers; default: a JDK 21+ if installed, for virtual
 # threads), JAVA17 (java for platform-thread runs; default: java on PATH), ECHO_JAVAS (the javas
 # the echo tables are measured on, one table per JDK; default: JAVA17 and SERVER_JAVA),
-# SERVER_CPU / LOAD_CPU, ECHO_CLIENT (c, the default, or loadgen: the echo tables' client).
+# SERVER_CPU / LOAD_CPU, ECHO_CLIENT (c, the default, or loadgen: the echo tables' client). C10K and
+# the camera's MJPEG search run on the same JDKs as the echo tables, each row named with its JDK.
 #
 # Netty runs with the flags its documentation gives for the JDK at hand (netty_flags in bench/jdks.sh) and
 # pooled direct buffers; the C server (bench/c/echo_server.c, built here with cc -O2) is the
@@ -35,7 +36,7 @@ quick=0
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $arg (expected: --quick)" >&2; exit 2 ;;
   esac
 done
@@ -318,13 +319,18 @@ done
 echo -e "peer\tconnections\trtps\terrors\topen\theap_base_kb\theap_load_kb\trss_base_kb\trss_load_kb" >"$out/c10k.tsv"
 c10k_peers=(netty-nio)
 [ -n "$fastest" ] && c10k_peers=("$fastest" "${c10k_peers[@]}")
+# jcmd_of JAVA: the jcmd of that JDK, which attaches to its own JVMs for certain
+jcmd_of() { echo "$(dirname "$(readlink -f "$(command -v "$1" || echo "$1")")")/jcmd"; }
+for c10k_java in "${echo_javas[@]}"; do
+jdk="$(feature_of "$c10k_java")"
+jcmd_c10k="$(jcmd_of "$c10k_java")"
 for peer in "${c10k_peers[@]}"; do
-  name="c10k-$peer"
+  name="c10k-jdk$jdk-$peer"
   # shellcheck disable=SC2046
-  start_server "$name" $(echo_command "$peer" -Xmx64m) || continue
+  start_server "$name" $(echo_command "$peer" -Xmx64m "$c10k_java") || continue
   heap_used() { # KB of heap in use after a full GC
-    "$jcmd_tool" "$server_pid" GC.run >/dev/null 2>&1 || true
-    "$jcmd_tool" "$server_pid" GC.heap_info 2>/dev/null \
+    "$jcmd_c10k" "$server_pid" GC.run >/dev/null 2>&1 || true
+    "$jcmd_c10k" "$server_pid" GC.heap_info 2>/dev/null \
       | sed -n 's/.*total [0-9]*K, used \([0-9]*\)K.*/\1/p' | awk '{s+=$1} END {print s+0}'
   }
   rss() { awk '/VmRSS/ {print $2}' "/proc/$server_pid/status"; }
@@ -348,8 +354,9 @@ for peer in "${c10k_peers[@]}"; do
   stop_server
   rtps="$(field "$out/$name.txt" "round trips\/s:" 1)"; errors="$(field "$out/$name.txt" "errors:" 1)"
   open="$(sed -n 's/.*open at the end: \([0-9]*\) of.*/\1/p' "$out/$name.txt")"
-  echo -e "$peer\t10000\t$rtps\t$errors\t$open\t$heap_base\t$heap_load\t$rss_base\t$rss_load" >>"$out/c10k.tsv"
+  echo -e "$peer (JDK $jdk)\t10000\t$rtps\t$errors\t$open\t$heap_base\t$heap_load\t$rss_base\t$rss_load" >>"$out/c10k.tsv"
   log "$name: $rtps round trips/s, errors $errors, heap $heap_base -> $heap_load KB, RSS $rss_base -> $rss_load KB"
+done
 done
 
 # --- MJPEG fan-out -----------------------------------------------------------------------------
@@ -357,16 +364,29 @@ echo -e "peer\tviewers\tfps_min\tfps_median\tfps_max\tp50_ms\tp99_ms\tmax_ms\ter
 frames_dir="$out/frames"
 mjpeg_peers=()
 camera_command=""
+declare -A camera_java_of # socketkit-camera-jdkNN -> that JDK's java
 if has_socketkit camera; then
-  camera_command="$server_java -Xmx256m -jar $jar camera --port 0 --source test --size 640x480 --fps 30 --max-viewers 20000 --max-connections-per-client 20000"
-  mjpeg_peers+=(socketkit-camera)
+  camera_args="-Xmx256m -jar $jar camera --port 0 --source test --size 640x480 --fps 30 --max-viewers 20000 --max-connections-per-client 20000"
+  camera_command="$server_java $camera_args"
+  for java in "${echo_javas[@]}"; do # the camera on every JDK the echo tables cover
+    camera_java_of[socketkit-camera-jdk$(feature_of "$java")]="$java"
+    mjpeg_peers+=("socketkit-camera-jdk$(feature_of "$java")")
+  done
 fi
 mjpeg_peers+=(python-picamera)
 
 mjpeg_command() {
   case "$1" in
-    socketkit-camera) echo "$camera_command" ;;
+    socketkit-camera-jdk*) echo "${camera_java_of[$1]} $camera_args" ;;
     python-picamera) echo "python3 $root/bench/python/mjpeg_server.py --frames $frames_dir --fps 30 --port 0" ;;
+  esac
+}
+
+# mjpeg_label PEER: the name in the tables, e.g. "socketkit-camera (JDK 17)"
+mjpeg_label() {
+  case "$1" in
+    socketkit-camera-jdk*) echo "socketkit-camera (JDK ${1#socketkit-camera-jdk})" ;;
+    *) echo "$1" ;;
   esac
 }
 
@@ -404,7 +424,7 @@ for peer in "${mjpeg_peers[@]}"; do
     errors="$(field "$r" "errors:" 1)"; bytes="$(field "$r" "bytes\/s:" 1)"
     scpu="$(sed -n 's/.*server \([0-9.]*\)% of one core.*/\1/p' "$r")"
     lcpu="$(sed -n 's/^cpu: load generator \([0-9.]*\)%.*/\1/p' "$r")"
-    echo -e "$peer\t$viewers\t$fmin\t$fmed\t$fmax\t$p50\t$p99\t$amax\t$errors\t$scpu\t$lcpu\t$bytes" >>"$out/mjpeg.tsv"
+    echo -e "$(mjpeg_label "$peer")\t$viewers\t$fmin\t$fmed\t$fmax\t$p50\t$p99\t$amax\t$errors\t$scpu\t$lcpu\t$bytes" >>"$out/mjpeg.tsv"
     log "$name: fps min ${fmin:-?} median ${fmed:-?}, age p50 ${p50:-?} ms p99 ${p99:-?} ms, errors ${errors:-?}"
     # Search upward until the slowest viewer drops below 28 fps (always measure 1,000 for latency).
     if [ "$viewers" -ge 1000 ] && { [ -z "$fmin" ] || awk "BEGIN {exit !($fmin < 28)}"; }; then
