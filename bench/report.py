@@ -305,6 +305,7 @@ def profile_section(out, lines):
         for frame, count in own.most_common(8):
             lines.append(f"| {100 * count / max(total, 1):.1f} % | `{frame}` |")
 
+
 PAIR_PEERS = (
     ("c-epoll", "C epoll"), ("socketkit-selectors", "selectors"), ("socketkit-queue", "queue"),
     ("socketkit-queue-epoll", "queue on epoll"), ("netty-nio", "Netty NIO"), ("netty-epoll", "Netty epoll"),

@@ -3,7 +3,7 @@
 # Python servers.
 #
 #   bench/run.sh            full run (about 1.5 hours on 2 cores), writes docs/benchmarks.md + .png
-#   bench/run.sh --quick    short durations, one repeat: about 20 minutes, for checking the pipeline
+#   bench/run.sh --quick    short durations, one repeat: about 25 minutes, for checking the pipeline
 #
 # The echo targets are read from bench/echo-pairs.sh, run here at 100 and 1,000 connections: the
 # servers they name run at once and are loaded in turn, so that the machine's drift hits them alike.
