@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Matcher;
@@ -260,10 +261,13 @@ final class CameraCommand implements Callable<Integer> {
               MqttOptions.close(mqtt);
             });
     AuthFile auth = camera.auth();
-    if (!Hangup.install(() -> reloadFiles(auth)) && auth != null) {
+    Optional<String> noHangup = Hangup.install(() -> reloadFiles(auth));
+    if (noHangup.isPresent() && auth != null) {
       LOG.log(
           System.Logger.Level.WARNING,
-          "this JVM cannot handle SIGHUP: the auth file is read again only when it changes");
+          "cannot receive SIGHUP ("
+              + noHangup.get()
+              + "): the auth file is read again only when it changes");
     }
     Serving.announce(spec.commandLine().getOut(), camera.address());
     stopped.await();

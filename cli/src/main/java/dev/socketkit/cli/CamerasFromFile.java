@@ -56,9 +56,12 @@ final class CamerasFromFile {
   static int serve(Path file, PrintWriter out) throws InterruptedException {
     CamerasFromFile serving = start(file);
     CountDownLatch stopped = Serving.onExit(serving::close);
-    if (!Hangup.install(serving::reloadLater)) {
-      LOG.log(Level.WARNING, "this JVM cannot handle SIGHUP: restart to read " + file + " again");
-    }
+    Hangup.install(serving::reloadLater)
+        .ifPresent(
+            why ->
+                LOG.log(
+                    Level.WARNING,
+                    "cannot receive SIGHUP (" + why + "): restart to read " + file + " again"));
     Serving.announce(out, serving.server.address());
     stopped.await();
     return 0;

@@ -3,6 +3,7 @@ package dev.socketkit.cli;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.Optional;
 
 /*
  * Design notes.
@@ -17,6 +18,11 @@ import java.lang.reflect.Proxy;
  *
  * Installing a handler replaces the JVM's own for SIGHUP, which would otherwise run the shutdown
  * hooks: a camera under systemd or a terminal that sends SIGHUP to reload keeps running.
+ *
+ * A process started with SIGHUP ignored (nohup does exactly that) keeps it ignored: HotSpot does not
+ * install a handler for an ignored shutdown signal, and Signal.handle then answers SIG_IGN instead
+ * of failing. A shell cannot undo it either (POSIX: a signal ignored on entry to a non-interactive
+ * shell cannot be trapped or reset), so install() reports it and says what does work.
  */
 
 /**
@@ -33,10 +39,11 @@ final class Hangup {
   /**
    * Makes {@code action} run on every SIGHUP from now on, instead of the JVM's default (exiting).
    *
-   * @return true if installed; false if this JVM or system cannot handle SIGHUP (no {@code
-   *     sun.misc.Signal}, {@code -Xrs}, Windows), in which case nothing changed
+   * @return empty if installed; otherwise why this process cannot receive SIGHUP (it was ignored
+   *     when the process started, as under {@code nohup}; no {@code sun.misc.Signal}; {@code -Xrs};
+   *     Windows), in which case nothing changed
    */
-  static boolean install(Runnable action) {
+  static Optional<String> install(Runnable action) {
     try {
       Class<?> signalType = Class.forName("sun.misc.Signal");
       Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
@@ -52,12 +59,18 @@ final class Hangup {
       Object handler =
           Proxy.newProxyInstance(
               Hangup.class.getClassLoader(), new Class<?>[] {handlerType}, onSignal);
-      signalType.getMethod("handle", signalType, handlerType).invoke(null, signal, handler);
-      return true;
+      Object previous =
+          signalType.getMethod("handle", signalType, handlerType).invoke(null, signal, handler);
+      if (previous == handlerType.getField("SIG_IGN").get(null)) {
+        return Optional.of(
+            "SIGHUP was ignored when the process started, as nohup does, and stays ignored;"
+                + " start it with setsid or under a service manager instead");
+      }
+      return Optional.empty();
     } catch (ReflectiveOperationException | IllegalArgumentException | LinkageError e) {
       // IllegalArgumentException wrapped or not: the signal is unknown here or the JVM (-Xrs)
       // keeps it; ReflectiveOperationException: no sun.misc.Signal in this runtime.
-      return false;
+      return Optional.of("this JVM keeps SIGHUP for itself or cannot handle it");
     }
   }
 

@@ -77,6 +77,38 @@ class CameraReloadTest {
     assertThat(status(port, "alice", "old-secret")).isEqualTo(200);
   }
 
+  /**
+   * nohup starts the camera with SIGHUP ignored, which the JVM cannot take back: the camera says so
+   * and what to do instead, and a SIGHUP neither reloads nor stops it.
+   */
+  @Test
+  void underNohupTheCameraSaysItCannotReceiveSighupAndKeepsServing() throws Exception {
+    Path kill = Tools.require("kill");
+    Path nohup = Tools.require("nohup");
+    Path auth = dir.resolve("users");
+    AuthFile.setPassword(auth, "alice", "old-secret".toCharArray());
+    camera =
+        ServerProcess.startUnder(
+            nohup,
+            "camera",
+            "--port",
+            "0",
+            "--size",
+            "160x120",
+            "--fps",
+            "5",
+            "--auth-file",
+            auth.toString());
+    int port = camera.port();
+
+    String line = awaitStderr("cannot receive SIGHUP");
+    assertThat(line).contains("nohup").contains("setsid").contains("auth file");
+    camera.hangup(kill); // discarded by the kernel: the process ignores it
+
+    assertThat(status(port, "alice", "old-secret")).isEqualTo(200);
+    assertThat(camera.isAlive()).isTrue();
+  }
+
   /** Starts the camera on the auth file and returns its port. */
   private int start(Path auth) throws IOException {
     camera =

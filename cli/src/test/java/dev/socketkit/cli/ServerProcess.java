@@ -70,6 +70,13 @@ final class ServerProcess implements AutoCloseable {
     return start(Map.of(), args);
   }
 
+  /** As {@link #start(String...)}, run by {@code wrapper} (a program such as nohup). */
+  static ServerProcess startUnder(Path wrapper, String... args) throws IOException {
+    ProcessBuilder builder = command(List.of(args));
+    builder.command().add(0, wrapper.toString());
+    return new ServerProcess(builder.start());
+  }
+
   /** As {@link #start(String...)}, with {@code environment} added to this process's. */
   static ServerProcess start(Map<String, String> environment, String... args) throws IOException {
     ProcessBuilder builder = command(List.of(args));
