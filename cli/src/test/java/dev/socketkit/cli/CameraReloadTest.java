@@ -87,18 +87,7 @@ class CameraReloadTest {
     Path nohup = Tools.require("nohup");
     Path auth = dir.resolve("users");
     AuthFile.setPassword(auth, "alice", "old-secret".toCharArray());
-    camera =
-        ServerProcess.startUnder(
-            nohup,
-            "camera",
-            "--port",
-            "0",
-            "--size",
-            "160x120",
-            "--fps",
-            "5",
-            "--auth-file",
-            auth.toString());
+    camera = ServerProcess.startUnder(nohup, cameraOn(auth));
     int port = camera.port();
 
     String line = awaitStderr("cannot receive SIGHUP");
@@ -111,18 +100,15 @@ class CameraReloadTest {
 
   /** Starts the camera on the auth file and returns its port. */
   private int start(Path auth) throws IOException {
-    camera =
-        ServerProcess.start(
-            "camera",
-            "--port",
-            "0",
-            "--size",
-            "160x120",
-            "--fps",
-            "5",
-            "--auth-file",
-            auth.toString());
+    camera = ServerProcess.start(cameraOn(auth));
     return camera.port();
+  }
+
+  /** The arguments of a small camera that reads {@code auth}. */
+  private static String[] cameraOn(Path auth) {
+    return new String[] {
+      "camera", "--port", "0", "--size", "160x120", "--fps", "5", "--auth-file", auth.toString()
+    };
   }
 
   private String awaitStderr(String text) throws Exception {
