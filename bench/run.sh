@@ -72,12 +72,15 @@ if [ -z "$server_java" ]; then
   done
 fi
 # Every tool the run needs, checked now rather than when a later section reaches it.
-jcmd_tool="$(dirname "$(readlink -f "$(command -v "$server_java" || echo "$server_java")")")/jcmd"
+# jcmd_of JAVA: the jcmd of that JDK, which attaches to its own JVMs for certain (C10K's heap)
+jcmd_of() { echo "$(dirname "$(readlink -f "$(command -v "$1" || echo "$1")")")/jcmd"; }
 missing=()
 for tool in taskset python3 mvn ss ffmpeg cc; do
   command -v "$tool" >/dev/null || missing+=("$tool")
 done
-[ -x "$jcmd_tool" ] || missing+=("jcmd (looked for $jcmd_tool, next to the server java)")
+for java in ${ECHO_JAVAS:-$java17 $server_java}; do # the JDKs C10K runs on
+  [ -x "$(jcmd_of "$java")" ] || missing+=("jcmd (looked for $(jcmd_of "$java"), next to $java)")
+done
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "run.sh: missing tools: ${missing[*]}; install them (ss is in iproute2, jcmd in a JDK) and run again" >&2
   exit 1
@@ -319,8 +322,6 @@ done
 echo -e "peer\tconnections\trtps\terrors\topen\theap_base_kb\theap_load_kb\trss_base_kb\trss_load_kb" >"$out/c10k.tsv"
 c10k_peers=(netty-nio)
 [ -n "$fastest" ] && c10k_peers=("$fastest" "${c10k_peers[@]}")
-# jcmd_of JAVA: the jcmd of that JDK, which attaches to its own JVMs for certain
-jcmd_of() { echo "$(dirname "$(readlink -f "$(command -v "$1" || echo "$1")")")/jcmd"; }
 for c10k_java in "${echo_javas[@]}"; do
 jdk="$(feature_of "$c10k_java")"
 jcmd_c10k="$(jcmd_of "$c10k_java")"
