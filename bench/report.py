@@ -310,6 +310,7 @@ PAIR_PEERS = (
     ("c-epoll", "C epoll"), ("socketkit-selectors", "selectors"), ("socketkit-queue", "queue"),
     ("socketkit-queue-epoll", "queue on epoll"), ("netty-nio", "Netty NIO"), ("netty-epoll", "Netty epoll"),
 )
+PAIR_LABELS = dict(PAIR_PEERS)
 # The echo targets of the issue that asked for them: (server, against, at least).
 PAIR_TARGETS = (
     ("socketkit-selectors", "netty-nio", 1.1), ("socketkit-selectors", "c-epoll", 0.95),
@@ -360,7 +361,6 @@ def pairs_tables(data, targets):
                        if per_cpu(got[(n, peer)]) and per_cpu(got[(n, base)])]
                 ratio, per_ratio = median(ratios), median(per)
                 client = max(med(peer, "load_cpu") or 0, med(base, "load_cpu") or 0)
-                name = dict(PAIR_PEERS)
                 result = (
                     f"{ratio:.2f}× ({min(ratios):.2f}–{max(ratios):.2f}); per server CPU-second"
                     f" {fmt(per_ratio, 2)}×; client at {fmt(client)} %"
@@ -374,7 +374,7 @@ def pairs_tables(data, targets):
                     met = f"no ({(1 - ratio / least) * 100:.0f} % short" + (
                         "; the client was at its limit)" if at_limit else ")")
                 targets.append(
-                    f"| {name[peer]} ≥ {least}× {name[base]}, JDK {jdk}, {int(connections):,} ×"
+                    f"| {PAIR_LABELS[peer]} ≥ {least}× {PAIR_LABELS[base]}, JDK {jdk}, {int(connections):,} ×"
                     f" {size_label(size)} | {result} | {met} |"
                 )
     return lines
